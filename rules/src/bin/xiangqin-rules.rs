@@ -1,0 +1,74 @@
+//! `xiangqin-rules eval [FILE]` — evaluate household facts JSON (FILE or standard input).
+//! `xiangqin-rules list` — the whole catalogue with its sources.
+//! Malformed input: a message naming the field on standard error, exit status 2.
+use serde_json::json;
+use std::io::Read;
+use std::process::ExitCode;
+use xiangqin_rules::{rules, Facts};
+
+const USAGE: &str = "usage: xiangqin-rules eval [FILE]   (household facts JSON; standard input if no FILE)\n       xiangqin-rules list";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["eval"] | ["eval", "-"] => eval(None),
+        ["eval", file] => eval(Some(file)),
+        ["list"] => {
+            let r = rules();
+            let policies: Vec<_> = r
+                .policies
+                .iter()
+                .map(|p| json!({"id": p.id, "region": p.region, "category": p.category, "title": p.title, "sources": p.sources}))
+                .collect();
+            print_json(&json!({"rules_version": r.version, "policies": policies}))
+        }
+        ["-h"] | ["--help"] | ["help"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn eval(file: Option<&str>) -> ExitCode {
+    let mut text = String::new();
+    let read = match file {
+        Some(path) => std::fs::read_to_string(path).map(|t| text = t),
+        None => std::io::stdin().read_to_string(&mut text).map(drop),
+    };
+    if let Err(e) = read {
+        eprintln!("error: cannot read {}: {e}", file.unwrap_or("standard input"));
+        return ExitCode::from(2);
+    }
+    let mut facts = match Facts::from_json(&text) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: invalid household facts: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // The rules are dated; without `as_of` the answers are taken to describe today (UTC).
+    if facts.as_of.is_none() {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        facts.as_of = chrono::DateTime::from_timestamp(now as i64, 0).map(|t| t.date_naive());
+    }
+    match rules().evaluate(&facts) {
+        Ok(evaluation) => print_json(&json!({
+            "as_of": evaluation.as_of,
+            "rules_version": evaluation.rules_version,
+            "results": evaluation.results,
+        })),
+        Err(e) => {
+            eprintln!("error: invalid household facts: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_json(value: &serde_json::Value) -> ExitCode {
+    println!("{}", serde_json::to_string_pretty(value).expect("serializable"));
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,535 @@
+//! Evaluation of the policies of a household's region: a status, the reasons in Chinese, the
+//! facts that would settle a "maybe", and the quoted sources (catalogue §1, §3 and §8).
+use crate::expr::{self, Expr, Outcome, Terms, Truth};
+use crate::facts::{household_fact_info, member_fact_info, Facts, Region};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The policy data, turned into JSON by `build.rs` from `data/*.toml`.
+const EMBEDDED: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Monitoring,
+    SafetyNet,
+    Medical,
+    Pension,
+    DisabilityChildren,
+    Education,
+    Housing,
+    Employment,
+    IndustryFinance,
+    Relocation,
+}
+
+impl Category {
+    pub const ALL: [Category; 10] = [
+        Category::Monitoring,
+        Category::SafetyNet,
+        Category::Medical,
+        Category::Pension,
+        Category::DisabilityChildren,
+        Category::Education,
+        Category::Housing,
+        Category::Employment,
+        Category::IndustryFinance,
+        Category::Relocation,
+    ];
+
+    pub fn name_zh(&self) -> &'static str {
+        match self {
+            Category::Monitoring => "监测帮扶",
+            Category::SafetyNet => "兜底保障",
+            Category::Medical => "医疗",
+            Category::Pension => "养老",
+            Category::DisabilityChildren => "残疾人和儿童",
+            Category::Education => "教育",
+            Category::Housing => "住房饮水",
+            Category::Employment => "就业",
+            Category::IndustryFinance => "产业金融",
+            Category::Relocation => "易地搬迁",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeLimit {
+    /// No date in the clause.
+    None,
+    /// 过渡期内.
+    Transition,
+    /// 一定期限 / 一定时间: a sub-period of unstated length.
+    SomePeriod,
+    /// Liangzhou's 2022 work plan.
+    #[serde(rename = "plan_2022")]
+    Plan2022,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub clause: String,
+    pub quote: String,
+}
+
+/// The catalogue's Decision line, as conditions and the reasons shown for each outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub yes: Option<String>,
+    pub yes_reason: Option<String>,
+    pub maybe: Option<String>,
+    pub maybe_reason: Option<String>,
+    pub no: Option<String>,
+    pub no_reason: Option<String>,
+    pub caveat: Option<String>,
+    pub always_maybe: Option<String>,
+}
+
+/// One household-facing policy of one region (a record of `data/<region>.toml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub id: String,
+    pub region: Region,
+    pub category: Category,
+    pub topic: String,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub who: String,
+    pub gets: String,
+    pub how_to_apply: String,
+    #[serde(default)]
+    pub careful: String,
+    pub time_limit: TimeLimit,
+    pub decision: Decision,
+    #[serde(rename = "source")]
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermInfo {
+    pub label: String,
+    pub expr: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Deserialize)]
+struct RawRules {
+    version: String,
+    terms: BTreeMap<String, BTreeMap<String, TermInfo>>,
+    policies: Vec<Policy>,
+}
+
+struct Compiled {
+    yes: Option<Expr>,
+    maybe: Option<Expr>,
+    no: Option<Expr>,
+}
+
+/// All policies with their conditions parsed and checked.
+pub struct Rules {
+    pub version: String,
+    pub policies: Vec<Policy>,
+    pub term_info: BTreeMap<String, TermInfo>,
+    terms: Terms,
+    compiled: Vec<Compiled>,
+}
+
+/// The embedded rules, loaded once. The data checks in the tests keep them valid.
+pub fn rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| Rules::from_json(EMBEDDED).unwrap_or_else(|errors| panic!("invalid rules data:\n{}", errors.join("\n"))))
+}
+
+impl Rules {
+    /// Loads and checks rules data; every problem found is listed.
+    pub fn from_json(text: &str) -> Result<Rules, Vec<String>> {
+        let raw: RawRules = serde_json::from_str(text).map_err(|e| vec![e.to_string()])?;
+        let mut errors = Vec::new();
+        let mut terms = Terms::default();
+        let mut term_info = BTreeMap::new();
+        for (scope, entries) in &raw.terms {
+            for (name, info) in entries {
+                let full = if scope == "member" { format!("member.{name}") } else { name.clone() };
+                match expr::parse(&info.expr) {
+                    Ok(e) if scope == "member" => drop(terms.member.insert(full.clone(), e)),
+                    Ok(e) if scope == "household" => drop(terms.household.insert(full.clone(), e)),
+                    Ok(_) => errors.push(format!("terms: unknown scope [{scope}]")),
+                    Err(e) => errors.push(format!("term {full}: {e}")),
+                }
+                term_info.insert(full, info.clone());
+            }
+        }
+        // Terms may use other terms; check each in its own scope. Cycles would recurse forever.
+        for (name, e) in terms.household.iter().chain(&terms.member) {
+            if let Err(msg) = expr::check(e, &terms, name.starts_with("member.")) {
+                errors.push(format!("term {name}: {msg}"));
+            }
+            if mentions(e, name, &terms, 0) {
+                errors.push(format!("term {name}: refers to itself"));
+            }
+        }
+        let mut compiled = Vec::new();
+        for p in &raw.policies {
+            let d = &p.decision;
+            let mut cond = |label: &str, src: &Option<String>, reason: &Option<String>| -> Option<Expr> {
+                let src = src.as_ref()?;
+                if reason.as_deref().is_none_or(str::is_empty) {
+                    errors.push(format!("{}: `{label}` needs `{label}_reason`", p.id));
+                }
+                match expr::parse(src).map_err(|e| e.to_string()).and_then(|e| expr::check(&e, &terms, false).map(|_| e)) {
+                    Ok(e) => Some(e),
+                    Err(msg) => {
+                        errors.push(format!("{}: {label} = '{src}': {msg}", p.id));
+                        None
+                    }
+                }
+            };
+            let c = Compiled {
+                yes: cond("yes", &d.yes, &d.yes_reason),
+                maybe: cond("maybe", &d.maybe, &d.maybe_reason),
+                no: cond("no", &d.no, &d.no_reason),
+            };
+            if d.yes.is_none() && d.maybe.is_none() {
+                errors.push(format!("{}: a decision needs `yes` or `maybe`", p.id));
+            }
+            for (field, value) in [("title", &p.title), ("summary", &p.summary), ("who", &p.who), ("gets", &p.gets), ("how_to_apply", &p.how_to_apply)] {
+                if value.trim().is_empty() {
+                    errors.push(format!("{}: `{field}` is empty", p.id));
+                }
+            }
+            if p.sources.is_empty() {
+                errors.push(format!("{}: no source", p.id));
+            }
+            compiled.push(c);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in &raw.policies {
+            if !seen.insert(&p.id) {
+                errors.push(format!("{}: id used twice", p.id));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Rules { version: raw.version, policies: raw.policies, term_info, terms, compiled })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn policy(&self, id: &str) -> Option<&Policy> {
+        self.policies.iter().find(|p| p.id == id)
+    }
+
+    pub fn region_policies(&self, region: Region) -> impl Iterator<Item = &Policy> {
+        self.policies.iter().filter(move |p| p.region == region)
+    }
+
+    /// Evaluates every policy of the household's region at `facts.as_of`.
+    pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, EvalError> {
+        let region = facts.region.ok_or(EvalError::MissingRegion)?;
+        let as_of = facts.as_of.ok_or(EvalError::MissingDate)?;
+        let results = self
+            .policies
+            .iter()
+            .zip(&self.compiled)
+            .filter(|(p, _)| p.region == region)
+            .map(|(p, c)| self.decide(p, c, facts, as_of))
+            .collect();
+        Ok(Evaluation { as_of, rules_version: self.version.clone(), region, results })
+    }
+
+    fn decide(&self, p: &Policy, c: &Compiled, facts: &Facts, as_of: NaiveDate) -> PolicyResult {
+        let run = |e: &Option<Expr>| e.as_ref().map(|e| expr::evaluate(e, facts, &self.terms));
+        let (yes, maybe, no) = (run(&c.yes), run(&c.maybe), run(&c.no));
+        let is = |o: &Option<Outcome>, t: Truth| o.as_ref().is_some_and(|o| o.truth == t);
+        let unknown_missing = |outcomes: &[&Option<Outcome>]| -> Vec<String> {
+            let mut m: Vec<String> = outcomes.iter().filter_map(|o| o.as_ref()).filter(|o| o.truth == Truth::Unknown).flat_map(|o| o.missing.clone()).collect();
+            m.sort();
+            m.dedup();
+            m
+        };
+        let d = &p.decision;
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        let mut reasons = Vec::new();
+        let mut missing = Vec::new();
+        let mut status = if is(&yes, Truth::Yes) {
+            reasons.push(text(&d.yes_reason));
+            Status::Applies
+        } else if is(&maybe, Truth::Yes) {
+            reasons.push(text(&d.maybe_reason));
+            missing = unknown_missing(&[&yes]);
+            Status::Maybe
+        } else if is(&no, Truth::Yes) {
+            reasons.push(text(&d.no_reason));
+            Status::NotApplicable
+        } else if is(&yes, Truth::Unknown) || is(&maybe, Truth::Unknown) {
+            missing = unknown_missing(&[&yes, &maybe, &no]);
+            reasons.push(format!("还需要知道：{}。回答这些问题就能确定。", missing.iter().map(|m| fact_label(m)).collect::<Vec<_>>().join("；")));
+            Status::Maybe
+        } else {
+            reasons.push("根据您的回答，没有看到与这项政策有关的情况。".into());
+            Status::NotApplicable
+        };
+        if status == Status::Applies {
+            if let Some(why) = &d.always_maybe {
+                reasons.push(why.clone());
+                status = Status::Maybe;
+            }
+        }
+        if status != Status::NotApplicable {
+            if let Some(caveat) = &d.caveat {
+                reasons.push(caveat.clone());
+            }
+            let (window, note, window_missing) = time_window(p, facts, as_of);
+            if let Some(note) = note {
+                reasons.push(note);
+            }
+            if !window && status == Status::Applies {
+                status = Status::Maybe;
+            }
+            missing.extend(window_missing);
+            if status == Status::Applies {
+                reasons.push("最后由村里和有关部门核实确认，具体标准按当地规定。".into());
+            }
+        }
+        PolicyResult { id: p.id.clone(), status, title: p.title.clone(), reasons, missing_facts: missing, sources: p.sources.clone() }
+    }
+}
+
+/// Whether the policy's time window holds at `as_of`, the note to show, and any fact that would
+/// decide it (catalogue §3).
+fn time_window(p: &Policy, facts: &Facts, as_of: NaiveDate) -> (bool, Option<String>, Vec<String>) {
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
+    let campaign_end = date(2025, 12, 31);
+    match p.time_limit {
+        TimeLimit::None if as_of > campaign_end => {
+            (true, Some("这份文件是按2021—2025年过渡期安排的，请向村委会确认现在是否仍在执行。".into()), vec![])
+        }
+        TimeLimit::None => (true, None, vec![]),
+        TimeLimit::SomePeriod => (false, Some("文件只说在“一定期限”内给予，没有写多长时间，请向村委会确认。".into()), vec![]),
+        TimeLimit::Plan2022 if as_of < date(2022, 1, 1) => (false, Some("这是凉州区2022年工作要点里的措施，2022年才开始。".into()), vec![]),
+        TimeLimit::Plan2022 if as_of > date(2022, 12, 31) => {
+            (false, Some("这是凉州区2022年工作要点里的措施；现在是否继续，请向村委会确认。".into()), vec![])
+        }
+        TimeLimit::Plan2022 => (true, None, vec![]),
+        TimeLimit::Transition if p.region == Region::InnerMongolia => match facts.county_exit_year {
+            None => (
+                false,
+                Some("这项政策在所在旗县脱贫摘帽后的5年过渡期内执行；需要知道旗县是哪一年摘帽的。".into()),
+                vec!["county_exit_year".into()],
+            ),
+            Some(exit) => {
+                let end = exit + 5;
+                let year = as_of.year();
+                if year < exit {
+                    (false, Some(format!("过渡期从旗县脱贫摘帽（{exit}年）开始，还没有开始。")), vec![])
+                } else if year < end {
+                    (true, None, vec![])
+                } else if year == end {
+                    (false, Some(format!("所在旗县{exit}年脱贫摘帽，5年过渡期在{end}年内结束，请向嘎查村委员会确认是否仍在执行。")), vec![])
+                } else {
+                    (false, Some(format!("所在旗县{exit}年脱贫摘帽，5年过渡期已在{end}年结束；是否继续，请向嘎查村委员会确认。")), vec![])
+                }
+            }
+        },
+        TimeLimit::Transition if as_of < date(2021, 1, 1) => (false, Some("这项政策在过渡期（2021—2025年）内执行，当时过渡期还没有开始。".into()), vec![]),
+        TimeLimit::Transition if as_of > campaign_end => {
+            (false, Some("这项政策写明在过渡期内执行（2021—2025年），按文件过渡期已经结束；是否继续，请向村委会确认。".into()), vec![])
+        }
+        TimeLimit::Transition => (true, None, vec![]),
+    }
+}
+
+/// The question a household would recognise for a missing fact path.
+pub fn fact_label(path: &str) -> String {
+    if path == "members" {
+        return "家里有哪些人".into();
+    }
+    if let Some(rest) = path.strip_prefix("members[") {
+        if let Some((index, field)) = rest.split_once("].") {
+            let n = index.parse::<usize>().map_or(0, |i| i + 1);
+            let label = member_fact_info(&format!("member.{field}")).map_or(field, |f| f.label_zh);
+            return format!("第{n}位家人{label}");
+        }
+    }
+    household_fact_info(path).map_or_else(|| path.to_string(), |f| f.label_zh.to_string())
+}
+
+/// True if `e` (or a term it uses) mentions the term `name`.
+fn mentions(e: &Expr, name: &str, terms: &Terms, depth: usize) -> bool {
+    if depth > 16 {
+        return true;
+    }
+    match e {
+        Expr::Term(t) => {
+            t == name || terms.household.get(t).or_else(|| terms.member.get(t)).is_some_and(|b| mentions(b, name, terms, depth + 1))
+        }
+        Expr::Not(a) | Expr::Quant(_, a) => mentions(a, name, terms, depth),
+        Expr::And(items) | Expr::Or(items) | Expr::List(items) => items.iter().any(|i| mentions(i, name, terms, depth)),
+        Expr::Cmp(a, _, b) | Expr::Add(a, b) | Expr::Mul(a, b) => mentions(a, name, terms, depth) || mentions(b, name, terms, depth),
+        _ => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Applies,
+    Maybe,
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyResult {
+    pub id: String,
+    pub status: Status,
+    pub title: String,
+    pub reasons: Vec<String>,
+    pub missing_facts: Vec<String>,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub as_of: NaiveDate,
+    pub rules_version: String,
+    pub region: Region,
+    pub results: Vec<PolicyResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalError {
+    MissingRegion,
+    MissingDate,
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvalError::MissingRegion => write!(f, "region: required to choose the policy document"),
+            EvalError::MissingDate => write!(f, "as_of: required (the date the answers describe)"),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small rule set written for these tests, independent of the real data.
+    fn sample(time_limit: &str, region: &str, decision: &str) -> Rules {
+        let decision: serde_json::Value = serde_json::from_str(decision).unwrap();
+        let json = serde_json::json!({
+            "version": "test",
+            "terms": {"household": {"monitored": {"label": "监测对象", "expr": "household.poverty_status == \"monitored\""}}},
+            "policies": [{
+                "id": "t-1", "region": region, "category": "monitoring", "topic": "t", "kind": "benefit",
+                "title": "测试", "summary": "测试", "who": "测试", "gets": "测试", "how_to_apply": "测试",
+                "time_limit": time_limit, "decision": decision,
+                "source": [{"file": "f.txt", "clause": "一、", "quote": "q"}]
+            }]
+        });
+        Rules::from_json(&json.to_string()).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    const MONITORED: &str = r#"{"yes": "monitored", "yes_reason": "是", "maybe": "household.income_drop_sharp", "maybe_reason": "也许", "no": "not monitored and not household.income_drop_sharp", "no_reason": "不是"}"#;
+
+    fn status(rules: &Rules, facts: &str) -> PolicyResult {
+        rules.evaluate(&Facts::from_json(facts).unwrap()).unwrap().results.remove(0)
+    }
+
+    #[test]
+    fn yes_maybe_no_and_unknown() {
+        let r = sample("none", "qinghai", MONITORED);
+        let f = |h: &str| format!(r#"{{"region":"qinghai","as_of":"2024-05-01","household":{h}}}"#);
+        assert_eq!(status(&r, &f(r#"{"poverty_status":"monitored"}"#)).status, Status::Applies);
+        assert_eq!(status(&r, &f(r#"{"poverty_status":"general","income_drop_sharp":true}"#)).status, Status::Maybe);
+        assert_eq!(status(&r, &f(r#"{"poverty_status":"general","income_drop_sharp":false}"#)).status, Status::NotApplicable);
+        let unknown = status(&r, &f("{}"));
+        assert_eq!(unknown.status, Status::Maybe);
+        assert_eq!(unknown.missing_facts, vec!["household.income_drop_sharp", "household.poverty_status"]);
+        assert!(unknown.reasons[0].contains("家里是不是脱贫户或监测户"), "{:?}", unknown.reasons);
+    }
+
+    #[test]
+    fn other_regions_are_never_returned() {
+        let r = sample("none", "longyan", MONITORED);
+        let e = r.evaluate(&Facts::from_json(r#"{"region":"qinghai","as_of":"2024-05-01","household":{"poverty_status":"monitored"}}"#).unwrap()).unwrap();
+        assert!(e.results.is_empty());
+    }
+
+    #[test]
+    fn transition_window_edges() {
+        let r = sample("transition", "qinghai", MONITORED);
+        let at = |d: &str| status(&r, &format!(r#"{{"region":"qinghai","as_of":"{d}","household":{{"poverty_status":"monitored"}}}}"#)).status;
+        assert_eq!(at("2020-12-31"), Status::Maybe);
+        assert_eq!(at("2021-01-01"), Status::Applies);
+        assert_eq!(at("2025-12-31"), Status::Applies);
+        assert_eq!(at("2026-01-01"), Status::Maybe);
+    }
+
+    #[test]
+    fn inner_mongolia_transition_runs_from_the_county_exit() {
+        let r = sample("transition", "inner_mongolia", MONITORED);
+        let at = |exit: &str, d: &str| {
+            status(&r, &format!(r#"{{"region":"inner_mongolia","as_of":"{d}","county_exit_year":{exit},"household":{{"poverty_status":"monitored"}}}}"#))
+        };
+        assert_eq!(at("2019", "2023-06-01").status, Status::Applies);
+        assert_eq!(at("2019", "2024-06-01").status, Status::Maybe, "the year the window closes is undecided");
+        assert_eq!(at("2019", "2025-06-01").status, Status::Maybe);
+        assert_eq!(at("2020", "2023-06-01").status, Status::Applies);
+        let unknown = at("null", "2023-06-01");
+        assert_eq!(unknown.status, Status::Maybe);
+        assert_eq!(unknown.missing_facts, vec!["county_exit_year"]);
+    }
+
+    #[test]
+    fn plan_2022_and_some_period() {
+        let r = sample("plan_2022", "liangzhou", MONITORED);
+        let at = |d: &str| status(&r, &format!(r#"{{"region":"liangzhou","as_of":"{d}","household":{{"poverty_status":"monitored"}}}}"#)).status;
+        assert_eq!(at("2022-12-31"), Status::Applies);
+        assert_eq!(at("2023-01-01"), Status::Maybe);
+        let r = sample("some_period", "qinghai", MONITORED);
+        let s = status(&r, r#"{"region":"qinghai","as_of":"2022-03-01","household":{"poverty_status":"monitored"}}"#);
+        assert_eq!(s.status, Status::Maybe);
+        assert!(s.reasons.iter().any(|r| r.contains("一定期限")));
+    }
+
+    #[test]
+    fn always_maybe_keeps_discretionary_wording_from_becoming_a_promise() {
+        let d = r#"{"yes": "monitored", "yes_reason": "是", "always_maybe": "按需设岗"}"#;
+        let r = sample("none", "qinghai", d);
+        let s = status(&r, r#"{"region":"qinghai","as_of":"2024-05-01","household":{"poverty_status":"monitored"}}"#);
+        assert_eq!(s.status, Status::Maybe);
+        assert_eq!(s.reasons, vec!["是", "按需设岗"]);
+    }
+
+    #[test]
+    fn bad_data_is_refused_with_every_problem_listed() {
+        let json = r#"{"version":"x","terms":{},"policies":[{"id":"a","region":"qinghai","category":"medical","topic":"t","kind":"k",
+            "title":"","summary":"s","who":"w","gets":"g","how_to_apply":"h","time_limit":"none",
+            "decision":{"yes":"household.dibaoo"},"source":[]}]}"#;
+        let errors = Rules::from_json(json).err().unwrap();
+        assert!(errors.iter().any(|e| e.contains("dibaoo")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("yes_reason")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("title")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("no source")), "{errors:?}");
+    }
+
+    #[test]
+    fn missing_region_or_date_is_an_error_not_a_guess() {
+        let r = sample("none", "qinghai", MONITORED);
+        assert_eq!(r.evaluate(&Facts::from_json(r#"{"as_of":"2024-01-01"}"#).unwrap()).unwrap_err(), EvalError::MissingRegion);
+        assert_eq!(r.evaluate(&Facts::from_json(r#"{"region":"qinghai"}"#).unwrap()).unwrap_err(), EvalError::MissingDate);
+    }
+}

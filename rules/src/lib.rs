@@ -1,0 +1,19 @@
+//! The rules module of 乡亲 (Xiangqin).
+//!
+//! Pure Rust (serde, chrono; no browser or server crates) so that the app, the endpoint, the
+//! command-line tool and the tests all share one implementation.
+//!
+//! - [`facts`]: the household facts of `shared/spec/household-facts.md`; absent means unknown.
+//! - [`expr`]: the condition language the policy data is written in (three-valued logic).
+//! - [`engine`]: every policy of the five seed documents, evaluated for a household.
+//! - [`questions`]: which question to ask next, driven by the results' missing facts.
+//! - [`declaration`]: the self-declaration (一键申报) and its validation, shared by app and endpoint.
+
+pub mod declaration;
+pub mod engine;
+pub mod expr;
+pub mod facts;
+pub mod questions;
+
+pub use engine::{rules, Category, Evaluation, Policy, PolicyResult, Rules, Source, Status, TimeLimit};
+pub use facts::{Facts, FactsError, Region};

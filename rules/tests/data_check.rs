@@ -1,0 +1,94 @@
+//! The data check: fails the build when the rules data drifts from its sources — a quote that is
+//! not verbatim in its seed file, an id missing from or not in the catalogue, a condition that
+//! names an unknown fact or value (checked when the rules load), or a region without entries.
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use xiangqin_rules::{rules, Region, Rules};
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+}
+
+fn catalogue_ids() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(shared().join("spec/policy-catalogue.md")).expect("shared/spec/policy-catalogue.md beside the repository");
+    text.lines()
+        .filter_map(|l| l.strip_prefix("#### `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn rules_data_loads_and_every_condition_is_valid() {
+    let text = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
+    if let Err(errors) = Rules::from_json(text) {
+        panic!("{} problem(s) in rules/data:\n{}", errors.len(), errors.join("\n"));
+    }
+}
+
+#[test]
+fn ids_are_exactly_the_catalogue() {
+    let catalogue = catalogue_ids();
+    assert_eq!(catalogue.len(), 162, "the catalogue lists 162 policies");
+    let ours: BTreeSet<String> = rules().policies.iter().map(|p| p.id.clone()).collect();
+    let missing: Vec<_> = catalogue.difference(&ours).collect();
+    let extra: Vec<_> = ours.difference(&catalogue).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing from data: {missing:?}\nnot in catalogue: {extra:?}");
+}
+
+#[test]
+fn ids_carry_their_region_prefix() {
+    for p in &rules().policies {
+        let prefix = match p.region {
+            Region::Qinghai => "qh-",
+            Region::Longyan => "ly-",
+            Region::Shaanxi => "sx-",
+            Region::InnerMongolia => "nm-",
+            Region::Liangzhou => "lz-",
+        };
+        assert!(p.id.starts_with(prefix), "{} is filed under {:?}", p.id, p.region);
+    }
+}
+
+#[test]
+fn every_region_has_entries() {
+    for region in Region::ALL {
+        assert!(rules().region_policies(region).count() > 0, "no policies for {region:?}");
+    }
+}
+
+#[test]
+fn every_quote_is_verbatim_in_its_seed() {
+    let mut problems = Vec::new();
+    for p in &rules().policies {
+        for s in &p.sources {
+            let path = shared().join("seeds").join(&s.file);
+            match std::fs::read_to_string(&path) {
+                Ok(_) if s.quote.trim().is_empty() => problems.push(format!("{}: empty quote", p.id)),
+                Ok(seed) if !seed.contains(&s.quote) => problems.push(format!("{}: quote not found in {}: 「{}」", p.id, s.file, s.quote)),
+                Ok(_) => {}
+                Err(e) => problems.push(format!("{}: cannot read seed {}: {e}", p.id, s.file)),
+            }
+            if s.clause.trim().is_empty() {
+                problems.push(format!("{}: source without a clause", p.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn each_policy_cites_its_own_regions_seed() {
+    let seed = |r: Region| match r {
+        Region::Qinghai => "000_c0337586f2e616b6.txt",
+        Region::Longyan => "001_0637f686dd4f0466.txt",
+        Region::Shaanxi => "002_635c19046f06be57.txt",
+        Region::InnerMongolia => "003_f5fc1b5edef04a9e.txt",
+        Region::Liangzhou => "004_435a53a80aee3d5a.txt",
+    };
+    for p in &rules().policies {
+        for s in &p.sources {
+            assert_eq!(s.file, seed(p.region), "{} cites another region's document", p.id);
+        }
+    }
+}
