@@ -1,0 +1,257 @@
+//! Everything SQLite-specific: connecting, pragmas, migrations and the SQL itself.
+//!
+//! The SQL uses only what PostgreSQL understands too (`ON CONFLICT … DO NOTHING`, `RETURNING`;
+//! never `INSERT OR IGNORE` or `last_insert_rowid()`), except for the `?` placeholders: a
+//! PostgreSQL store would mirror these functions behind a trait, with `$1` placeholders and its
+//! own `migrations/postgres` folder, chosen by the URL scheme.
+use crate::error::BoxError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Opens (creating the folder and the file when missing) and migrates the database at `url`,
+/// e.g. `sqlite://data/xiangqin.db` (relative to the working directory) or `sqlite:///abs/x.db`.
+pub async fn connect(url: &str) -> Result<SqlitePool, BoxError> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // A declaration answered 201 must survive a power cut (village service centres).
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true);
+    let file = options.get_filename();
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if !in_memory {
+        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+            tokio::fs::create_dir_all(parent).await?;
+        }
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+const SECRET_KEY: &str = "status_token_secret";
+
+/// The server secret that derives replayable status tokens, created on first start.
+pub async fn status_token_secret(pool: &SqlitePool) -> Result<Vec<u8>, BoxError> {
+    // Two servers starting on one new file at once: the primary key lets one insert win and
+    // both then read the same row.
+    let inserted =
+        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
+            .bind(SECRET_KEY)
+            .bind(crate::token::new_secret())
+            .execute(pool)
+            .await?;
+    if inserted.rows_affected() == 1 {
+        tracing::info!("created the status-token secret");
+    }
+    let hex_value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(SECRET_KEY)
+        .fetch_one(pool)
+        .await?;
+    Ok(hex::decode(hex_value)?)
+}
+
+/// One declaration row, ready to insert.
+#[derive(Debug, Clone)]
+pub struct NewDeclaration {
+    pub receipt: String,
+    pub status_token_hash: String,
+    pub idempotency_key_hash: Option<String>,
+    pub body_sha256: String,
+    pub status: String,
+    pub region: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub applicant_name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub body_json: String,
+    pub created_at: String,
+}
+
+/// What a replay needs to know about an earlier submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    pub receipt: String,
+    pub body_sha256: String,
+    pub status: String,
+    pub created_at: String,
+}
+
+/// The insert could not happen because a unique value (receipt or idempotency key) is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UniqueTaken;
+
+/// Inserts the declaration and its first event (`actor` sets it to `d.status`) in one transaction.
+/// The first statement of the transaction writes, so SQLite takes the write lock (waiting up to
+/// the busy timeout) before reading anything: no stale snapshot, no `SQLITE_BUSY` upgrade failure.
+pub async fn insert_declaration(
+    pool: &SqlitePool,
+    d: &NewDeclaration,
+    actor: &str,
+) -> Result<Result<i64, UniqueTaken>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO declarations (receipt, status_token_hash, idempotency_key_hash, body_sha256, status, \
+         region, county, township, village, applicant_name, id_number, phone, body_json, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&d.receipt)
+    .bind(&d.status_token_hash)
+    .bind(&d.idempotency_key_hash)
+    .bind(&d.body_sha256)
+    .bind(&d.status)
+    .bind(&d.region)
+    .bind(&d.county)
+    .bind(&d.township)
+    .bind(&d.village)
+    .bind(&d.applicant_name)
+    .bind(&d.id_number)
+    .bind(&d.phone)
+    .bind(&d.body_json)
+    .bind(&d.created_at)
+    .fetch_one(&mut *tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            tx.rollback().await?;
+            return Ok(Err(UniqueTaken));
+        }
+        Err(e) => return Err(e),
+    };
+    sqlx::query(
+        "INSERT INTO declaration_events (declaration_id, from_status, to_status, actor, note, at) \
+         VALUES (?, NULL, ?, ?, NULL, ?)",
+    )
+    .bind(id)
+    .bind(&d.status)
+    .bind(actor)
+    .bind(&d.created_at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// The earlier submission made with this idempotency key (by its hash), if any.
+pub async fn find_by_idempotency_key(
+    pool: &SqlitePool,
+    key_hash: &str,
+) -> Result<Option<Submitted>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT receipt, body_sha256, status, created_at FROM declarations WHERE idempotency_key_hash = ?",
+    )
+    .bind(key_hash)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(Submitted {
+            receipt: r.try_get("receipt")?,
+            body_sha256: r.try_get("body_sha256")?,
+            status: r.try_get("status")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn connect_creates_folder_file_and_schema_and_keeps_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/x.db");
+        let url = format!("sqlite://{}", path.display());
+        let pool = connect(&url).await.unwrap();
+        assert!(path.exists());
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(sync, 2, "FULL");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(fk, 1);
+        let first = status_token_secret(&pool).await.unwrap();
+        assert_eq!(first.len(), 32);
+        pool.close().await;
+        let pool = connect(&url).await.unwrap();
+        assert_eq!(
+            status_token_secret(&pool).await.unwrap(),
+            first,
+            "the secret survives a restart"
+        );
+    }
+
+    #[tokio::test]
+    async fn events_are_append_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
+            .await
+            .unwrap();
+        let d = NewDeclaration {
+            receipt: "XQ-AAAA-BBBB".into(),
+            status_token_hash: "h".into(),
+            idempotency_key_hash: None,
+            body_sha256: "b".into(),
+            status: "submitted".into(),
+            region: "longyan".into(),
+            county: "c".into(),
+            township: "t".into(),
+            village: "v".into(),
+            applicant_name: "n".into(),
+            id_number: "i".into(),
+            phone: "p".into(),
+            body_json: "{}".into(),
+            created_at: "2026-11-22T00:00:00Z".into(),
+        };
+        assert!(insert_declaration(&pool, &d, "household")
+            .await
+            .unwrap()
+            .is_ok());
+        assert_eq!(
+            insert_declaration(&pool, &d, "household").await.unwrap(),
+            Err(UniqueTaken)
+        );
+        assert!(sqlx::query("UPDATE declaration_events SET note = 'x'")
+            .execute(&pool)
+            .await
+            .is_err());
+        assert!(sqlx::query("DELETE FROM declaration_events")
+            .execute(&pool)
+            .await
+            .is_err());
+        assert!(
+            sqlx::query("DELETE FROM declarations")
+                .execute(&pool)
+                .await
+                .is_err(),
+            "foreign key"
+        );
+        let events: i64 = sqlx::query_scalar("SELECT count(*) FROM declaration_events")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(events, 1);
+    }
+}

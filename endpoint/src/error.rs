@@ -1,0 +1,120 @@
+//! The one error type of the endpoint and how it becomes an HTTP response.
+//!
+//! Every error answer is JSON: `{"error":{"code":"...","message":"中文"}}`, plus `fields` for 422.
+//! Server errors (5xx) are logged with their cause and answered with a fixed message; the cause
+//! (SQL, paths, …) never reaches the client.
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use xiangqin_rules::declaration::FieldError;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug)]
+pub enum AppError {
+    /// 400: the request itself is unusable (malformed JSON, a bad header).
+    BadRequest { code: &'static str, message: String },
+    /// 404: no such API route or resource.
+    NotFound,
+    /// 405: the route exists but not with this method.
+    MethodNotAllowed,
+    /// 409: the Idempotency-Key was already used for a different declaration.
+    IdempotencyConflict,
+    /// 413: the body is larger than the limit.
+    PayloadTooLarge,
+    /// 415: the body is not declared as JSON.
+    UnsupportedMediaType,
+    /// 422: the declaration was understood but some fields are wrong.
+    Invalid(Vec<FieldError>),
+    /// 500: anything else; logged, never shown.
+    Internal(BoxError),
+}
+
+impl AppError {
+    pub fn internal(e: impl Into<BoxError>) -> Self {
+        AppError::Internal(e.into())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::IdempotencyConflict => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { code, .. } => code,
+            AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::IdempotencyConflict => "idempotency_conflict",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Invalid(_) => "invalid",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            AppError::BadRequest { message, .. } => message.clone(),
+            AppError::NotFound => "没有找到这个地址。".into(),
+            AppError::MethodNotAllowed => "这个地址不支持这种请求方式。".into(),
+            AppError::IdempotencyConflict => {
+                "这个提交编号已经用来提交过另一份不同的申报了。请刷新页面后重新提交。".into()
+            }
+            AppError::PayloadTooLarge => "提交的内容太长了，请删减后再提交。".into(),
+            AppError::UnsupportedMediaType => {
+                "提交的格式不对（需要 JSON）。请用乡亲的页面提交。".into()
+            }
+            AppError::Invalid(_) => "请检查下面标出的内容".into(),
+            AppError::Internal(_) => {
+                "服务器出了点问题，请稍后再试。您填的内容没有丢，可以再点一次提交。".into()
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::Internal(e) => write!(f, "internal error: {e}"),
+            other => write!(f, "{}", other.code()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for AppError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            // The cause may be SQL text or a path, never personal data: the handlers pass no
+            // declaration content into errors.
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut error = json!({ "code": self.code(), "message": self.message() });
+        if let AppError::Invalid(fields) = &self {
+            error["fields"] = json!(fields);
+        }
+        (status, Json(json!({ "error": error }))).into_response()
+    }
+}

@@ -1,0 +1,213 @@
+//! A JSON body extractor whose every rejection is an [`AppError`] with a Chinese message:
+//! not JSON → 415, too large → 413, malformed → 400, wrong shape → 422 naming the field.
+use crate::error::AppError;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+use xiangqin_rules::declaration::FieldError;
+
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(req.headers()) {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(body_rejection)?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn body_rejection(r: BytesRejection) -> AppError {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::BadRequest {
+            code: "body_unreadable",
+            message: "没有收到完整的内容，请再提交一次。".into(),
+        }
+    }
+}
+
+/// Parses a JSON document in two steps: any syntax error (including trailing garbage) is a 400;
+/// then the shape is checked with the path tracked, so a type error names the field (422).
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| malformed())?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        shape_error(&path, e.inner())
+    })
+}
+
+fn malformed() -> AppError {
+    AppError::BadRequest {
+        code: "malformed_json",
+        message: "提交的内容格式不对，服务器看不懂。请刷新页面后重新提交。".into(),
+    }
+}
+
+fn shape_error(path: &str, e: &serde_json::Error) -> AppError {
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => malformed(),
+        Category::Data => AppError::Invalid(vec![data_error(path, &e.to_string())]),
+    }
+}
+
+/// serde's messages are English and not a stable API; they are only used to pick a code.
+fn data_error(path: &str, message: &str) -> FieldError {
+    let join = |name: &str| {
+        if path == "." || path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    let quoted = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string)
+    };
+    let field = |f: String, code: &str, message: &str| FieldError {
+        field: f,
+        code: code.into(),
+        message: message.into(),
+    };
+    let here = if path == "." || path.is_empty() {
+        String::new()
+    } else {
+        path.to_string()
+    };
+    if let Some(name) = quoted("missing field `") {
+        return field(join(&name), "required", "缺少这一项，请填写。");
+    }
+    if let Some(name) = quoted("unknown field `") {
+        // The path already ends with the unknown key.
+        let f = if here == name || here.ends_with(&format!(".{name}")) {
+            here
+        } else {
+            join(&name)
+        };
+        return field(
+            f,
+            "unknown_field",
+            "多了一项服务器不认识的内容，请刷新页面后重新提交。",
+        );
+    }
+    if message.starts_with("unknown variant `") {
+        return field(here, "invalid_choice", "这一项的选项不对，请重新选择。");
+    }
+    if path == "happened_on" {
+        return field(
+            here,
+            "invalid_date",
+            "日期不对，请按“年-月-日”填写，例如 2026-09-01。",
+        );
+    }
+    if message.starts_with("invalid type") {
+        return field(here, "wrong_type", "这一项填的内容类型不对，请再核对一遍。");
+    }
+    field(here, "invalid_value", "这一项填的内容不对，请再核对一遍。")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        inner: Inner,
+        n: u32,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        phone: String,
+    }
+
+    fn fields(json: &str) -> Vec<(String, String)> {
+        match parse::<Outer>(json.as_bytes()) {
+            Err(AppError::Invalid(f)) => f.into_iter().map(|f| (f.field, f.code)).collect(),
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn data_errors_name_the_field() {
+        assert_eq!(
+            fields(r#"{"inner":{},"n":1}"#),
+            vec![("inner.phone".into(), "required".into())]
+        );
+        assert_eq!(
+            fields(r#"{"inner":{"phone":"1"}}"#),
+            vec![("n".into(), "required".into())]
+        );
+        assert_eq!(
+            fields(r#"{"inner":{"phone":1},"n":1}"#),
+            vec![("inner.phone".into(), "wrong_type".into())]
+        );
+        assert_eq!(
+            fields(r#"{"inner":{"phone":"1","x":2},"n":1}"#),
+            vec![("inner.x".into(), "unknown_field".into())]
+        );
+        assert_eq!(
+            fields(r#"{"inner":{"phone":"1"},"n":-1}"#),
+            vec![("n".into(), "invalid_value".into())]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_bad_requests() {
+        for bad in [
+            "",
+            "{",
+            r#"{"inner":}"#,
+            r#"{"inner":{"phone":"1"},"n":1} x"#,
+            "{} {}",
+        ] {
+            assert!(
+                matches!(
+                    parse::<Outer>(bad.as_bytes()),
+                    Err(AppError::BadRequest {
+                        code: "malformed_json",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The handlers.
+use crate::db::{self, NewDeclaration, Submitted, UniqueTaken};
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::token;
+use crate::AppState;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use xiangqin_rules::declaration::Declaration;
+
+/// Status of a declaration the household has just sent.
+pub const STATUS_SUBMITTED: &str = "submitted";
+/// Tells a client that the answer repeats an earlier submission (HTTP 200 instead of 201).
+pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+/// How many fresh receipts to try when one is already taken (40 random bits: practically never).
+const RECEIPT_ATTEMPTS: usize = 5;
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn api_not_found() -> AppError {
+    AppError::NotFound
+}
+
+pub async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+/// The answer to a declaration: 201 when stored now, 200 when replayed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitResponse {
+    /// `XQ-XXXX-XXXX`, for the household to keep.
+    pub receipt: String,
+    /// 32 hex characters; proves the holder made the declaration (to check its status later).
+    pub status_token: String,
+    pub status: String,
+    /// RFC 3339, UTC.
+    pub submitted_at: String,
+}
+
+/// The optional `Idempotency-Key` header: a UUID (any version but nil and max), else 400.
+/// The client makes a new random one (v4) per declaration and resends it with every retry.
+pub struct IdempotencyKey(pub Option<Uuid>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| Uuid::try_parse(v.trim()).ok())
+            // The all-zero and all-one UUIDs are placeholders, not keys: two households sending
+            // one would collide.
+            .filter(|k| !k.is_nil() && !k.is_max())
+            .map(|k| IdempotencyKey(Some(k)))
+            .ok_or_else(|| AppError::BadRequest {
+                code: "invalid_idempotency_key",
+                message:
+                    "提交编号（Idempotency-Key）格式不对，应该是一个 UUID。请刷新页面后重新提交。"
+                        .into(),
+            })
+    }
+}
+
+/// `POST /api/v1/declarations`
+pub async fn submit_declaration(
+    State(state): State<AppState>,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(declaration): ApiJson<Declaration>,
+) -> Result<Response, AppError> {
+    let declaration = declaration.normalized();
+    declaration
+        .validate(crate::today_in_china())
+        .map_err(AppError::Invalid)?;
+
+    let body_json = serde_json::to_string(&declaration).map_err(AppError::internal)?;
+    let body_sha256 = token::sha256_hex(&body_json);
+    let key_hash = key.as_ref().map(token::idempotency_key_hash);
+
+    if let Some(hash) = &key_hash {
+        if let Some(earlier) = db::find_by_idempotency_key(&state.pool, hash).await? {
+            return replay(&state, key, earlier, &body_sha256);
+        }
+    }
+
+    let status_token = match &key {
+        Some(k) => token::keyed_status_token(&state.secret, k),
+        None => token::random_status_token(),
+    };
+    let region = serde_json::to_value(declaration.region)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .ok_or_else(|| AppError::internal("region did not serialize as a string"))?;
+    let created_at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let mut row = NewDeclaration {
+        receipt: String::new(),
+        status_token_hash: token::sha256_hex(&status_token),
+        idempotency_key_hash: key_hash.clone(),
+        body_sha256: body_sha256.clone(),
+        status: STATUS_SUBMITTED.into(),
+        region,
+        county: declaration.place.county.clone(),
+        township: declaration.place.township.clone(),
+        village: declaration.place.village.clone(),
+        applicant_name: declaration.applicant.name.clone(),
+        id_number: declaration.applicant.id_number.clone(),
+        phone: declaration.applicant.phone.clone(),
+        body_json,
+        created_at: created_at.clone(),
+    };
+
+    for _ in 0..RECEIPT_ATTEMPTS {
+        row.receipt = token::new_receipt();
+        match db::insert_declaration(&state.pool, &row, "household").await? {
+            Ok(_) => {
+                tracing::info!(receipt = %row.receipt, "declaration submitted");
+                let body = SubmitResponse {
+                    receipt: row.receipt,
+                    status_token,
+                    status: STATUS_SUBMITTED.into(),
+                    submitted_at: created_at,
+                };
+                return Ok((StatusCode::CREATED, Json(body)).into_response());
+            }
+            Err(UniqueTaken) => {
+                // Either a concurrent request with the same key won the race, or the receipt is taken.
+                if let Some(hash) = &key_hash {
+                    if let Some(earlier) = db::find_by_idempotency_key(&state.pool, hash).await? {
+                        return replay(&state, key, earlier, &body_sha256);
+                    }
+                }
+                tracing::warn!("receipt already taken, drawing another");
+            }
+        }
+    }
+    Err(AppError::internal("no free receipt after several attempts"))
+}
+
+/// Answers a request whose key was used before: the same answer for the same declaration,
+/// 409 for a different one.
+fn replay(
+    state: &AppState,
+    key: Option<Uuid>,
+    earlier: Submitted,
+    body_sha256: &str,
+) -> Result<Response, AppError> {
+    let key = key.ok_or_else(|| AppError::internal("replay without a key"))?;
+    if earlier.body_sha256 != body_sha256 {
+        tracing::info!(receipt = %earlier.receipt, "idempotency key reused for a different declaration");
+        return Err(AppError::IdempotencyConflict);
+    }
+    tracing::info!(receipt = %earlier.receipt, "declaration replayed");
+    let body = SubmitResponse {
+        receipt: earlier.receipt,
+        status_token: token::keyed_status_token(&state.secret, &key),
+        status: earlier.status,
+        submitted_at: earlier.created_at,
+    };
+    Ok((
+        StatusCode::OK,
+        [(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"))],
+        Json(body),
+    )
+        .into_response())
+}

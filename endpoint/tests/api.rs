@@ -1,0 +1,606 @@
+//! The endpoint end to end: the router in-process (`oneshot`) against a real SQLite file in a
+//! temporary folder, and the real binary started on port 0.
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use sqlx::{Row, SqlitePool};
+use std::path::PathBuf;
+use tempfile::TempDir;
+use tower::ServiceExt;
+use xiangqin_endpoint::{app, db, today_in_china, AppState};
+
+const INDEX_HTML: &str = "<!doctype html><title>乡亲</title><p>app</p>";
+
+/// A fresh app on a fresh database file, with a static folder holding an index.html.
+struct TestApp {
+    router: Router,
+    db_url: String,
+    db_path: PathBuf,
+    _dir: TempDir,
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    std::fs::write(dist.join("app.css"), "body{}").unwrap();
+    let db_path = dir.path().join("data/xiangqin.db");
+    let db_url = format!("sqlite://{}", db_path.display());
+    let pool = db::connect(&db_url).await.unwrap();
+    let state = AppState::new(pool, dist).await.unwrap();
+    TestApp {
+        router: app(state),
+        db_url,
+        db_path,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        (status, headers, body)
+    }
+
+    async fn post(&self, body: impl Into<Body>, key: Option<&str>) -> (StatusCode, Value) {
+        let mut request =
+            Request::post("/api/v1/declarations").header(header::CONTENT_TYPE, "application/json");
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let (status, headers, body) = self.send(request.body(body.into()).unwrap()).await;
+        if !body.is_empty() {
+            assert_eq!(
+                headers[header::CONTENT_TYPE],
+                "application/json",
+                "{status}"
+            );
+        }
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let (status, headers, body) = self
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        (status, headers, String::from_utf8(body).unwrap())
+    }
+
+    /// A second, independent pool on the same file: proves what was committed to disk.
+    async fn second_pool(&self) -> SqlitePool {
+        SqlitePool::connect(&self.db_url).await.unwrap()
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        let pool = self.second_pool().await;
+        let n = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        n
+    }
+}
+
+/// A valid declaration dated a month ago (the example file's body, with a date that stays valid).
+fn declaration() -> Value {
+    let mut d: Value = serde_json::from_str(include_str!("../examples/declaration.json")).unwrap();
+    d["happened_on"] = json!((today_in_china() - chrono::Duration::days(30)).to_string());
+    d
+}
+
+fn is_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+fn assert_error(body: &Value, code: &str) {
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        is_chinese(body["error"]["message"].as_str().unwrap()),
+        "{body}"
+    );
+}
+
+#[test]
+fn the_example_declaration_is_valid() {
+    let d: xiangqin_rules::declaration::Declaration =
+        serde_json::from_str(include_str!("../examples/declaration.json")).unwrap();
+    assert_eq!(d.normalized().validate(today_in_china()), Ok(()));
+}
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = spawn_app().await;
+    let (status, _, body) = app.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, "ok");
+}
+
+#[tokio::test]
+async fn a_valid_declaration_is_stored_with_its_first_event_before_the_answer() {
+    let app = spawn_app().await;
+    let (status, body) = app.post(declaration().to_string(), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let receipt = body["receipt"].as_str().unwrap();
+    assert!(xiangqin_endpoint::token::is_receipt(receipt), "{receipt}");
+    let token = body["status_token"].as_str().unwrap();
+    assert_eq!(token.len(), 32);
+    assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(body["status"], "submitted");
+    let submitted_at = body["submitted_at"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(submitted_at).is_ok(),
+        "{submitted_at}"
+    );
+
+    assert!(app.db_path.is_file());
+    let pool = app.second_pool().await;
+    let row = sqlx::query("SELECT * FROM declarations WHERE receipt = ?")
+        .bind(receipt)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("status"), "submitted");
+    assert_eq!(row.get::<String, _>("region"), "longyan");
+    assert_eq!(row.get::<String, _>("village"), "露湖村");
+    assert_eq!(row.get::<String, _>("applicant_name"), "张三");
+    assert_eq!(row.get::<String, _>("id_number"), "11010519491231002X");
+    assert_eq!(row.get::<String, _>("phone"), "13912345678");
+    assert_eq!(row.get::<String, _>("created_at"), submitted_at);
+    assert_eq!(row.get::<Option<String>, _>("idempotency_key_hash"), None);
+    let token_hash: String = row.get("status_token_hash");
+    assert_eq!(
+        token_hash,
+        xiangqin_endpoint::token::sha256_hex(token),
+        "only the token's hash is stored"
+    );
+    let stored: Value = serde_json::from_str(&row.get::<String, _>("body_json")).unwrap();
+    assert_eq!(stored["applicant"]["id_number"], "11010519491231002X");
+    assert_eq!(
+        row.get::<String, _>("body_sha256"),
+        xiangqin_endpoint::token::sha256_hex(row.get::<String, _>("body_json"))
+    );
+
+    let id: i64 = row.get("id");
+    let events = sqlx::query("SELECT * FROM declaration_events WHERE declaration_id = ?")
+        .bind(id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].get::<Option<String>, _>("from_status"), None);
+    assert_eq!(events[0].get::<String, _>("to_status"), "submitted");
+    assert_eq!(events[0].get::<String, _>("actor"), "household");
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn the_declaration_is_normalized_before_it_is_stored() {
+    let app = spawn_app().await;
+    let mut d = declaration();
+    d["applicant"]["id_number"] = json!(" 11010519491231002x ");
+    d["applicant"]["phone"] = json!("139 1234 5678");
+    d["place"]["village"] = json!(" 露湖村 ");
+    let (status, body) = app.post(d.to_string(), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let pool = app.second_pool().await;
+    let (id_number, phone, village): (String, String, String) =
+        sqlx::query_as("SELECT id_number, phone, village FROM declarations")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (id_number.as_str(), phone.as_str(), village.as_str()),
+        ("11010519491231002X", "13912345678", "露湖村")
+    );
+}
+
+#[tokio::test]
+async fn invalid_fields_get_422_with_chinese_messages_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let mut d = declaration();
+    d["applicant"]["id_number"] = json!("110105194912310021");
+    d["applicant"]["phone"] = json!("12345");
+    let (status, body) = app.post(d.to_string(), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "invalid");
+    assert_eq!(body["error"]["message"], "请检查下面标出的内容");
+    let fields = body["error"]["fields"].as_array().unwrap();
+    let find = |f: &str| {
+        fields
+            .iter()
+            .find(|e| e["field"] == f)
+            .unwrap_or_else(|| panic!("{f} not in {body}"))
+    };
+    assert_eq!(find("applicant.id_number")["code"], "id_number_check_digit");
+    assert_eq!(find("applicant.phone")["code"], "phone_format");
+    assert_eq!(fields.len(), 2, "{body}");
+    assert!(
+        fields
+            .iter()
+            .all(|f| is_chinese(f["message"].as_str().unwrap())),
+        "{body}"
+    );
+    assert_eq!(app.count("declarations").await, 0);
+    assert_eq!(app.count("declaration_events").await, 0);
+}
+
+#[tokio::test]
+async fn a_future_date_is_refused() {
+    let app = spawn_app().await;
+    let mut d = declaration();
+    d["happened_on"] = json!((today_in_china() + chrono::Duration::days(2)).to_string());
+    let (status, body) = app.post(d.to_string(), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "happened_on");
+    assert_eq!(body["error"]["fields"][0]["code"], "date_in_future");
+}
+
+#[tokio::test]
+async fn wrong_types_and_missing_fields_get_422_naming_the_field() {
+    let app = spawn_app().await;
+    /// (what, how to spoil the declaration, the field named, its code)
+    type Case = (&'static str, fn(&mut Value), &'static str, &'static str);
+    let cases: [Case; 5] = [
+        (
+            "missing",
+            |d| drop(d["applicant"].as_object_mut().unwrap().remove("phone")),
+            "applicant.phone",
+            "required",
+        ),
+        (
+            "wrong type",
+            |d| d["household_size"] = json!("四"),
+            "household_size",
+            "wrong_type",
+        ),
+        (
+            "unknown risk",
+            |d| d["risk_types"] = json!(["illness", "bad_luck"]),
+            "risk_types[1]",
+            "invalid_choice",
+        ),
+        (
+            "bad date",
+            |d| d["happened_on"] = json!("2026年9月1日"),
+            "happened_on",
+            "invalid_date",
+        ),
+        (
+            "unknown field",
+            |d| d["applicant"]["email"] = json!("a@b.c"),
+            "applicant.email",
+            "unknown_field",
+        ),
+    ];
+    for (name, change, field, code) in cases {
+        let mut d = declaration();
+        change(&mut d);
+        let (status, body) = app.post(d.to_string(), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {body}");
+        assert_error(&body, "invalid");
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{name}: {body}");
+        assert_eq!(body["error"]["fields"][0]["code"], code, "{name}: {body}");
+        assert!(
+            is_chinese(body["error"]["fields"][0]["message"].as_str().unwrap()),
+            "{name}: {body}"
+        );
+    }
+    assert_eq!(app.count("declarations").await, 0);
+}
+
+#[tokio::test]
+async fn malformed_json_gets_400() {
+    let app = spawn_app().await;
+    for bad in ["{\"region\": ", "not json", "", "{} {}"] {
+        let (status, body) = app.post(bad, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}: {body}");
+        assert_error(&body, "malformed_json");
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_gets_415() {
+    let app = spawn_app().await;
+    let request = Request::post("/api/v1/declarations")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("a=b"))
+        .unwrap();
+    let (status, _, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_error(
+        &serde_json::from_slice(&body).unwrap(),
+        "unsupported_media_type",
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_413_in_chinese() {
+    let app = spawn_app().await;
+    let mut d = declaration();
+    d["description"] = json!("很".repeat(30_000)); // 90 KB of UTF-8
+    let (status, body) = app.post(d.to_string(), None).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_error(&body, "payload_too_large");
+    assert_eq!(app.count("declarations").await, 0);
+}
+
+#[tokio::test]
+async fn a_repeated_request_with_the_same_key_gets_the_same_receipt_and_token() {
+    let app = spawn_app().await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let (first_status, first) = app.post(declaration().to_string(), Some(&key)).await;
+    assert_eq!(first_status, StatusCode::CREATED, "{first}");
+
+    // Retyped (normalizes to the same declaration) and the key in capitals: still the same request.
+    let mut retyped = declaration();
+    retyped["applicant"]["phone"] = json!("139-1234-5678");
+    let request = Request::post("/api/v1/declarations")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", key.to_uppercase())
+        .body(Body::from(retyped.to_string()))
+        .unwrap();
+    let (status, headers, body) = app.send(request).await;
+    let again: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(headers["idempotent-replayed"], "true");
+    assert_eq!(again, first, "same receipt, token, status and time");
+    assert_eq!(app.count("declarations").await, 1);
+    assert_eq!(app.count("declaration_events").await, 1);
+
+    let pool = app.second_pool().await;
+    let key_hash: String = sqlx::query_scalar("SELECT idempotency_key_hash FROM declarations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_ne!(key_hash, key, "the key is stored hashed");
+    assert_eq!(key_hash.len(), 64);
+}
+
+#[tokio::test]
+async fn the_same_key_with_a_different_declaration_gets_409() {
+    let app = spawn_app().await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let (status, _) = app.post(declaration().to_string(), Some(&key)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut other = declaration();
+    other["household_size"] = json!(5);
+    let (status, body) = app.post(other.to_string(), Some(&key)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_error(&body, "idempotency_conflict");
+    assert_eq!(app.count("declarations").await, 1);
+}
+
+#[tokio::test]
+async fn different_keys_make_different_declarations() {
+    let app = spawn_app().await;
+    let (_, a) = app
+        .post(
+            declaration().to_string(),
+            Some(&uuid::Uuid::new_v4().to_string()),
+        )
+        .await;
+    let (_, b) = app
+        .post(
+            declaration().to_string(),
+            Some(&uuid::Uuid::new_v4().to_string()),
+        )
+        .await;
+    let (_, c) = app.post(declaration().to_string(), None).await;
+    assert_ne!(a["receipt"], b["receipt"]);
+    assert_ne!(a["status_token"], b["status_token"]);
+    assert_ne!(b["receipt"], c["receipt"]);
+    assert_eq!(app.count("declarations").await, 3);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_that_is_not_a_uuid_gets_400() {
+    let app = spawn_app().await;
+    for bad in ["my-key-1", "00000000-0000-0000-0000-000000000000", ""] {
+        let (status, body) = app.post(declaration().to_string(), Some(bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}: {body}");
+        assert_error(&body, "invalid_idempotency_key");
+    }
+    assert_eq!(app.count("declarations").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_identical_requests_with_one_key_store_one_declaration() {
+    let app = spawn_app().await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let body = declaration().to_string();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let router = app.router.clone();
+            let request = Request::post("/api/v1/declarations")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", &key)
+                .body(Body::from(body.clone()))
+                .unwrap();
+            tokio::spawn(async move {
+                let response = router.oneshot(request).await.unwrap();
+                let status = response.status();
+                let bytes = response.into_body().collect().await.unwrap().to_bytes();
+                (status, serde_json::from_slice::<Value>(&bytes).unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let created = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
+    let replayed = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    assert_eq!((created, replayed), (1, 7), "{answers:?}");
+    assert!(
+        answers.iter().all(|(_, b)| b == &answers[0].1),
+        "one receipt and token for all: {answers:?}"
+    );
+    assert_eq!(app.count("declarations").await, 1);
+    assert_eq!(app.count("declaration_events").await, 1);
+}
+
+#[tokio::test]
+async fn app_routes_fall_back_to_index_html_and_files_are_served() {
+    let app = spawn_app().await;
+    for path in ["/", "/check", "/report/sent"] {
+        let (status, headers, body) = app.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert_eq!(body, INDEX_HTML, "{path}");
+    }
+    let (status, headers, body) = app.get("/app.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert_eq!(body, "body{}");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+}
+
+#[tokio::test]
+async fn unknown_api_paths_get_json_404_and_wrong_methods_json_405() {
+    let app = spawn_app().await;
+    for path in ["/api/v1/nothing", "/api/v2/declarations", "/api/", "/api"] {
+        let (status, headers, body) = app.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json", "{path}");
+        assert_error(&serde_json::from_str(&body).unwrap(), "not_found");
+    }
+    let (status, headers, body) = app.get("/api/v1/declarations").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert_error(&serde_json::from_str(&body).unwrap(), "method_not_allowed");
+}
+
+#[tokio::test]
+async fn without_index_html_only_the_api_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
+        .await
+        .unwrap();
+    let state = AppState::new(pool, dir.path().join("no-such-dist"))
+        .await
+        .unwrap();
+    assert!(!state.has_index_html());
+    let router = app(state);
+    let response = router
+        .clone()
+        .oneshot(Request::get("/check").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = router
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// The real binary: port 0, a database in a folder that does not exist yet, SIGTERM.
+#[cfg(unix)]
+#[test]
+fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("not/yet/there/xiangqin.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"))
+        .args(["--listen", "127.0.0.1:0", "--database-url"])
+        .arg(format!("sqlite://{}", db_path.display()))
+        .arg("--static-dir")
+        .arg(dir.path().join("no-dist"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill the child if an assertion fails, so no server outlives the test.
+    struct Guard(Option<std::process::Child>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            if let Some(c) = self.0.as_mut() {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+    }
+    let stdout = child.stdout.take().unwrap();
+    let mut guard = Guard(Some(child));
+
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    assert!(
+        line.starts_with("乡亲 Xiangqin is listening on http://"),
+        "{line:?}"
+    );
+    let addr = line
+        .split("listening on http://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(!addr.ends_with(":0"), "the real port is printed: {addr}");
+
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(
+        response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200"),
+        "{response}"
+    );
+    assert!(response.ends_with("\r\n\r\nok"), "{response}");
+    assert!(db_path.is_file(), "the database file was created");
+
+    let pid = guard.0.as_ref().unwrap().id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = guard.0.as_mut().unwrap().try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop within 15 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    guard.0 = None;
+    assert!(status.success(), "exit status {status:?}");
+}
