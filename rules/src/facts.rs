@@ -196,7 +196,8 @@ pub struct RigidExpense {
 }
 
 impl RigidExpense {
-    /// Sum of the parts that are known.
+    /// Sum of the parts that are known: within an answered rigid_expense, a cause left out
+    /// means nothing was spent on it.
     pub fn known_total(&self) -> f64 {
         [self.medical, self.education, self.disaster, self.accident].iter().flatten().sum()
     }
@@ -410,6 +411,10 @@ pub const HOUSEHOLD_FACTS: &[FactInfo] = &[
     fact("household.basic_living_hardship", FactKind::Bool, "家里吃穿、上学、看病、住房、吃水是否遇到严重困难"),
     fact("household.recent_shocks", FactKind::List(Shock::VALUES), "近一年家里是否遇到大病、意外、灾害等事"),
     fact("household.rigid_expense_total", FactKind::Num, "近一年看病、上学、灾害、意外花了多少钱"),
+    fact("household.rigid_expense.medical", FactKind::Num, "近一年看病花了多少钱"),
+    fact("household.rigid_expense.education", FactKind::Num, "近一年上学花了多少钱"),
+    fact("household.rigid_expense.disaster", FactKind::Num, "近一年因灾花了多少钱"),
+    fact("household.rigid_expense.accident", FactKind::Num, "近一年因意外花了多少钱"),
     fact("household.housing_unsafe", FactKind::Bool, "住房是否不安全（危房）"),
     fact("household.adobe_house", FactKind::Bool, "是否住土坯房"),
     fact("household.water_unsafe", FactKind::Bool, "吃水是否不安全或没保障"),
@@ -488,6 +493,11 @@ impl Facts {
             "household.basic_living_hardship" => opt_bool(h.basic_living_hardship),
             "household.recent_shocks" => opt_list(&h.recent_shocks, |s| s.as_str()),
             "household.rigid_expense_total" => opt_num(h.rigid_expense.as_ref().map(RigidExpense::known_total)),
+            // Within an answered rigid_expense, a cause left out means nothing was spent on it.
+            "household.rigid_expense.medical" => opt_num(h.rigid_expense.as_ref().map(|r| r.medical.unwrap_or(0.0))),
+            "household.rigid_expense.education" => opt_num(h.rigid_expense.as_ref().map(|r| r.education.unwrap_or(0.0))),
+            "household.rigid_expense.disaster" => opt_num(h.rigid_expense.as_ref().map(|r| r.disaster.unwrap_or(0.0))),
+            "household.rigid_expense.accident" => opt_num(h.rigid_expense.as_ref().map(|r| r.accident.unwrap_or(0.0))),
             "household.housing_unsafe" => opt_bool(h.housing_unsafe),
             "household.adobe_house" => opt_bool(h.adobe_house),
             "household.water_unsafe" => opt_bool(h.water_unsafe),
