@@ -20,7 +20,10 @@ def critical_files(dist: Path):
     html = (dist / "index.html").read_text(encoding="utf-8")
     files = [dist / "index.html"]
     # Trunk links the stylesheet, preloads the JS glue and the Wasm, and imports them by URL.
-    for ref in re.findall(r'(?:href|src)="/?([^"?#]+\.(?:js|wasm|css))"', html) + re.findall(r"'/?([^'?#]+\.(?:js|wasm))'", html):
+    # Minified HTML drops attribute quotes, and the loader names files in quotes or backticks.
+    refs = re.findall(r'(?:href|src)=["\']?/?([^"\'\s>?#]+\.(?:js|wasm|css))', html)
+    refs += re.findall(r'["\'`]/?([^"\'`\s?#]+\.(?:js|wasm))["\'`]', html)
+    for ref in refs:
         path = dist / ref
         if path.exists() and path not in files:
             files.append(path)

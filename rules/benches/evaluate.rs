@@ -31,13 +31,18 @@ fn bench(c: &mut Criterion) {
     let rules = rules();
     for region in ["qinghai", "inner_mongolia", "liangzhou"] {
         let facts = Facts::from_json(&FULL.replace("REGION", region)).unwrap();
-        c.bench_function(&format!("evaluate_all_policies/{region}/full_household"), |b| {
-            b.iter(|| rules.evaluate(black_box(&facts)).unwrap())
-        });
+        c.bench_function(
+            &format!("evaluate_all_policies/{region}/full_household"),
+            |b| b.iter(|| rules.evaluate(black_box(&facts)).unwrap()),
+        );
     }
     let unknown = Facts::from_json(r#"{"as_of": "2026-11-22", "region": "qinghai"}"#).unwrap();
-    c.bench_function("evaluate_all_policies/qinghai/nothing_known", |b| b.iter(|| rules.evaluate(black_box(&unknown)).unwrap()));
-    c.bench_function("parse_facts/full_household", |b| b.iter(|| Facts::from_json(black_box(FULL)).unwrap()));
+    c.bench_function("evaluate_all_policies/qinghai/nothing_known", |b| {
+        b.iter(|| rules.evaluate(black_box(&unknown)).unwrap())
+    });
+    c.bench_function("parse_facts/full_household", |b| {
+        b.iter(|| Facts::from_json(black_box(FULL)).unwrap())
+    });
 }
 
 criterion_group!(benches, bench);

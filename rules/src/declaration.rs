@@ -182,7 +182,9 @@ impl IdNumberError {
             IdNumberError::Length => "身份证号码应该是18位，请数一数再填。",
             IdNumberError::Characters => "身份证号码前17位都是数字，最后一位是数字或字母X。",
             IdNumberError::BirthDate => "身份证号码里的出生日期（第7到14位）不对，请再核对一遍。",
-            IdNumberError::CheckDigit => "身份证号码有一位填错了（最后一位对不上），请对照身份证再核对一遍。",
+            IdNumberError::CheckDigit => {
+                "身份证号码有一位填错了（最后一位对不上），请对照身份证再核对一遍。"
+            }
         }
     }
 }
@@ -199,13 +201,19 @@ pub fn check_id_number(id: &str, today: NaiveDate) -> Result<(), IdNumberError> 
         return Err(IdNumberError::Length);
     }
     let body: Option<Vec<u32>> = chars[..17].iter().map(|c| c.to_digit(10)).collect();
-    let Some(body) = body else { return Err(IdNumberError::Characters) };
+    let Some(body) = body else {
+        return Err(IdNumberError::Characters);
+    };
     let last = chars[17].to_ascii_uppercase();
     if !(last.is_ascii_digit() || last == 'X') {
         return Err(IdNumberError::Characters);
     }
     let number = |digits: &[u32]| digits.iter().fold(0, |n, d| n * 10 + d);
-    let birth = NaiveDate::from_ymd_opt(number(&body[6..10]) as i32, number(&body[10..12]), number(&body[12..14]));
+    let birth = NaiveDate::from_ymd_opt(
+        number(&body[6..10]) as i32,
+        number(&body[10..12]),
+        number(&body[12..14]),
+    );
     match birth {
         Some(b) if b.year() >= 1900 && b <= today => {}
         _ => return Err(IdNumberError::BirthDate),
@@ -232,7 +240,13 @@ pub fn id_check_digit(first17: &str) -> Option<char> {
 /// An 11-digit mainland mobile number: starts with 1, second digit 3–9.
 pub fn check_phone(phone: &str) -> Result<(), FieldError> {
     let p = phone.trim();
-    let err = |code: &str, message: &str| Err(FieldError { field: "applicant.phone".into(), code: code.into(), message: message.into() });
+    let err = |code: &str, message: &str| {
+        Err(FieldError {
+            field: "applicant.phone".into(),
+            code: code.into(),
+            message: message.into(),
+        })
+    };
     if p.is_empty() {
         return err("required", "请填写手机号码，方便村干部联系您。");
     }
@@ -242,7 +256,10 @@ pub fn check_phone(phone: &str) -> Result<(), FieldError> {
     }
     let second = p.as_bytes()[1];
     if p.as_bytes()[0] != b'1' || !(b'3'..=b'9').contains(&second) {
-        return err("phone_format", "这不像是手机号码（应该以13到19开头），请再核对一遍。");
+        return err(
+            "phone_format",
+            "这不像是手机号码（应该以13到19开头），请再核对一遍。",
+        );
     }
     Ok(())
 }
@@ -252,12 +269,21 @@ impl Declaration {
     /// same declaration typed twice compares equal.
     pub fn normalized(&self) -> Declaration {
         let mut d = self.clone();
-        for s in [&mut d.place.county, &mut d.place.township, &mut d.place.village, &mut d.applicant.name, &mut d.description] {
+        for s in [
+            &mut d.place.county,
+            &mut d.place.township,
+            &mut d.place.village,
+            &mut d.applicant.name,
+            &mut d.description,
+        ] {
             *s = s.trim().to_string();
         }
         d.applicant.id_number = d.applicant.id_number.trim().to_ascii_uppercase();
         d.applicant.phone = d.applicant.phone.trim().replace([' ', '-'], "");
-        d.help_wanted = d.help_wanted.map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
+        d.help_wanted = d
+            .help_wanted
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty());
         if let Some(a) = d.assisted.as_mut() {
             a.operator_name = a.operator_name.trim().to_string();
         }
@@ -269,21 +295,56 @@ impl Declaration {
     /// Every problem, not just the first, so the household can fix them all at once.
     pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut push = |field: &str, code: &str, message: String| errors.push(FieldError { field: field.into(), code: code.into(), message });
+        let mut push = |field: &str, code: &str, message: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                code: code.into(),
+                message,
+            })
+        };
         let (township, village) = place_words(self.region);
         let text_fields = [
-            ("place.county", &self.place.county, "县（区、旗）".to_string(), MAX_PLACE_CHARS),
-            ("place.township", &self.place.township, township.to_string(), MAX_PLACE_CHARS),
-            ("place.village", &self.place.village, village.to_string(), MAX_PLACE_CHARS),
-            ("applicant.name", &self.applicant.name, "姓名".to_string(), MAX_NAME_CHARS),
-            ("description", &self.description, "发生了什么".to_string(), MAX_DESCRIPTION_CHARS),
+            (
+                "place.county",
+                &self.place.county,
+                "县（区、旗）".to_string(),
+                MAX_PLACE_CHARS,
+            ),
+            (
+                "place.township",
+                &self.place.township,
+                township.to_string(),
+                MAX_PLACE_CHARS,
+            ),
+            (
+                "place.village",
+                &self.place.village,
+                village.to_string(),
+                MAX_PLACE_CHARS,
+            ),
+            (
+                "applicant.name",
+                &self.applicant.name,
+                "姓名".to_string(),
+                MAX_NAME_CHARS,
+            ),
+            (
+                "description",
+                &self.description,
+                "发生了什么".to_string(),
+                MAX_DESCRIPTION_CHARS,
+            ),
         ];
         for (field, value, label, max) in text_fields {
             let n = value.trim().chars().count();
             if n == 0 {
                 push(field, "required", format!("请填写{label}。"));
             } else if n > max {
-                push(field, "too_long", format!("{label}最多写{max}个字，现在是{n}个字。"));
+                push(
+                    field,
+                    "too_long",
+                    format!("{label}最多写{max}个字，现在是{n}个字。"),
+                );
             }
         }
         if let Err(e) = check_id_number(&self.applicant.id_number, today) {
@@ -293,46 +354,94 @@ impl Declaration {
             push(&e.field, &e.code, e.message);
         }
         if self.household_size == 0 || self.household_size > MAX_HOUSEHOLD_SIZE {
-            push("household_size", "household_size_range", format!("家里几口人，请填1到{MAX_HOUSEHOLD_SIZE}之间的数。"));
+            push(
+                "household_size",
+                "household_size_range",
+                format!("家里几口人，请填1到{MAX_HOUSEHOLD_SIZE}之间的数。"),
+            );
         }
         if self.risk_types.is_empty() {
-            push("risk_types", "required", "请至少选一项：家里遇到了什么困难。".into());
+            push(
+                "risk_types",
+                "required",
+                "请至少选一项：家里遇到了什么困难。".into(),
+            );
         }
         if self.happened_on > today {
-            push("happened_on", "date_in_future", "发生的日期不能晚于今天。".into());
+            push(
+                "happened_on",
+                "date_in_future",
+                "发生的日期不能晚于今天。".into(),
+            );
         } else if self.happened_on.year() < 2000 {
-            push("happened_on", "date_too_old", "发生的日期太早了，请再核对一遍。".into());
+            push(
+                "happened_on",
+                "date_too_old",
+                "发生的日期太早了，请再核对一遍。".into(),
+            );
         }
         for (field, value, label) in [
             ("rigid_expense_yuan", self.rigid_expense_yuan, "花了多少钱"),
-            ("income_change_yuan", self.income_change_yuan, "收入少了多少"),
+            (
+                "income_change_yuan",
+                self.income_change_yuan,
+                "收入少了多少",
+            ),
         ] {
             if let Some(v) = value {
                 if !v.is_finite() || v < 0.0 {
-                    push(field, "amount_invalid", format!("{label}请填0或正数（单位：元），不知道可以不填。"));
+                    push(
+                        field,
+                        "amount_invalid",
+                        format!("{label}请填0或正数（单位：元），不知道可以不填。"),
+                    );
                 } else if v > MAX_AMOUNT_YUAN {
-                    push(field, "amount_too_large", format!("{label}这个数太大了，请再核对一遍（单位：元）。"));
+                    push(
+                        field,
+                        "amount_too_large",
+                        format!("{label}这个数太大了，请再核对一遍（单位：元）。"),
+                    );
                 }
             }
         }
         if let Some(h) = &self.help_wanted {
             let n = h.trim().chars().count();
             if n > MAX_HELP_CHARS {
-                push("help_wanted", "too_long", format!("希望得到的帮助最多写{MAX_HELP_CHARS}个字，现在是{n}个字。"));
+                push(
+                    "help_wanted",
+                    "too_long",
+                    format!("希望得到的帮助最多写{MAX_HELP_CHARS}个字，现在是{n}个字。"),
+                );
             }
         }
         if !self.consent.truthful {
-            push("consent.truthful", "consent_required", "请确认所填内容真实，才能提交。".into());
+            push(
+                "consent.truthful",
+                "consent_required",
+                "请确认所填内容真实，才能提交。".into(),
+            );
         }
         if !self.consent.personal_info {
-            push("consent.personal_info", "consent_required", "需要您同意村干部和帮扶部门使用这些信息（包括健康情况），才能提交。".into());
+            push(
+                "consent.personal_info",
+                "consent_required",
+                "需要您同意村干部和帮扶部门使用这些信息（包括健康情况），才能提交。".into(),
+            );
         }
         if let Some(a) = &self.assisted {
             if a.operator_name.trim().is_empty() {
-                push("assisted.operator_name", "required", "代填时请写上代填人的姓名。".into());
+                push(
+                    "assisted.operator_name",
+                    "required",
+                    "代填时请写上代填人的姓名。".into(),
+                );
             }
             if !a.household_confirmed {
-                push("assisted.household_confirmed", "confirmation_required", "代填的申报要经农户本人确认（签字或按手印）后才能提交。".into());
+                push(
+                    "assisted.household_confirmed",
+                    "confirmation_required",
+                    "代填的申报要经农户本人确认（签字或按手印）后才能提交。".into(),
+                );
             }
         }
         if errors.is_empty() {
@@ -375,8 +484,16 @@ mod tests {
     pub(crate) fn valid() -> Declaration {
         Declaration {
             region: Region::Longyan,
-            place: Place { county: "长汀县".into(), township: "河田镇".into(), village: "露湖村".into() },
-            applicant: Applicant { name: "张三".into(), id_number: "11010519491231002X".into(), phone: "13912345678".into() },
+            place: Place {
+                county: "长汀县".into(),
+                township: "河田镇".into(),
+                village: "露湖村".into(),
+            },
+            applicant: Applicant {
+                name: "张三".into(),
+                id_number: "11010519491231002X".into(),
+                phone: "13912345678".into(),
+            },
             household_size: 4,
             risk_types: vec![RiskType::Illness, RiskType::IncomeDrop],
             happened_on: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
@@ -384,29 +501,51 @@ mod tests {
             income_change_yuan: None,
             description: "父亲住院做手术，花了很多钱，家里没人出去打工了。".into(),
             help_wanted: Some("医疗救助".into()),
-            consent: Consent { truthful: true, personal_info: true },
+            consent: Consent {
+                truthful: true,
+                personal_info: true,
+            },
             assisted: None,
         }
     }
 
     fn codes(d: &Declaration) -> Vec<(String, String)> {
-        d.validate(today()).err().unwrap_or_default().into_iter().map(|e| (e.field, e.code)).collect()
+        d.validate(today())
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
     }
 
     #[test]
     fn the_standard_example_id_is_valid() {
         assert_eq!(check_id_number("11010519491231002X", today()), Ok(()));
-        assert_eq!(check_id_number("11010519491231002x", today()), Ok(()), "a small x is accepted");
+        assert_eq!(
+            check_id_number("11010519491231002x", today()),
+            Ok(()),
+            "a small x is accepted"
+        );
         assert_eq!(valid().validate(today()), Ok(()));
     }
 
     #[test]
     fn computed_check_digits_pass_and_any_other_digit_fails() {
-        for first17 in ["62230119800101001", "15010219751111123", "35080219991231456"] {
+        for first17 in [
+            "62230119800101001",
+            "15010219751111123",
+            "35080219991231456",
+        ] {
             let id = with_check(first17);
             assert_eq!(check_id_number(&id, today()), Ok(()), "{id}");
-            for other in "0123456789X".chars().filter(|c| Some(*c) != id.chars().last()) {
-                assert_eq!(check_id_number(&format!("{first17}{other}"), today()), Err(IdNumberError::CheckDigit));
+            for other in "0123456789X"
+                .chars()
+                .filter(|c| Some(*c) != id.chars().last())
+            {
+                assert_eq!(
+                    check_id_number(&format!("{first17}{other}"), today()),
+                    Err(IdNumberError::CheckDigit)
+                );
             }
         }
     }
@@ -418,25 +557,60 @@ mod tests {
             .find(|f| f.len() == 17 && id_check_digit(f) == Some('X'))
             .expect("some body has check digit X");
         assert_eq!(check_id_number(&format!("{x}X"), today()), Ok(()));
-        assert_eq!(check_id_number(&format!("{x}0"), today()), Err(IdNumberError::CheckDigit));
+        assert_eq!(
+            check_id_number(&format!("{x}0"), today()),
+            Err(IdNumberError::CheckDigit)
+        );
     }
 
     #[test]
     fn impossible_or_future_birth_dates_are_refused() {
-        assert_eq!(check_id_number(&with_check("62230119800230001"), today()), Err(IdNumberError::BirthDate), "30 February");
-        assert_eq!(check_id_number(&with_check("62230119801301001"), today()), Err(IdNumberError::BirthDate), "month 13");
-        assert_eq!(check_id_number(&with_check("62230120300101001"), today()), Err(IdNumberError::BirthDate), "born in 2030");
-        assert_eq!(check_id_number(&with_check("62230118800101001"), today()), Err(IdNumberError::BirthDate), "born in 1880");
+        assert_eq!(
+            check_id_number(&with_check("62230119800230001"), today()),
+            Err(IdNumberError::BirthDate),
+            "30 February"
+        );
+        assert_eq!(
+            check_id_number(&with_check("62230119801301001"), today()),
+            Err(IdNumberError::BirthDate),
+            "month 13"
+        );
+        assert_eq!(
+            check_id_number(&with_check("62230120300101001"), today()),
+            Err(IdNumberError::BirthDate),
+            "born in 2030"
+        );
+        assert_eq!(
+            check_id_number(&with_check("62230118800101001"), today()),
+            Err(IdNumberError::BirthDate),
+            "born in 1880"
+        );
     }
 
     #[test]
     fn wrong_length_and_characters() {
         assert_eq!(check_id_number("", today()), Err(IdNumberError::Empty));
-        assert_eq!(check_id_number("1101051949123100", today()), Err(IdNumberError::Length));
-        assert_eq!(check_id_number("11010519491231002XX", today()), Err(IdNumberError::Length));
-        assert_eq!(check_id_number("1101051949123100AX", today()), Err(IdNumberError::Characters));
-        assert_eq!(check_id_number("11010519491231002Y", today()), Err(IdNumberError::Characters));
-        assert_eq!(check_id_number("１１０１０５１９４９１２３１００２X", today()), Err(IdNumberError::Characters), "full-width digits");
+        assert_eq!(
+            check_id_number("1101051949123100", today()),
+            Err(IdNumberError::Length)
+        );
+        assert_eq!(
+            check_id_number("11010519491231002XX", today()),
+            Err(IdNumberError::Length)
+        );
+        assert_eq!(
+            check_id_number("1101051949123100AX", today()),
+            Err(IdNumberError::Characters)
+        );
+        assert_eq!(
+            check_id_number("11010519491231002Y", today()),
+            Err(IdNumberError::Characters)
+        );
+        assert_eq!(
+            check_id_number("１１０１０５１９４９１２３１００２X", today()),
+            Err(IdNumberError::Characters),
+            "full-width digits"
+        );
     }
 
     #[test]
@@ -453,40 +627,92 @@ mod tests {
     #[test]
     fn amounts_must_be_non_negative_finite_numbers() {
         for bad in [-1.0, f64::NAN, f64::INFINITY] {
-            let d = Declaration { rigid_expense_yuan: Some(bad), ..valid() };
-            assert_eq!(codes(&d), vec![("rigid_expense_yuan".into(), "amount_invalid".into())]);
+            let d = Declaration {
+                rigid_expense_yuan: Some(bad),
+                ..valid()
+            };
+            assert_eq!(
+                codes(&d),
+                vec![("rigid_expense_yuan".into(), "amount_invalid".into())]
+            );
         }
-        let d = Declaration { income_change_yuan: Some(0.0), ..valid() };
+        let d = Declaration {
+            income_change_yuan: Some(0.0),
+            ..valid()
+        };
         assert_eq!(d.validate(today()), Ok(()));
-        let d = Declaration { income_change_yuan: Some(1e9), ..valid() };
-        assert_eq!(codes(&d), vec![("income_change_yuan".into(), "amount_too_large".into())]);
+        let d = Declaration {
+            income_change_yuan: Some(1e9),
+            ..valid()
+        };
+        assert_eq!(
+            codes(&d),
+            vec![("income_change_yuan".into(), "amount_too_large".into())]
+        );
     }
 
     #[test]
     fn every_problem_is_reported_at_once_in_chinese() {
         let d = Declaration {
-            applicant: Applicant { name: " ".into(), id_number: "110105194912310021".into(), phone: "123".into() },
+            applicant: Applicant {
+                name: " ".into(),
+                id_number: "110105194912310021".into(),
+                phone: "123".into(),
+            },
             risk_types: vec![],
-            consent: Consent { truthful: false, personal_info: false },
+            consent: Consent {
+                truthful: false,
+                personal_info: false,
+            },
             happened_on: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
             household_size: 0,
             ..valid()
         };
         let errors = d.validate(today()).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        for f in ["applicant.name", "applicant.id_number", "applicant.phone", "household_size", "risk_types", "happened_on", "consent.truthful", "consent.personal_info"] {
+        for f in [
+            "applicant.name",
+            "applicant.id_number",
+            "applicant.phone",
+            "household_size",
+            "risk_types",
+            "happened_on",
+            "consent.truthful",
+            "consent.personal_info",
+        ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }
-        assert!(errors.iter().all(|e| e.message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))), "{errors:?}");
+        assert!(
+            errors.iter().all(|e| e
+                .message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+            "{errors:?}"
+        );
     }
 
     #[test]
     fn assisted_declarations_need_the_operator_and_the_households_confirmation() {
-        let d = Declaration { assisted: Some(Assisted { operator_name: "".into(), household_confirmed: false }), ..valid() };
+        let d = Declaration {
+            assisted: Some(Assisted {
+                operator_name: "".into(),
+                household_confirmed: false,
+            }),
+            ..valid()
+        };
         let c = codes(&d);
         assert!(c.contains(&("assisted.operator_name".into(), "required".into())));
-        assert!(c.contains(&("assisted.household_confirmed".into(), "confirmation_required".into())));
-        let ok = Declaration { assisted: Some(Assisted { operator_name: "李站长".into(), household_confirmed: true }), ..valid() };
+        assert!(c.contains(&(
+            "assisted.household_confirmed".into(),
+            "confirmation_required".into()
+        )));
+        let ok = Declaration {
+            assisted: Some(Assisted {
+                operator_name: "李站长".into(),
+                household_confirmed: true,
+            }),
+            ..valid()
+        };
         assert_eq!(ok.validate(today()), Ok(()));
     }
 
@@ -504,7 +730,10 @@ mod tests {
     #[test]
     fn json_uses_snake_case_and_refuses_unknown_fields() {
         let json = serde_json::to_value(valid()).unwrap();
-        assert_eq!(json["risk_types"], serde_json::json!(["illness", "income_drop"]));
+        assert_eq!(
+            json["risk_types"],
+            serde_json::json!(["illness", "income_drop"])
+        );
         assert_eq!(json["region"], "longyan");
         let mut extra = json.clone();
         extra["applicant"]["email"] = "x".into();
@@ -515,7 +744,15 @@ mod tests {
 
     #[test]
     fn inner_mongolia_uses_its_own_place_words() {
-        let d = Declaration { region: Region::InnerMongolia, place: Place { county: "a".into(), township: "".into(), village: "".into() }, ..valid() };
+        let d = Declaration {
+            region: Region::InnerMongolia,
+            place: Place {
+                county: "a".into(),
+                township: "".into(),
+                village: "".into(),
+            },
+            ..valid()
+        };
         let errors = d.validate(today()).unwrap_err();
         assert!(errors.iter().any(|e| e.message.contains("苏木")));
         assert!(errors.iter().any(|e| e.message.contains("嘎查")));

@@ -146,7 +146,10 @@ pub struct Rules {
 /// The embedded rules, loaded once. The data checks in the tests keep them valid.
 pub fn rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
-    RULES.get_or_init(|| Rules::from_json(EMBEDDED).unwrap_or_else(|errors| panic!("invalid rules data:\n{}", errors.join("\n"))))
+    RULES.get_or_init(|| {
+        Rules::from_json(EMBEDDED)
+            .unwrap_or_else(|errors| panic!("invalid rules data:\n{}", errors.join("\n")))
+    })
 }
 
 impl Rules {
@@ -158,7 +161,11 @@ impl Rules {
         let mut term_info = BTreeMap::new();
         for (scope, entries) in &raw.terms {
             for (name, info) in entries {
-                let full = if scope == "member" { format!("member.{name}") } else { name.clone() };
+                let full = if scope == "member" {
+                    format!("member.{name}")
+                } else {
+                    name.clone()
+                };
                 match expr::parse(&info.expr) {
                     Ok(e) if scope == "member" => drop(terms.member.insert(full.clone(), e)),
                     Ok(e) if scope == "household" => drop(terms.household.insert(full.clone(), e)),
@@ -180,19 +187,23 @@ impl Rules {
         let mut compiled = Vec::new();
         for p in &raw.policies {
             let d = &p.decision;
-            let mut cond = |label: &str, src: &Option<String>, reason: &Option<String>| -> Option<Expr> {
-                let src = src.as_ref()?;
-                if reason.as_deref().is_none_or(str::is_empty) {
-                    errors.push(format!("{}: `{label}` needs `{label}_reason`", p.id));
-                }
-                match expr::parse(src).map_err(|e| e.to_string()).and_then(|e| expr::check(&e, &terms, false).map(|_| e)) {
-                    Ok(e) => Some(e),
-                    Err(msg) => {
-                        errors.push(format!("{}: {label} = '{src}': {msg}", p.id));
-                        None
+            let mut cond =
+                |label: &str, src: &Option<String>, reason: &Option<String>| -> Option<Expr> {
+                    let src = src.as_ref()?;
+                    if reason.as_deref().is_none_or(str::is_empty) {
+                        errors.push(format!("{}: `{label}` needs `{label}_reason`", p.id));
                     }
-                }
-            };
+                    match expr::parse(src)
+                        .map_err(|e| e.to_string())
+                        .and_then(|e| expr::check(&e, &terms, false).map(|_| e))
+                    {
+                        Ok(e) => Some(e),
+                        Err(msg) => {
+                            errors.push(format!("{}: {label} = '{src}': {msg}", p.id));
+                            None
+                        }
+                    }
+                };
             let c = Compiled {
                 yes: cond("yes", &d.yes, &d.yes_reason),
                 maybe: cond("maybe", &d.maybe, &d.maybe_reason),
@@ -201,7 +212,13 @@ impl Rules {
             if d.yes.is_none() && d.maybe.is_none() {
                 errors.push(format!("{}: a decision needs `yes` or `maybe`", p.id));
             }
-            for (field, value) in [("title", &p.title), ("summary", &p.summary), ("who", &p.who), ("gets", &p.gets), ("how_to_apply", &p.how_to_apply)] {
+            for (field, value) in [
+                ("title", &p.title),
+                ("summary", &p.summary),
+                ("who", &p.who),
+                ("gets", &p.gets),
+                ("how_to_apply", &p.how_to_apply),
+            ] {
                 if value.trim().is_empty() {
                     errors.push(format!("{}: `{field}` is empty", p.id));
                 }
@@ -218,7 +235,13 @@ impl Rules {
             }
         }
         if errors.is_empty() {
-            Ok(Rules { version: raw.version, policies: raw.policies, term_info, terms, compiled })
+            Ok(Rules {
+                version: raw.version,
+                policies: raw.policies,
+                term_info,
+                terms,
+                compiled,
+            })
         } else {
             Err(errors)
         }
@@ -243,7 +266,12 @@ impl Rules {
             .filter(|(p, _)| p.region == region)
             .map(|(p, c)| self.decide(p, c, facts, as_of))
             .collect();
-        Ok(Evaluation { as_of, rules_version: self.version.clone(), region, results })
+        Ok(Evaluation {
+            as_of,
+            rules_version: self.version.clone(),
+            region,
+            results,
+        })
     }
 
     fn decide(&self, p: &Policy, c: &Compiled, facts: &Facts, as_of: NaiveDate) -> PolicyResult {
@@ -251,7 +279,12 @@ impl Rules {
         let (yes, maybe, no) = (run(&c.yes), run(&c.maybe), run(&c.no));
         let is = |o: &Option<Outcome>, t: Truth| o.as_ref().is_some_and(|o| o.truth == t);
         let unknown_missing = |outcomes: &[&Option<Outcome>]| -> Vec<String> {
-            let mut m: Vec<String> = outcomes.iter().filter_map(|o| o.as_ref()).filter(|o| o.truth == Truth::Unknown).flat_map(|o| o.missing.clone()).collect();
+            let mut m: Vec<String> = outcomes
+                .iter()
+                .filter_map(|o| o.as_ref())
+                .filter(|o| o.truth == Truth::Unknown)
+                .flat_map(|o| o.missing.clone())
+                .collect();
             m.sort();
             m.dedup();
             m
@@ -272,7 +305,14 @@ impl Rules {
             Status::NotApplicable
         } else if is(&yes, Truth::Unknown) || is(&maybe, Truth::Unknown) {
             missing = unknown_missing(&[&yes, &maybe, &no]);
-            reasons.push(format!("还需要知道：{}。回答这些问题就能确定。", missing.iter().map(|m| fact_label(m)).collect::<Vec<_>>().join("；")));
+            reasons.push(format!(
+                "还需要知道：{}。回答这些问题就能确定。",
+                missing
+                    .iter()
+                    .map(|m| fact_label(m))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ));
             Status::Maybe
         } else {
             reasons.push("根据您的回答，没有看到与这项政策有关的情况。".into());
@@ -300,7 +340,14 @@ impl Rules {
                 reasons.push("最后由村里和有关部门核实确认，具体标准按当地规定。".into());
             }
         }
-        PolicyResult { id: p.id.clone(), status, title: p.title.clone(), reasons, missing_facts: missing, sources: p.sources.clone() }
+        PolicyResult {
+            id: p.id.clone(),
+            status,
+            title: p.title.clone(),
+            reasons,
+            missing_facts: missing,
+            sources: p.sources.clone(),
+        }
     }
 }
 
@@ -370,11 +417,20 @@ fn mentions(e: &Expr, name: &str, terms: &Terms, depth: usize) -> bool {
     }
     match e {
         Expr::Term(t) => {
-            t == name || terms.household.get(t).or_else(|| terms.member.get(t)).is_some_and(|b| mentions(b, name, terms, depth + 1))
+            t == name
+                || terms
+                    .household
+                    .get(t)
+                    .or_else(|| terms.member.get(t))
+                    .is_some_and(|b| mentions(b, name, terms, depth + 1))
         }
         Expr::Not(a) | Expr::Quant(_, a) => mentions(a, name, terms, depth),
-        Expr::And(items) | Expr::Or(items) | Expr::List(items) => items.iter().any(|i| mentions(i, name, terms, depth)),
-        Expr::Cmp(a, _, b) | Expr::Add(a, b) | Expr::Mul(a, b) => mentions(a, name, terms, depth) || mentions(b, name, terms, depth),
+        Expr::And(items) | Expr::Or(items) | Expr::List(items) => {
+            items.iter().any(|i| mentions(i, name, terms, depth))
+        }
+        Expr::Cmp(a, _, b) | Expr::Add(a, b) | Expr::Mul(a, b) => {
+            mentions(a, name, terms, depth) || mentions(b, name, terms, depth)
+        }
         _ => false,
     }
 }
@@ -445,20 +501,48 @@ mod tests {
     const MONITORED: &str = r#"{"yes": "monitored", "yes_reason": "是", "maybe": "household.income_drop_sharp", "maybe_reason": "也许", "no": "not monitored and not household.income_drop_sharp", "no_reason": "不是"}"#;
 
     fn status(rules: &Rules, facts: &str) -> PolicyResult {
-        rules.evaluate(&Facts::from_json(facts).unwrap()).unwrap().results.remove(0)
+        rules
+            .evaluate(&Facts::from_json(facts).unwrap())
+            .unwrap()
+            .results
+            .remove(0)
     }
 
     #[test]
     fn yes_maybe_no_and_unknown() {
         let r = sample("none", "qinghai", MONITORED);
         let f = |h: &str| format!(r#"{{"region":"qinghai","as_of":"2024-05-01","household":{h}}}"#);
-        assert_eq!(status(&r, &f(r#"{"poverty_status":"monitored"}"#)).status, Status::Applies);
-        assert_eq!(status(&r, &f(r#"{"poverty_status":"general","income_drop_sharp":true}"#)).status, Status::Maybe);
-        assert_eq!(status(&r, &f(r#"{"poverty_status":"general","income_drop_sharp":false}"#)).status, Status::NotApplicable);
+        assert_eq!(
+            status(&r, &f(r#"{"poverty_status":"monitored"}"#)).status,
+            Status::Applies
+        );
+        assert_eq!(
+            status(
+                &r,
+                &f(r#"{"poverty_status":"general","income_drop_sharp":true}"#)
+            )
+            .status,
+            Status::Maybe
+        );
+        assert_eq!(
+            status(
+                &r,
+                &f(r#"{"poverty_status":"general","income_drop_sharp":false}"#)
+            )
+            .status,
+            Status::NotApplicable
+        );
         let unknown = status(&r, &f("{}"));
         assert_eq!(unknown.status, Status::Maybe);
-        assert_eq!(unknown.missing_facts, vec!["household.income_drop_sharp", "household.poverty_status"]);
-        assert!(unknown.reasons[0].contains("家里是不是脱贫户或监测户"), "{:?}", unknown.reasons);
+        assert_eq!(
+            unknown.missing_facts,
+            vec!["household.income_drop_sharp", "household.poverty_status"]
+        );
+        assert!(
+            unknown.reasons[0].contains("家里是不是脱贫户或监测户"),
+            "{:?}",
+            unknown.reasons
+        );
     }
 
     #[test]
@@ -471,7 +555,9 @@ mod tests {
     #[test]
     fn transition_window_edges() {
         let r = sample("transition", "qinghai", MONITORED);
-        let at = |d: &str| status(&r, &format!(r#"{{"region":"qinghai","as_of":"{d}","household":{{"poverty_status":"monitored"}}}}"#)).status;
+        let at = |d: &str| {
+            status(&r, &format!(r#"{{"region":"qinghai","as_of":"{d}","household":{{"poverty_status":"monitored"}}}}"#)).status
+        };
         assert_eq!(at("2020-12-31"), Status::Maybe);
         assert_eq!(at("2021-01-01"), Status::Applies);
         assert_eq!(at("2025-12-31"), Status::Applies);
@@ -482,10 +568,19 @@ mod tests {
     fn inner_mongolia_transition_runs_from_the_county_exit() {
         let r = sample("transition", "inner_mongolia", MONITORED);
         let at = |exit: &str, d: &str| {
-            status(&r, &format!(r#"{{"region":"inner_mongolia","as_of":"{d}","county_exit_year":{exit},"household":{{"poverty_status":"monitored"}}}}"#))
+            status(
+                &r,
+                &format!(
+                    r#"{{"region":"inner_mongolia","as_of":"{d}","county_exit_year":{exit},"household":{{"poverty_status":"monitored"}}}}"#
+                ),
+            )
         };
         assert_eq!(at("2019", "2023-06-01").status, Status::Applies);
-        assert_eq!(at("2019", "2024-06-01").status, Status::Maybe, "the year the window closes is undecided");
+        assert_eq!(
+            at("2019", "2024-06-01").status,
+            Status::Maybe,
+            "the year the window closes is undecided"
+        );
         assert_eq!(at("2019", "2025-06-01").status, Status::Maybe);
         assert_eq!(at("2020", "2023-06-01").status, Status::Applies);
         let unknown = at("null", "2023-06-01");
@@ -496,11 +591,16 @@ mod tests {
     #[test]
     fn plan_2022_and_some_period() {
         let r = sample("plan_2022", "liangzhou", MONITORED);
-        let at = |d: &str| status(&r, &format!(r#"{{"region":"liangzhou","as_of":"{d}","household":{{"poverty_status":"monitored"}}}}"#)).status;
+        let at = |d: &str| {
+            status(&r, &format!(r#"{{"region":"liangzhou","as_of":"{d}","household":{{"poverty_status":"monitored"}}}}"#)).status
+        };
         assert_eq!(at("2022-12-31"), Status::Applies);
         assert_eq!(at("2023-01-01"), Status::Maybe);
         let r = sample("some_period", "qinghai", MONITORED);
-        let s = status(&r, r#"{"region":"qinghai","as_of":"2022-03-01","household":{"poverty_status":"monitored"}}"#);
+        let s = status(
+            &r,
+            r#"{"region":"qinghai","as_of":"2022-03-01","household":{"poverty_status":"monitored"}}"#,
+        );
         assert_eq!(s.status, Status::Maybe);
         assert!(s.reasons.iter().any(|r| r.contains("一定期限")));
     }
@@ -509,7 +609,10 @@ mod tests {
     fn always_maybe_keeps_discretionary_wording_from_becoming_a_promise() {
         let d = r#"{"yes": "monitored", "yes_reason": "是", "always_maybe": "按需设岗"}"#;
         let r = sample("none", "qinghai", d);
-        let s = status(&r, r#"{"region":"qinghai","as_of":"2024-05-01","household":{"poverty_status":"monitored"}}"#);
+        let s = status(
+            &r,
+            r#"{"region":"qinghai","as_of":"2024-05-01","household":{"poverty_status":"monitored"}}"#,
+        );
         assert_eq!(s.status, Status::Maybe);
         assert_eq!(s.reasons, vec!["是", "按需设岗"]);
     }
@@ -521,7 +624,10 @@ mod tests {
             "decision":{"yes":"household.dibaoo"},"source":[]}]}"#;
         let errors = Rules::from_json(json).err().unwrap();
         assert!(errors.iter().any(|e| e.contains("dibaoo")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains("yes_reason")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("yes_reason")),
+            "{errors:?}"
+        );
         assert!(errors.iter().any(|e| e.contains("title")), "{errors:?}");
         assert!(errors.iter().any(|e| e.contains("no source")), "{errors:?}");
     }
@@ -529,7 +635,15 @@ mod tests {
     #[test]
     fn missing_region_or_date_is_an_error_not_a_guess() {
         let r = sample("none", "qinghai", MONITORED);
-        assert_eq!(r.evaluate(&Facts::from_json(r#"{"as_of":"2024-01-01"}"#).unwrap()).unwrap_err(), EvalError::MissingRegion);
-        assert_eq!(r.evaluate(&Facts::from_json(r#"{"region":"qinghai"}"#).unwrap()).unwrap_err(), EvalError::MissingDate);
+        assert_eq!(
+            r.evaluate(&Facts::from_json(r#"{"as_of":"2024-01-01"}"#).unwrap())
+                .unwrap_err(),
+            EvalError::MissingRegion
+        );
+        assert_eq!(
+            r.evaluate(&Facts::from_json(r#"{"region":"qinghai"}"#).unwrap())
+                .unwrap_err(),
+            EvalError::MissingDate
+        );
     }
 }

@@ -92,16 +92,26 @@ fn tokenize(src: &str) -> Result<Vec<(usize, Token)>, ParseError> {
                 i += 1;
             }
             let text: String = chars[start..i].iter().map(|(_, c)| c).collect();
-            let n = text.parse().map_err(|_| err(pos, format!("bad number {text}")))?;
+            let n = text
+                .parse()
+                .map_err(|_| err(pos, format!("bad number {text}")))?;
             out.push((pos, Token::Num(n)));
         } else if c.is_ascii_alphabetic() || c == '_' {
             let start = i;
-            while i < chars.len() && (chars[i].1.is_ascii_alphanumeric() || matches!(chars[i].1, '_' | '.')) {
+            while i < chars.len()
+                && (chars[i].1.is_ascii_alphanumeric() || matches!(chars[i].1, '_' | '.'))
+            {
                 i += 1;
             }
-            out.push((pos, Token::Ident(chars[start..i].iter().map(|(_, c)| c).collect())));
+            out.push((
+                pos,
+                Token::Ident(chars[start..i].iter().map(|(_, c)| c).collect()),
+            ));
         } else {
-            let two: String = chars[i..(i + 2).min(chars.len())].iter().map(|(_, c)| c).collect();
+            let two: String = chars[i..(i + 2).min(chars.len())]
+                .iter()
+                .map(|(_, c)| c)
+                .collect();
             let sym = ["==", "!=", "<=", ">="].into_iter().find(|s| *s == two);
             if let Some(s) = sym {
                 out.push((pos, Token::Sym(s)));
@@ -143,7 +153,10 @@ impl Parser {
     }
 
     fn error<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
-        Err(ParseError { position: self.position(), message: message.into() })
+        Err(ParseError {
+            position: self.position(),
+            message: message.into(),
+        })
     }
 
     fn eat_word(&mut self, word: &str) -> bool {
@@ -177,7 +190,11 @@ impl Parser {
         while self.eat_word("or") {
             items.push(self.and()?);
         }
-        Ok(if items.len() == 1 { items.pop().unwrap() } else { Expr::Or(items) })
+        Ok(if items.len() == 1 {
+            items.pop().unwrap()
+        } else {
+            Expr::Or(items)
+        })
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
@@ -185,14 +202,22 @@ impl Parser {
         while self.eat_word("and") {
             items.push(self.unary()?);
         }
-        Ok(if items.len() == 1 { items.pop().unwrap() } else { Expr::And(items) })
+        Ok(if items.len() == 1 {
+            items.pop().unwrap()
+        } else {
+            Expr::And(items)
+        })
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.eat_word("not") {
             return Ok(Expr::Not(Box::new(self.unary()?)));
         }
-        for (word, q) in [("any", Quantifier::Any), ("every", Quantifier::Every), ("no", Quantifier::No)] {
+        for (word, q) in [
+            ("any", Quantifier::Any),
+            ("every", Quantifier::Every),
+            ("no", Quantifier::No),
+        ] {
             if self.eat_word(word) {
                 if !self.eat_word("member") {
                     return self.error(format!("expected 'member' after '{word}'"));
@@ -275,7 +300,11 @@ impl Parser {
             }
             Token::Ident(w) => {
                 let is_fact = household_fact_info(&w).is_some() || member_fact_info(&w).is_some();
-                Ok(if is_fact { Expr::Fact(w) } else { Expr::Term(w) })
+                Ok(if is_fact {
+                    Expr::Fact(w)
+                } else {
+                    Expr::Term(w)
+                })
             }
             Token::Sym(s) => {
                 self.at -= 1;
@@ -288,7 +317,11 @@ impl Parser {
 /// Parses one condition.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     let tokens = tokenize(src)?;
-    let mut p = Parser { tokens, at: 0, end: src.len() };
+    let mut p = Parser {
+        tokens,
+        at: 0,
+        end: src.len(),
+    };
     let e = p.or()?;
     if p.at < p.tokens.len() {
         return p.error("unexpected text after the condition");
@@ -312,7 +345,9 @@ pub fn check(e: &Expr, terms: &Terms, in_member: bool) -> Result<(), String> {
         Expr::List(items) => items.iter().try_for_each(|i| check(i, terms, in_member)),
         Expr::Fact(name) => {
             if member_fact_info(name).is_some() && !in_member {
-                Err(format!("member fact '{name}' used outside 'any member (…)'"))
+                Err(format!(
+                    "member fact '{name}' used outside 'any member (…)'"
+                ))
             } else {
                 Ok(())
             }
@@ -322,7 +357,9 @@ pub fn check(e: &Expr, terms: &Terms, in_member: bool) -> Result<(), String> {
                 if !terms.member.contains_key(name) {
                     Err(format!("unknown member fact or term '{name}'"))
                 } else if !in_member {
-                    Err(format!("member term '{name}' used outside 'any member (…)'"))
+                    Err(format!(
+                        "member term '{name}' used outside 'any member (…)'"
+                    ))
                 } else {
                     Ok(())
                 }
@@ -333,7 +370,9 @@ pub fn check(e: &Expr, terms: &Terms, in_member: bool) -> Result<(), String> {
             }
         }
         Expr::Not(a) => check(a, terms, in_member),
-        Expr::And(items) | Expr::Or(items) => items.iter().try_for_each(|i| check(i, terms, in_member)),
+        Expr::And(items) | Expr::Or(items) => {
+            items.iter().try_for_each(|i| check(i, terms, in_member))
+        }
         Expr::Add(a, b) | Expr::Mul(a, b) => {
             check(a, terms, in_member)?;
             check(b, terms, in_member)
@@ -356,7 +395,9 @@ pub fn check(e: &Expr, terms: &Terms, in_member: bool) -> Result<(), String> {
 /// Refuses `household.poverty_status == "lifted-out"` and similar typos.
 fn check_values(a: &Expr, op: CmpOp, b: &Expr) -> Result<(), String> {
     let Expr::Fact(name) = a else { return Ok(()) };
-    let info = household_fact_info(name).or_else(|| member_fact_info(name)).expect("checked fact");
+    let info = household_fact_info(name)
+        .or_else(|| member_fact_info(name))
+        .expect("checked fact");
     let allowed = match info.kind {
         FactKind::Enum(values) if matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::In) => values,
         FactKind::List(values) if op == CmpOp::Contains && !values.is_empty() => values,
@@ -369,8 +410,16 @@ fn check_values(a: &Expr, op: CmpOp, b: &Expr) -> Result<(), String> {
     for lit in literals {
         match lit {
             Expr::Str(s) if allowed.contains(&s.as_str()) => {}
-            Expr::Str(s) => return Err(format!("'{name}' is never \"{s}\"; it is one of {allowed:?}")),
-            other => return Err(format!("'{name}' is compared with {other:?}, not one of {allowed:?}")),
+            Expr::Str(s) => {
+                return Err(format!(
+                    "'{name}' is never \"{s}\"; it is one of {allowed:?}"
+                ))
+            }
+            other => {
+                return Err(format!(
+                    "'{name}' is compared with {other:?}, not one of {allowed:?}"
+                ))
+            }
         }
     }
     Ok(())
@@ -422,7 +471,11 @@ struct Ctx<'a> {
 
 /// Evaluates a checked condition for a household.
 pub fn evaluate(e: &Expr, facts: &Facts, terms: &Terms) -> Outcome {
-    let ctx = Ctx { facts, terms, member: None };
+    let ctx = Ctx {
+        facts,
+        terms,
+        member: None,
+    };
     let mut missing = Vec::new();
     let truth = match eval(e, &ctx, &mut missing) {
         Val::Bool(true) => Truth::Yes,
@@ -446,7 +499,9 @@ fn eval<'a>(e: &'a Expr, ctx: &Ctx<'a>, missing: &mut Vec<String>) -> Val<'a> {
         Expr::List(items) => Val::List(items.iter().map(|i| eval(i, ctx, missing)).collect()),
         Expr::Fact(name) => {
             let (value, path) = if let Some(rest) = name.strip_prefix("member.") {
-                let (i, m) = ctx.member.expect("member fact outside a quantifier (refused by check)");
+                let (i, m) = ctx
+                    .member
+                    .expect("member fact outside a quantifier (refused by check)");
                 (m.get(name), format!("members[{i}].{rest}"))
             } else {
                 (ctx.facts.get(name), name.clone())
@@ -454,15 +509,31 @@ fn eval<'a>(e: &'a Expr, ctx: &Ctx<'a>, missing: &mut Vec<String>) -> Val<'a> {
             let value: Val = value.expect("unknown fact (refused by check)").into();
             if value == Val::Unknown {
                 // member_count is unknown exactly when the member list is.
-                missing.push(if name == "member_count" { "members".into() } else { path });
+                missing.push(if name == "member_count" {
+                    "members".into()
+                } else {
+                    path
+                });
             }
             value
         }
         Expr::Term(name) => {
-            let terms = if name.starts_with("member.") { &ctx.terms.member } else { &ctx.terms.household };
+            let terms = if name.starts_with("member.") {
+                &ctx.terms.member
+            } else {
+                &ctx.terms.household
+            };
             let body = terms.get(name).expect("unknown term (refused by check)");
             // A household term used inside a quantifier is about the household, not the member.
-            let inner = Ctx { facts: ctx.facts, terms: ctx.terms, member: if name.starts_with("member.") { ctx.member } else { None } };
+            let inner = Ctx {
+                facts: ctx.facts,
+                terms: ctx.terms,
+                member: if name.starts_with("member.") {
+                    ctx.member
+                } else {
+                    None
+                },
+            };
             eval(body, &inner, missing)
         }
         Expr::Not(a) => match eval(a, ctx, missing) {
@@ -474,7 +545,11 @@ fn eval<'a>(e: &'a Expr, ctx: &Ctx<'a>, missing: &mut Vec<String>) -> Val<'a> {
         Expr::Add(a, b) | Expr::Mul(a, b) => {
             let (x, y) = (eval(a, ctx, missing), eval(b, ctx, missing));
             match (x, y) {
-                (Val::Num(x), Val::Num(y)) => Val::Num(if matches!(e, Expr::Add(..)) { x + y } else { x * y }),
+                (Val::Num(x), Val::Num(y)) => Val::Num(if matches!(e, Expr::Add(..)) {
+                    x + y
+                } else {
+                    x * y
+                }),
                 _ => Val::Unknown,
             }
         }
@@ -492,7 +567,11 @@ fn eval<'a>(e: &'a Expr, ctx: &Ctx<'a>, missing: &mut Vec<String>) -> Val<'a> {
             let mut local = Vec::new();
             let mut undecided = false;
             for (i, m) in members.iter().enumerate() {
-                let c = Ctx { facts: ctx.facts, terms: ctx.terms, member: Some((i, m)) };
+                let c = Ctx {
+                    facts: ctx.facts,
+                    terms: ctx.terms,
+                    member: Some((i, m)),
+                };
                 let mut here = Vec::new();
                 match (q, eval(inner, &c, &mut here)) {
                     (Quantifier::Any, Val::Bool(true)) => return Val::Bool(true),
@@ -551,7 +630,9 @@ fn compare(x: &Val, op: CmpOp, y: &Val) -> Val<'static> {
             eq == (op == CmpOp::Eq)
         }
         CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
-            let (Val::Num(a), Val::Num(b)) = (x, y) else { return Val::Unknown };
+            let (Val::Num(a), Val::Num(b)) = (x, y) else {
+                return Val::Unknown;
+            };
             match op {
                 CmpOp::Lt => a < b,
                 CmpOp::Le => a <= b,
@@ -560,11 +641,15 @@ fn compare(x: &Val, op: CmpOp, y: &Val) -> Val<'static> {
             }
         }
         CmpOp::In => match y {
-            Val::List(items) => items.iter().any(|i| compare(x, CmpOp::Eq, i) == Val::Bool(true)),
+            Val::List(items) => items
+                .iter()
+                .any(|i| compare(x, CmpOp::Eq, i) == Val::Bool(true)),
             _ => return Val::Unknown,
         },
         CmpOp::Contains => match (x, y) {
-            (Val::List(items), _) => items.iter().any(|i| compare(i, CmpOp::Eq, y) == Val::Bool(true)),
+            (Val::List(items), _) => items
+                .iter()
+                .any(|i| compare(i, CmpOp::Eq, y) == Val::Bool(true)),
             (Val::Str(text), Val::Str(part)) => text.contains(part),
             _ => return Val::Unknown,
         },
@@ -578,8 +663,14 @@ mod tests {
 
     fn terms() -> Terms {
         let mut t = Terms::default();
-        t.household.insert("monitored".into(), parse(r#"household.poverty_status == "monitored""#).unwrap());
-        t.member.insert("member.student".into(), parse(r#"member.school_stage in ["compulsory", "college"]"#).unwrap());
+        t.household.insert(
+            "monitored".into(),
+            parse(r#"household.poverty_status == "monitored""#).unwrap(),
+        );
+        t.member.insert(
+            "member.student".into(),
+            parse(r#"member.school_stage in ["compulsory", "college"]"#).unwrap(),
+        );
         t
     }
 
@@ -601,12 +692,24 @@ mod tests {
     #[test]
     fn kleene_and_or() {
         // A known "no" decides an `and`, a known "yes" decides an `or`, whatever is unknown.
-        let no = run("household.dibao and household.tekun", r#"{"household":{"tekun":false}}"#);
+        let no = run(
+            "household.dibao and household.tekun",
+            r#"{"household":{"tekun":false}}"#,
+        );
         assert_eq!((no.truth, no.missing.len()), (Truth::No, 0));
-        let yes = run("household.dibao or household.tekun", r#"{"household":{"tekun":true}}"#);
+        let yes = run(
+            "household.dibao or household.tekun",
+            r#"{"household":{"tekun":true}}"#,
+        );
         assert_eq!(yes.truth, Truth::Yes);
-        let u = run("household.dibao or household.tekun", r#"{"household":{"tekun":false}}"#);
-        assert_eq!((u.truth, u.missing), (Truth::Unknown, vec!["household.dibao".to_string()]));
+        let u = run(
+            "household.dibao or household.tekun",
+            r#"{"household":{"tekun":false}}"#,
+        );
+        assert_eq!(
+            (u.truth, u.missing),
+            (Truth::Unknown, vec!["household.dibao".to_string()])
+        );
     }
 
     #[test]
@@ -614,23 +717,79 @@ mod tests {
         let cond = "any member (member.age >= 60)";
         assert_eq!(run(cond, "{}").missing, vec!["members"]);
         assert_eq!(run(cond, r#"{"members":[]}"#).truth, Truth::No);
-        assert_eq!(run(cond, r#"{"members":[{"age":30},{"age":70}]}"#).truth, Truth::Yes);
+        assert_eq!(
+            run(cond, r#"{"members":[{"age":30},{"age":70}]}"#).truth,
+            Truth::Yes
+        );
         let u = run(cond, r#"{"members":[{"age":30},{}]}"#);
-        assert_eq!((u.truth, u.missing), (Truth::Unknown, vec!["members[1].age".to_string()]));
-        assert_eq!(run("no member (member.student)", r#"{"members":[{"school_stage":"none"}]}"#).truth, Truth::Yes);
-        assert_eq!(run("every member (member.age < 18)", r#"{"members":[{"age":3},{"age":40}]}"#).truth, Truth::No);
+        assert_eq!(
+            (u.truth, u.missing),
+            (Truth::Unknown, vec!["members[1].age".to_string()])
+        );
+        assert_eq!(
+            run(
+                "no member (member.student)",
+                r#"{"members":[{"school_stage":"none"}]}"#
+            )
+            .truth,
+            Truth::Yes
+        );
+        assert_eq!(
+            run(
+                "every member (member.age < 18)",
+                r#"{"members":[{"age":3},{"age":40}]}"#
+            )
+            .truth,
+            Truth::No
+        );
     }
 
     #[test]
     fn terms_comparisons_and_arithmetic() {
-        assert_eq!(run("monitored", r#"{"household":{"poverty_status":"monitored"}}"#).truth, Truth::Yes);
-        assert_eq!(run(r#"household.livelihoods contains "grain""#, r#"{"household":{"livelihoods":["grain"]}}"#).truth, Truth::Yes);
-        assert_eq!(run(r#"household.relocation_site contains "邓马营湖""#, r#"{"household":{"relocation_site":"邓马营湖一村"}}"#).truth, Truth::Yes);
-        assert_eq!(run("household.recent_shocks != []", r#"{"household":{"recent_shocks":[]}}"#).truth, Truth::No);
-        let expense = "household.rigid_expense_total >= household.income_per_capita_yuan * member_count";
+        assert_eq!(
+            run(
+                "monitored",
+                r#"{"household":{"poverty_status":"monitored"}}"#
+            )
+            .truth,
+            Truth::Yes
+        );
+        assert_eq!(
+            run(
+                r#"household.livelihoods contains "grain""#,
+                r#"{"household":{"livelihoods":["grain"]}}"#
+            )
+            .truth,
+            Truth::Yes
+        );
+        assert_eq!(
+            run(
+                r#"household.relocation_site contains "邓马营湖""#,
+                r#"{"household":{"relocation_site":"邓马营湖一村"}}"#
+            )
+            .truth,
+            Truth::Yes
+        );
+        assert_eq!(
+            run(
+                "household.recent_shocks != []",
+                r#"{"household":{"recent_shocks":[]}}"#
+            )
+            .truth,
+            Truth::No
+        );
+        let expense =
+            "household.rigid_expense_total >= household.income_per_capita_yuan * member_count";
         let f = r#"{"household":{"rigid_expense":{"medical":9000},"income_per_capita_yuan":4000},"members":[{},{}]}"#;
         assert_eq!(run(expense, f).truth, Truth::Yes);
-        assert_eq!(run(expense, r#"{"household":{"rigid_expense":{"medical":9000}}}"#).missing, vec!["household.income_per_capita_yuan", "members"]);
+        assert_eq!(
+            run(
+                expense,
+                r#"{"household":{"rigid_expense":{"medical":9000}}}"#
+            )
+            .missing,
+            vec!["household.income_per_capita_yuan", "members"]
+        );
     }
 
     #[test]

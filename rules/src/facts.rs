@@ -199,7 +199,10 @@ impl RigidExpense {
     /// Sum of the parts that are known: within an answered rigid_expense, a cause left out
     /// means nothing was spent on it.
     pub fn known_total(&self) -> f64 {
-        [self.medical, self.education, self.disaster, self.accident].iter().flatten().sum()
+        [self.medical, self.education, self.disaster, self.accident]
+            .iter()
+            .flatten()
+            .sum()
     }
 }
 
@@ -284,7 +287,10 @@ impl Facts {
             field: clean_path(&e.path().to_string()),
             message: e.inner().to_string(),
         })?;
-        de.end().map_err(|e| FactsError { field: String::new(), message: e.to_string() })?;
+        de.end().map_err(|e| FactsError {
+            field: String::new(),
+            message: e.to_string(),
+        })?;
         facts.check()?;
         Ok(facts)
     }
@@ -301,10 +307,18 @@ impl Facts {
 
     /// Checks values that parse but cannot be true of a household.
     pub fn check(&self) -> Result<(), FactsError> {
-        let err = |field: String, message: &str| Err(FactsError { field, message: message.into() });
+        let err = |field: String, message: &str| {
+            Err(FactsError {
+                field,
+                message: message.into(),
+            })
+        };
         if let Some(year) = self.county_exit_year {
             if !(2013..=2030).contains(&year) {
-                return err("county_exit_year".into(), "must be a year between 2013 and 2030");
+                return err(
+                    "county_exit_year".into(),
+                    "must be a year between 2013 and 2030",
+                );
             }
         }
         let h = &self.household;
@@ -314,7 +328,10 @@ impl Facts {
         ] {
             if let Some(v) = value {
                 if !v.is_finite() || (name == "livestock_head" && v < 0.0) {
-                    return err(format!("household.{name}"), "must be a finite number (head counts not negative)");
+                    return err(
+                        format!("household.{name}"),
+                        "must be a finite number (head counts not negative)",
+                    );
                 }
             }
         }
@@ -327,7 +344,10 @@ impl Facts {
             ] {
                 if let Some(v) = value {
                     if !v.is_finite() || v < 0.0 {
-                        return err(format!("household.rigid_expense.{name}"), "must be a number of yuan, not negative");
+                        return err(
+                            format!("household.rigid_expense.{name}"),
+                            "must be a number of yuan, not negative",
+                        );
                     }
                 }
             }
@@ -335,15 +355,24 @@ impl Facts {
         for (i, m) in self.members.iter().flatten().enumerate() {
             if let Some(age) = m.age {
                 if age > 120 {
-                    return err(format!("members[{i}].age"), "is not a possible age (0 to 120 years)");
+                    return err(
+                        format!("members[{i}].age"),
+                        "is not a possible age (0 to 120 years)",
+                    );
                 }
             }
             if let Some(grade) = m.disability_grade {
                 if !(1..=4).contains(&grade) {
-                    return err(format!("members[{i}].disability_grade"), "must be 1, 2, 3 or 4 (1 is the most severe)");
+                    return err(
+                        format!("members[{i}].disability_grade"),
+                        "must be 1, 2, 3 or 4 (1 is the most severe)",
+                    );
                 }
                 if m.disability_kind == Some(DisabilityKind::None) {
-                    return err(format!("members[{i}].disability_kind"), "is \"none\" but a disability grade is given");
+                    return err(
+                        format!("members[{i}].disability_kind"),
+                        "is \"none\" but a disability grade is given",
+                    );
                 }
             }
         }
@@ -390,62 +419,224 @@ pub struct FactInfo {
 }
 
 const fn fact(name: &'static str, kind: FactKind, label_zh: &'static str) -> FactInfo {
-    FactInfo { name, kind, label_zh }
+    FactInfo {
+        name,
+        kind,
+        label_zh,
+    }
 }
 
 /// Facts about the household as a whole (`household.*` and the top level).
 pub const HOUSEHOLD_FACTS: &[FactInfo] = &[
-    fact("region", FactKind::Enum(&["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"]), "住在哪个地区"),
+    fact(
+        "region",
+        FactKind::Enum(&[
+            "qinghai",
+            "longyan",
+            "shaanxi",
+            "inner_mongolia",
+            "liangzhou",
+        ]),
+        "住在哪个地区",
+    ),
     fact("county_exit_year", FactKind::Num, "所在旗县脱贫摘帽的年份"),
     fact("member_count", FactKind::Num, "家里有几口人"),
-    fact("household.poverty_status", FactKind::Enum(PovertyStatus::VALUES), "家里是不是脱贫户或监测户"),
-    fact("household.monitor_type", FactKind::Enum(MonitorType::VALUES), "家里属于哪一类监测户"),
-    fact("household.returned_to_poverty", FactKind::Bool, "家里是否被认定为返贫致贫"),
+    fact(
+        "household.poverty_status",
+        FactKind::Enum(PovertyStatus::VALUES),
+        "家里是不是脱贫户或监测户",
+    ),
+    fact(
+        "household.monitor_type",
+        FactKind::Enum(MonitorType::VALUES),
+        "家里属于哪一类监测户",
+    ),
+    fact(
+        "household.returned_to_poverty",
+        FactKind::Bool,
+        "家里是否被认定为返贫致贫",
+    ),
     fact("household.dibao", FactKind::Bool, "家里是否享受低保"),
     fact("household.tekun", FactKind::Bool, "家里是否有特困供养人员"),
-    fact("household.low_income_family", FactKind::Bool, "家里是否被认定为低收入家庭或低保边缘家庭"),
-    fact("household.relocated", FactKind::Bool, "家里是否是易地扶贫搬迁户"),
-    fact("household.relocation_site", FactKind::Text, "搬到了哪个安置点"),
-    fact("household.income_per_capita_yuan", FactKind::Num, "近一年家里每人平均收入多少"),
-    fact("household.income_drop_sharp", FactKind::Bool, "家里收入是否大幅减少"),
-    fact("household.basic_living_hardship", FactKind::Bool, "家里吃穿、上学、看病、住房、吃水是否遇到严重困难"),
-    fact("household.recent_shocks", FactKind::List(Shock::VALUES), "近一年家里是否遇到大病、意外、灾害等事"),
-    fact("household.rigid_expense_total", FactKind::Num, "近一年看病、上学、灾害、意外花了多少钱"),
-    fact("household.rigid_expense.medical", FactKind::Num, "近一年看病花了多少钱"),
-    fact("household.rigid_expense.education", FactKind::Num, "近一年上学花了多少钱"),
-    fact("household.rigid_expense.disaster", FactKind::Num, "近一年因灾花了多少钱"),
-    fact("household.rigid_expense.accident", FactKind::Num, "近一年因意外花了多少钱"),
-    fact("household.housing_unsafe", FactKind::Bool, "住房是否不安全（危房）"),
+    fact(
+        "household.low_income_family",
+        FactKind::Bool,
+        "家里是否被认定为低收入家庭或低保边缘家庭",
+    ),
+    fact(
+        "household.relocated",
+        FactKind::Bool,
+        "家里是否是易地扶贫搬迁户",
+    ),
+    fact(
+        "household.relocation_site",
+        FactKind::Text,
+        "搬到了哪个安置点",
+    ),
+    fact(
+        "household.income_per_capita_yuan",
+        FactKind::Num,
+        "近一年家里每人平均收入多少",
+    ),
+    fact(
+        "household.income_drop_sharp",
+        FactKind::Bool,
+        "家里收入是否大幅减少",
+    ),
+    fact(
+        "household.basic_living_hardship",
+        FactKind::Bool,
+        "家里吃穿、上学、看病、住房、吃水是否遇到严重困难",
+    ),
+    fact(
+        "household.recent_shocks",
+        FactKind::List(Shock::VALUES),
+        "近一年家里是否遇到大病、意外、灾害等事",
+    ),
+    fact(
+        "household.rigid_expense_total",
+        FactKind::Num,
+        "近一年看病、上学、灾害、意外花了多少钱",
+    ),
+    fact(
+        "household.rigid_expense.medical",
+        FactKind::Num,
+        "近一年看病花了多少钱",
+    ),
+    fact(
+        "household.rigid_expense.education",
+        FactKind::Num,
+        "近一年上学花了多少钱",
+    ),
+    fact(
+        "household.rigid_expense.disaster",
+        FactKind::Num,
+        "近一年因灾花了多少钱",
+    ),
+    fact(
+        "household.rigid_expense.accident",
+        FactKind::Num,
+        "近一年因意外花了多少钱",
+    ),
+    fact(
+        "household.housing_unsafe",
+        FactKind::Bool,
+        "住房是否不安全（危房）",
+    ),
     fact("household.adobe_house", FactKind::Bool, "是否住土坯房"),
-    fact("household.water_unsafe", FactKind::Bool, "吃水是否不安全或没保障"),
-    fact("household.toilet_unimproved", FactKind::Bool, "家里是否还没有卫生厕所"),
-    fact("household.livelihoods", FactKind::List(Livelihood::VALUES), "家里靠什么挣钱"),
-    fact("household.livestock_head", FactKind::Num, "家里养了多少头（只）牲畜"),
-    fact("household.credit_need", FactKind::Enum(CreditNeed::VALUES), "家里是否需要贷款搞生产"),
-    fact("household.poverty_assets", FactKind::Bool, "家里是否有确权到户的扶贫资产"),
+    fact(
+        "household.water_unsafe",
+        FactKind::Bool,
+        "吃水是否不安全或没保障",
+    ),
+    fact(
+        "household.toilet_unimproved",
+        FactKind::Bool,
+        "家里是否还没有卫生厕所",
+    ),
+    fact(
+        "household.livelihoods",
+        FactKind::List(Livelihood::VALUES),
+        "家里靠什么挣钱",
+    ),
+    fact(
+        "household.livestock_head",
+        FactKind::Num,
+        "家里养了多少头（只）牲畜",
+    ),
+    fact(
+        "household.credit_need",
+        FactKind::Enum(CreditNeed::VALUES),
+        "家里是否需要贷款搞生产",
+    ),
+    fact(
+        "household.poverty_assets",
+        FactKind::Bool,
+        "家里是否有确权到户的扶贫资产",
+    ),
 ];
 
 /// Facts about one member (`member.*`, inside a quantifier).
 pub const MEMBER_FACTS: &[FactInfo] = &[
-    fact("member.relation", FactKind::Enum(Relation::VALUES), "和户主的关系"),
+    fact(
+        "member.relation",
+        FactKind::Enum(Relation::VALUES),
+        "和户主的关系",
+    ),
     fact("member.age", FactKind::Num, "年龄"),
-    fact("member.can_work", FactKind::Enum(Ability::VALUES), "能不能干活"),
-    fact("member.self_care", FactKind::Enum(Ability::VALUES), "生活能不能自理"),
+    fact(
+        "member.can_work",
+        FactKind::Enum(Ability::VALUES),
+        "能不能干活",
+    ),
+    fact(
+        "member.self_care",
+        FactKind::Enum(Ability::VALUES),
+        "生活能不能自理",
+    ),
     fact("member.disabled", FactKind::Bool, "有没有残疾"),
     fact("member.disability_grade", FactKind::Num, "残疾证上的等级"),
-    fact("member.disability_kind", FactKind::Enum(DisabilityKind::VALUES), "残疾类别"),
-    fact("member.serious_illness", FactKind::Bool, "是否得了大病、重病"),
-    fact("member.chronic_disease", FactKind::List(&[]), "有没有高血压、糖尿病等慢性病"),
-    fact("member.school_stage", FactKind::Enum(SchoolStage::VALUES), "在不在上学、上到哪一阶段"),
-    fact("member.working_outside_county", FactKind::Bool, "是否在县外打工"),
-    fact("member.tied_to_home", FactKind::Bool, "是否离不开家、不能出远门打工"),
-    fact("member.public_job", FactKind::Enum(PublicJob::VALUES), "是否在护林员或公益性岗位上"),
-    fact("member.pension_insured", FactKind::Bool, "是否参加了城乡居民养老保险"),
-    fact("member.pension_drawing", FactKind::Bool, "是否已经在领养老金"),
-    fact("member.medical_insured", FactKind::Bool, "今年是否参加了医保"),
+    fact(
+        "member.disability_kind",
+        FactKind::Enum(DisabilityKind::VALUES),
+        "残疾类别",
+    ),
+    fact(
+        "member.serious_illness",
+        FactKind::Bool,
+        "是否得了大病、重病",
+    ),
+    fact(
+        "member.chronic_disease",
+        FactKind::List(&[]),
+        "有没有高血压、糖尿病等慢性病",
+    ),
+    fact(
+        "member.school_stage",
+        FactKind::Enum(SchoolStage::VALUES),
+        "在不在上学、上到哪一阶段",
+    ),
+    fact(
+        "member.working_outside_county",
+        FactKind::Bool,
+        "是否在县外打工",
+    ),
+    fact(
+        "member.tied_to_home",
+        FactKind::Bool,
+        "是否离不开家、不能出远门打工",
+    ),
+    fact(
+        "member.public_job",
+        FactKind::Enum(PublicJob::VALUES),
+        "是否在护林员或公益性岗位上",
+    ),
+    fact(
+        "member.pension_insured",
+        FactKind::Bool,
+        "是否参加了城乡居民养老保险",
+    ),
+    fact(
+        "member.pension_drawing",
+        FactKind::Bool,
+        "是否已经在领养老金",
+    ),
+    fact(
+        "member.medical_insured",
+        FactKind::Bool,
+        "今年是否参加了医保",
+    ),
     fact("member.orphan", FactKind::Bool, "是否是孤儿"),
-    fact("member.de_facto_unsupported_child", FactKind::Bool, "是否是父母实际无法抚养的孩子"),
-    fact("member.left_behind_child", FactKind::Bool, "是否是父母外出打工的留守儿童"),
+    fact(
+        "member.de_facto_unsupported_child",
+        FactKind::Bool,
+        "是否是父母实际无法抚养的孩子",
+    ),
+    fact(
+        "member.left_behind_child",
+        FactKind::Bool,
+        "是否是父母外出打工的留守儿童",
+    ),
 ];
 
 pub fn household_fact_info(name: &str) -> Option<&'static FactInfo> {
@@ -469,7 +660,9 @@ fn opt_str(v: Option<&'static str>) -> FactValue<'static> {
 }
 
 fn opt_list<'a, T>(v: &'a Option<Vec<T>>, name: impl Fn(&'a T) -> &'a str) -> FactValue<'a> {
-    v.as_ref().map_or(FactValue::Unknown, |items| FactValue::List(items.iter().map(name).collect()))
+    v.as_ref().map_or(FactValue::Unknown, |items| {
+        FactValue::List(items.iter().map(name).collect())
+    })
 }
 
 impl Facts {
@@ -479,7 +672,10 @@ impl Facts {
         Some(match name {
             "region" => opt_str(self.region.map(|r| r.key())),
             "county_exit_year" => opt_num(self.county_exit_year),
-            "member_count" => self.members.as_ref().map_or(FactValue::Unknown, |m| FactValue::Num(m.len() as f64)),
+            "member_count" => self
+                .members
+                .as_ref()
+                .map_or(FactValue::Unknown, |m| FactValue::Num(m.len() as f64)),
             "household.poverty_status" => opt_str(h.poverty_status.map(|v| v.as_str())),
             "household.monitor_type" => opt_str(h.monitor_type.map(|v| v.as_str())),
             "household.returned_to_poverty" => opt_bool(h.returned_to_poverty),
@@ -487,17 +683,30 @@ impl Facts {
             "household.tekun" => opt_bool(h.tekun),
             "household.low_income_family" => opt_bool(h.low_income_family),
             "household.relocated" => opt_bool(h.relocated),
-            "household.relocation_site" => h.relocation_site.as_deref().map_or(FactValue::Unknown, FactValue::Str),
+            "household.relocation_site" => h
+                .relocation_site
+                .as_deref()
+                .map_or(FactValue::Unknown, FactValue::Str),
             "household.income_per_capita_yuan" => opt_num(h.income_per_capita_yuan),
             "household.income_drop_sharp" => opt_bool(h.income_drop_sharp),
             "household.basic_living_hardship" => opt_bool(h.basic_living_hardship),
             "household.recent_shocks" => opt_list(&h.recent_shocks, |s| s.as_str()),
-            "household.rigid_expense_total" => opt_num(h.rigid_expense.as_ref().map(RigidExpense::known_total)),
+            "household.rigid_expense_total" => {
+                opt_num(h.rigid_expense.as_ref().map(RigidExpense::known_total))
+            }
             // Within an answered rigid_expense, a cause left out means nothing was spent on it.
-            "household.rigid_expense.medical" => opt_num(h.rigid_expense.as_ref().map(|r| r.medical.unwrap_or(0.0))),
-            "household.rigid_expense.education" => opt_num(h.rigid_expense.as_ref().map(|r| r.education.unwrap_or(0.0))),
-            "household.rigid_expense.disaster" => opt_num(h.rigid_expense.as_ref().map(|r| r.disaster.unwrap_or(0.0))),
-            "household.rigid_expense.accident" => opt_num(h.rigid_expense.as_ref().map(|r| r.accident.unwrap_or(0.0))),
+            "household.rigid_expense.medical" => {
+                opt_num(h.rigid_expense.as_ref().map(|r| r.medical.unwrap_or(0.0)))
+            }
+            "household.rigid_expense.education" => {
+                opt_num(h.rigid_expense.as_ref().map(|r| r.education.unwrap_or(0.0)))
+            }
+            "household.rigid_expense.disaster" => {
+                opt_num(h.rigid_expense.as_ref().map(|r| r.disaster.unwrap_or(0.0)))
+            }
+            "household.rigid_expense.accident" => {
+                opt_num(h.rigid_expense.as_ref().map(|r| r.accident.unwrap_or(0.0)))
+            }
             "household.housing_unsafe" => opt_bool(h.housing_unsafe),
             "household.adobe_house" => opt_bool(h.adobe_house),
             "household.water_unsafe" => opt_bool(h.water_unsafe),
@@ -550,7 +759,9 @@ mod tests {
         assert_eq!(f.get("household.tekun"), Some(FactValue::Unknown));
         assert_eq!(f.get("household.recent_shocks"), Some(FactValue::Unknown));
         assert_eq!(f.get("member_count"), Some(FactValue::Unknown));
-        let nulls = Facts::from_json(r#"{"household":{"dibao":null,"recent_shocks":null},"members":null}"#).unwrap();
+        let nulls =
+            Facts::from_json(r#"{"household":{"dibao":null,"recent_shocks":null},"members":null}"#)
+                .unwrap();
         assert_eq!(nulls.get("household.dibao"), Some(FactValue::Unknown));
         assert_eq!(nulls.members, None);
     }
@@ -558,7 +769,10 @@ mod tests {
     #[test]
     fn empty_list_means_none() {
         let f = Facts::from_json(r#"{"household":{"recent_shocks":[]},"members":[]}"#).unwrap();
-        assert_eq!(f.get("household.recent_shocks"), Some(FactValue::List(vec![])));
+        assert_eq!(
+            f.get("household.recent_shocks"),
+            Some(FactValue::List(vec![]))
+        );
         assert_eq!(f.get("member_count"), Some(FactValue::Num(0.0)));
     }
 
@@ -593,29 +807,47 @@ mod tests {
 
     #[test]
     fn bad_dates_and_grades_are_refused() {
-        assert_eq!(Facts::from_json(r#"{"as_of":"2025-02-30"}"#).unwrap_err().field, "as_of");
         assert_eq!(
-            Facts::from_json(r#"{"members":[{"disability_grade":7}]}"#).unwrap_err().field,
+            Facts::from_json(r#"{"as_of":"2025-02-30"}"#)
+                .unwrap_err()
+                .field,
+            "as_of"
+        );
+        assert_eq!(
+            Facts::from_json(r#"{"members":[{"disability_grade":7}]}"#)
+                .unwrap_err()
+                .field,
             "members[0].disability_grade"
         );
         assert_eq!(
-            Facts::from_json(r#"{"household":{"rigid_expense":{"medical":-5}}}"#).unwrap_err().field,
+            Facts::from_json(r#"{"household":{"rigid_expense":{"medical":-5}}}"#)
+                .unwrap_err()
+                .field,
             "household.rigid_expense.medical"
         );
     }
 
     #[test]
     fn disability_none_is_a_known_no() {
-        let m = Member { disability_kind: Some(DisabilityKind::None), ..Default::default() };
+        let m = Member {
+            disability_kind: Some(DisabilityKind::None),
+            ..Default::default()
+        };
         assert_eq!(m.disabled(), Some(false));
         assert_eq!(Member::default().disabled(), None);
-        let graded = Member { disability_grade: Some(2), ..Default::default() };
+        let graded = Member {
+            disability_grade: Some(2),
+            ..Default::default()
+        };
         assert_eq!(graded.disabled(), Some(true));
     }
 
     #[test]
     fn every_listed_fact_can_be_read() {
-        let f = Facts { members: Some(vec![Member::default()]), ..Default::default() };
+        let f = Facts {
+            members: Some(vec![Member::default()]),
+            ..Default::default()
+        };
         for info in HOUSEHOLD_FACTS {
             assert!(f.get(info.name).is_some(), "{}", info.name);
         }

@@ -15,5 +15,7 @@ pub mod expr;
 pub mod facts;
 pub mod questions;
 
-pub use engine::{rules, Category, Evaluation, Policy, PolicyResult, Rules, Source, Status, TimeLimit};
+pub use engine::{
+    rules, Category, Evaluation, Policy, PolicyResult, Rules, Source, Status, TimeLimit,
+};
 pub use facts::{Facts, FactsError, Region};

@@ -21,10 +21,16 @@ struct Case {
 
 fn load_cases() -> Vec<(String, Case)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("tests/cases").map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/cases")
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut cases = Vec::new();
-    for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+    for path in files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    {
         let file = path.file_name().unwrap().to_string_lossy().to_string();
         let text = std::fs::read_to_string(&path).unwrap();
         let parsed: CaseFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -40,7 +46,13 @@ fn facts_json(case: &Case) -> serde_json::Value {
 }
 
 fn statuses(facts: &Facts) -> BTreeMap<String, Status> {
-    rules().evaluate(facts).expect("region and date present").results.into_iter().map(|r| (r.id, r.status)).collect()
+    rules()
+        .evaluate(facts)
+        .expect("region and date present")
+        .results
+        .into_iter()
+        .map(|r| (r.id, r.status))
+        .collect()
 }
 
 #[test]
@@ -58,7 +70,10 @@ fn every_case_gives_the_expected_statuses() {
         let results = rules().evaluate(&facts).unwrap().results;
         for (id, want) in &case.expect {
             match got.get(id) {
-                None => failures.push(format!("{file} «{}»: {id} is not a policy of {:?}", case.name, facts.region)),
+                None => failures.push(format!(
+                    "{file} «{}»: {id} is not a policy of {:?}",
+                    case.name, facts.region
+                )),
                 Some(s) if s != want => {
                     let r = results.iter().find(|r| &r.id == id).unwrap();
                     failures.push(format!(
@@ -73,7 +88,12 @@ fn every_case_gives_the_expected_statuses() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -91,16 +111,30 @@ fn every_policy_is_tested_with_at_least_two_outcomes() {
         .filter(|p| seen.get(p.id.as_str()).map_or(0, |s| s.len()) < 2)
         .map(|p| format!("{} {:?}", p.id, seen.get(p.id.as_str())))
         .collect();
-    assert!(thin.is_empty(), "policies tested with fewer than two outcomes:\n{}", thin.join("\n"));
+    assert!(
+        thin.is_empty(),
+        "policies tested with fewer than two outcomes:\n{}",
+        thin.join("\n")
+    );
 }
 
 #[test]
 fn a_household_with_only_region_and_date_is_never_ruled_out() {
     for region in Region::ALL {
         for date in ["2021-06-01", "2022-06-01", "2025-12-31", "2026-11-22"] {
-            let facts = Facts::from_json(&format!(r#"{{"region":"{}","as_of":"{date}"}}"#, region.key())).unwrap();
+            let facts = Facts::from_json(&format!(
+                r#"{{"region":"{}","as_of":"{date}"}}"#,
+                region.key()
+            ))
+            .unwrap();
             for r in rules().evaluate(&facts).unwrap().results {
-                assert_ne!(r.status, Status::NotApplicable, "{} ruled out on {date} with nothing known: {:?}", r.id, r.reasons);
+                assert_ne!(
+                    r.status,
+                    Status::NotApplicable,
+                    "{} ruled out on {date} with nothing known: {:?}",
+                    r.id,
+                    r.reasons
+                );
                 if r.status == Status::Maybe {
                     assert!(!r.reasons.is_empty(), "{}: a maybe needs a reason", r.id);
                 }
@@ -115,7 +149,9 @@ fn known_leaves(value: &serde_json::Value, path: String, out: &mut Vec<String>) 
         serde_json::Value::Object(map) => {
             for (k, v) in map {
                 // A partly answered rigid_expense reads the unanswered causes as nothing spent.
-                if path.is_empty() && (k == "region" || k == "as_of") || path.ends_with("/rigid_expense") {
+                if path.is_empty() && (k == "region" || k == "as_of")
+                    || path.ends_with("/rigid_expense")
+                {
                     continue;
                 }
                 let p = format!("{path}/{k}");
@@ -147,20 +183,30 @@ fn forgetting_a_fact_never_rules_a_policy_out() {
     let mut problems = Vec::new();
     for (file, case) in load_cases() {
         let full = facts_json(&case);
-        let Ok(facts) = Facts::from_value(full.clone()) else { continue };
+        let Ok(facts) = Facts::from_value(full.clone()) else {
+            continue;
+        };
         let before = statuses(&facts);
         let mut leaves = Vec::new();
         known_leaves(&full, String::new(), &mut leaves);
         for leaf in leaves {
             let mut less = full.clone();
             forget(&mut less, &leaf);
-            let Ok(fewer) = Facts::from_value(less) else { continue };
+            let Ok(fewer) = Facts::from_value(less) else {
+                continue;
+            };
             for (id, status) in statuses(&fewer) {
                 if status == Status::NotApplicable && before[&id] != Status::NotApplicable {
-                    problems.push(format!("{file} «{}»: forgetting {leaf} turns {id} from {:?} into not_applicable", case.name, before[&id]));
+                    problems.push(format!(
+                        "{file} «{}»: forgetting {leaf} turns {id} from {:?} into not_applicable",
+                        case.name, before[&id]
+                    ));
                 }
                 if status == Status::Applies && before[&id] != Status::Applies {
-                    problems.push(format!("{file} «{}»: forgetting {leaf} turns {id} from {:?} into applies", case.name, before[&id]));
+                    problems.push(format!(
+                        "{file} «{}»: forgetting {leaf} turns {id} from {:?} into applies",
+                        case.name, before[&id]
+                    ));
                 }
             }
         }

@@ -10,7 +10,8 @@ fn shared() -> PathBuf {
 }
 
 fn catalogue_ids() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(shared().join("spec/policy-catalogue.md")).expect("shared/spec/policy-catalogue.md beside the repository");
+    let text = std::fs::read_to_string(shared().join("spec/policy-catalogue.md"))
+        .expect("shared/spec/policy-catalogue.md beside the repository");
     text.lines()
         .filter_map(|l| l.strip_prefix("#### `"))
         .filter_map(|l| l.split('`').next())
@@ -22,7 +23,11 @@ fn catalogue_ids() -> BTreeSet<String> {
 fn rules_data_loads_and_every_condition_is_valid() {
     let text = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
     if let Err(errors) = Rules::from_json(text) {
-        panic!("{} problem(s) in rules/data:\n{}", errors.len(), errors.join("\n"));
+        panic!(
+            "{} problem(s) in rules/data:\n{}",
+            errors.len(),
+            errors.join("\n")
+        );
     }
 }
 
@@ -33,7 +38,10 @@ fn ids_are_exactly_the_catalogue() {
     let ours: BTreeSet<String> = rules().policies.iter().map(|p| p.id.clone()).collect();
     let missing: Vec<_> = catalogue.difference(&ours).collect();
     let extra: Vec<_> = ours.difference(&catalogue).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing from data: {missing:?}\nnot in catalogue: {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing from data: {missing:?}\nnot in catalogue: {extra:?}"
+    );
 }
 
 #[test]
@@ -46,14 +54,22 @@ fn ids_carry_their_region_prefix() {
             Region::InnerMongolia => "nm-",
             Region::Liangzhou => "lz-",
         };
-        assert!(p.id.starts_with(prefix), "{} is filed under {:?}", p.id, p.region);
+        assert!(
+            p.id.starts_with(prefix),
+            "{} is filed under {:?}",
+            p.id,
+            p.region
+        );
     }
 }
 
 #[test]
 fn every_region_has_entries() {
     for region in Region::ALL {
-        assert!(rules().region_policies(region).count() > 0, "no policies for {region:?}");
+        assert!(
+            rules().region_policies(region).count() > 0,
+            "no policies for {region:?}"
+        );
     }
 }
 
@@ -64,8 +80,13 @@ fn every_quote_is_verbatim_in_its_seed() {
         for s in &p.sources {
             let path = shared().join("seeds").join(&s.file);
             match std::fs::read_to_string(&path) {
-                Ok(_) if s.quote.trim().is_empty() => problems.push(format!("{}: empty quote", p.id)),
-                Ok(seed) if !seed.contains(&s.quote) => problems.push(format!("{}: quote not found in {}: 「{}」", p.id, s.file, s.quote)),
+                Ok(_) if s.quote.trim().is_empty() => {
+                    problems.push(format!("{}: empty quote", p.id))
+                }
+                Ok(seed) if !seed.contains(&s.quote) => problems.push(format!(
+                    "{}: quote not found in {}: 「{}」",
+                    p.id, s.file, s.quote
+                )),
                 Ok(_) => {}
                 Err(e) => problems.push(format!("{}: cannot read seed {}: {e}", p.id, s.file)),
             }
@@ -88,7 +109,12 @@ fn each_policy_cites_its_own_regions_seed() {
     };
     for p in &rules().policies {
         for s in &p.sources {
-            assert_eq!(s.file, seed(p.region), "{} cites another region's document", p.id);
+            assert_eq!(
+                s.file,
+                seed(p.region),
+                "{} cites another region's document",
+                p.id
+            );
         }
     }
 }

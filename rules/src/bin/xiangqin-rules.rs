@@ -10,7 +10,12 @@ const USAGE: &str = "usage: xiangqin-rules eval [FILE]   (household facts JSON; 
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["eval"] | ["eval", "-"] => eval(None),
         ["eval", file] => eval(Some(file)),
         ["list"] => {
@@ -40,7 +45,10 @@ fn eval(file: Option<&str>) -> ExitCode {
         None => std::io::stdin().read_to_string(&mut text).map(drop),
     };
     if let Err(e) = read {
-        eprintln!("error: cannot read {}: {e}", file.unwrap_or("standard input"));
+        eprintln!(
+            "error: cannot read {}: {e}",
+            file.unwrap_or("standard input")
+        );
         return ExitCode::from(2);
     }
     let mut facts = match Facts::from_json(&text) {
@@ -52,7 +60,9 @@ fn eval(file: Option<&str>) -> ExitCode {
     };
     // The rules are dated; without `as_of` the answers are taken to describe today (UTC).
     if facts.as_of.is_none() {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         facts.as_of = chrono::DateTime::from_timestamp(now as i64, 0).map(|t| t.date_naive());
     }
     match rules().evaluate(&facts) {
@@ -69,6 +79,9 @@ fn eval(file: Option<&str>) -> ExitCode {
 }
 
 fn print_json(value: &serde_json::Value) -> ExitCode {
-    println!("{}", serde_json::to_string_pretty(value).expect("serializable"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("serializable")
+    );
     ExitCode::SUCCESS
 }

@@ -1,0 +1,432 @@
+//! The declaration (一键申报) as it is being typed: every field exactly as entered, so nothing
+//! typed is ever lost, saved on the device under [`crate::storage::DRAFT_KEY`]. [`Draft::check`]
+//! turns it into the shared [`Declaration`] and runs the shared validation.
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use xiangqin_rules::declaration::{Applicant, Consent, Declaration, FieldError, Place, RiskType};
+use xiangqin_rules::Region;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Draft {
+    /// A region key, or empty.
+    pub region: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub household_size: String,
+    /// Risk type keys.
+    pub risk_types: Vec<String>,
+    /// `YYYY-MM-DD` from the date input.
+    pub happened_on: String,
+    pub rigid_expense_yuan: String,
+    pub income_change_yuan: String,
+    pub description: String,
+    pub help_wanted: String,
+    pub truthful: bool,
+    pub personal_info: bool,
+    /// The `Idempotency-Key` of the last attempt to send, and a fingerprint of the body it was
+    /// made for: sending the same body again reuses the key, so the server records it once.
+    pub attempt: Option<Attempt>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub key: String,
+    pub fingerprint: String,
+}
+
+/// The text inputs of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKey {
+    County,
+    Township,
+    Village,
+    Name,
+    IdNumber,
+    Phone,
+    HouseholdSize,
+    HappenedOn,
+    RigidExpense,
+    IncomeChange,
+    Description,
+    HelpWanted,
+}
+
+impl TextKey {
+    /// The field's path in the declaration's JSON (and in its errors).
+    pub fn path(self) -> &'static str {
+        match self {
+            TextKey::County => "place.county",
+            TextKey::Township => "place.township",
+            TextKey::Village => "place.village",
+            TextKey::Name => "applicant.name",
+            TextKey::IdNumber => "applicant.id_number",
+            TextKey::Phone => "applicant.phone",
+            TextKey::HouseholdSize => "household_size",
+            TextKey::HappenedOn => "happened_on",
+            TextKey::RigidExpense => "rigid_expense_yuan",
+            TextKey::IncomeChange => "income_change_yuan",
+            TextKey::Description => "description",
+            TextKey::HelpWanted => "help_wanted",
+        }
+    }
+
+    pub fn get(self, d: &Draft) -> &String {
+        match self {
+            TextKey::County => &d.county,
+            TextKey::Township => &d.township,
+            TextKey::Village => &d.village,
+            TextKey::Name => &d.name,
+            TextKey::IdNumber => &d.id_number,
+            TextKey::Phone => &d.phone,
+            TextKey::HouseholdSize => &d.household_size,
+            TextKey::HappenedOn => &d.happened_on,
+            TextKey::RigidExpense => &d.rigid_expense_yuan,
+            TextKey::IncomeChange => &d.income_change_yuan,
+            TextKey::Description => &d.description,
+            TextKey::HelpWanted => &d.help_wanted,
+        }
+    }
+
+    pub fn get_mut(self, d: &mut Draft) -> &mut String {
+        match self {
+            TextKey::County => &mut d.county,
+            TextKey::Township => &mut d.township,
+            TextKey::Village => &mut d.village,
+            TextKey::Name => &mut d.name,
+            TextKey::IdNumber => &mut d.id_number,
+            TextKey::Phone => &mut d.phone,
+            TextKey::HouseholdSize => &mut d.household_size,
+            TextKey::HappenedOn => &mut d.happened_on,
+            TextKey::RigidExpense => &mut d.rigid_expense_yuan,
+            TextKey::IncomeChange => &mut d.income_change_yuan,
+            TextKey::Description => &mut d.description,
+            TextKey::HelpWanted => &mut d.help_wanted,
+        }
+    }
+}
+
+/// Every field in the order of the form: errors are listed in this order.
+pub const FIELD_ORDER: [&str; 16] = [
+    "region",
+    "place.county",
+    "place.township",
+    "place.village",
+    "applicant.name",
+    "applicant.id_number",
+    "applicant.phone",
+    "household_size",
+    "risk_types",
+    "happened_on",
+    "rigid_expense_yuan",
+    "income_change_yuan",
+    "description",
+    "help_wanted",
+    "consent.truthful",
+    "consent.personal_info",
+];
+
+/// Fields of the consent step; everything else is on the first step.
+pub fn is_consent_field(field: &str) -> bool {
+    field.starts_with("consent.")
+}
+
+/// An error found by the app itself (input it cannot read); its text comes from the catalogue
+/// (`error.<code>`), so `message` stays empty.
+fn app_error(field: &str, code: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: String::new(),
+    }
+}
+
+/// Full-width digits and letters (typed with a Chinese keyboard) as ASCII; spaces dropped.
+fn half_width(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '．' | '。' => '.',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A whole number of people.
+fn parse_count(s: &str) -> Result<u32, &'static str> {
+    let s = half_width(s);
+    let s = s.trim_end_matches('人').trim_end_matches('口');
+    if s.is_empty() {
+        return Err("household_size_required");
+    }
+    s.parse().map_err(|_| "not_a_whole_number")
+}
+
+/// An amount of yuan: `3000`, `3,000`, `3000元`, `3.5万`. Empty means "not given".
+fn parse_amount(s: &str) -> Result<Option<f64>, &'static str> {
+    let s = half_width(s).replace([',', '，'], "");
+    let s = s.trim_end_matches('元').trim_end_matches('块');
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let (number, factor) = match s.strip_suffix('万') {
+        Some(n) => (n, 10_000.0),
+        None => (s, 1.0),
+    };
+    decimal(number)
+        .map(|v| Some(v * factor))
+        .ok_or("not_an_amount")
+}
+
+/// `123` or `123.45` (no sign, no exponent), read by hand: `f64::from_str` would add a few
+/// kilobytes to the download for nothing.
+fn decimal(s: &str) -> Option<f64> {
+    let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty() || whole.len() > 12 || fraction.len() > 6 {
+        return None;
+    }
+    let digits = |p: &str| {
+        p.bytes().try_fold(0u64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+        })
+    };
+    let (w, f) = (digits(whole)?, digits(fraction)?);
+    Some(w as f64 + f as f64 / 10f64.powi(fraction.len() as i32))
+}
+
+/// `YYYY-MM-DD`, as a date input gives it.
+fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("date_required");
+    }
+    let mut parts = s.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    match (
+        parts.next().flatten(),
+        parts.next().flatten(),
+        parts.next().flatten(),
+    ) {
+        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or("date_format"),
+        _ => Err("date_format"),
+    }
+}
+
+impl Draft {
+    pub fn is_empty(&self) -> bool {
+        *self == Draft::default()
+    }
+
+    pub fn has_risk(&self, key: &str) -> bool {
+        self.risk_types.iter().any(|k| k == key)
+    }
+
+    pub fn set_risk(&mut self, key: &str, on: bool) {
+        self.risk_types.retain(|k| k != key);
+        if on {
+            self.risk_types.push(key.to_string());
+        }
+    }
+
+    /// The declaration, or every problem with the draft (in the order of the form). Reading
+    /// problems (a number that is not a number) come first for their field; the rest is the
+    /// shared validation of `xiangqin_rules`, the same the endpoint runs.
+    pub fn check(&self, today: NaiveDate) -> Result<Declaration, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let region = Region::from_key(&self.region);
+        if region.is_none() {
+            errors.push(app_error("region", "region_required"));
+        }
+        let household_size = parse_count(&self.household_size)
+            .map_err(|code| errors.push(app_error("household_size", code)))
+            .ok();
+        let happened_on = parse_date(&self.happened_on)
+            .map_err(|code| errors.push(app_error("happened_on", code)))
+            .ok();
+        let mut amount = |field: &str, s: &str| {
+            parse_amount(s)
+                .map_err(|code| errors.push(app_error(field, code)))
+                .ok()
+                .flatten()
+        };
+        let rigid_expense_yuan = amount("rigid_expense_yuan", &self.rigid_expense_yuan);
+        let income_change_yuan = amount("income_change_yuan", &self.income_change_yuan);
+
+        let declaration = Declaration {
+            // Stand-ins where the app could not read the input; their errors are already listed.
+            region: region.unwrap_or(Region::Qinghai),
+            place: Place {
+                county: self.county.clone(),
+                township: self.township.clone(),
+                village: self.village.clone(),
+            },
+            applicant: Applicant {
+                name: self.name.clone(),
+                id_number: half_width(&self.id_number),
+                phone: half_width(&self.phone).replace('-', ""),
+            },
+            household_size: household_size.unwrap_or(1),
+            risk_types: RiskType::ALL
+                .into_iter()
+                .filter(|r| self.has_risk(r.key()))
+                .collect(),
+            happened_on: happened_on.unwrap_or(today),
+            rigid_expense_yuan,
+            income_change_yuan,
+            description: self.description.clone(),
+            help_wanted: Some(self.help_wanted.clone()),
+            consent: Consent {
+                truthful: self.truthful,
+                personal_info: self.personal_info,
+            },
+            assisted: None,
+        }
+        .normalized();
+
+        if let Err(shared) = declaration.validate(today) {
+            for e in shared {
+                if !errors.iter().any(|x| x.field == e.field) {
+                    errors.push(e);
+                }
+            }
+        }
+        if errors.is_empty() {
+            return Ok(declaration);
+        }
+        // In the order of the form (every field has one problem at most).
+        let mut ordered: Vec<FieldError> = Vec::with_capacity(errors.len());
+        for field in FIELD_ORDER {
+            if let Some(i) = errors.iter().position(|e| e.field == field) {
+                ordered.push(errors.swap_remove(i));
+            }
+        }
+        ordered.append(&mut errors);
+        Err(ordered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    fn filled() -> Draft {
+        Draft {
+            region: "longyan".into(),
+            county: "长汀县".into(),
+            township: "河田镇".into(),
+            village: "露湖村".into(),
+            name: "张三".into(),
+            id_number: "11010519491231002X".into(),
+            phone: "13912345678".into(),
+            household_size: "4".into(),
+            risk_types: vec!["income_drop".into(), "illness".into()],
+            happened_on: "2026-09-01".into(),
+            rigid_expense_yuan: "3.5万".into(),
+            income_change_yuan: "".into(),
+            description: "父亲住院做手术。".into(),
+            help_wanted: "".into(),
+            truthful: true,
+            personal_info: true,
+            attempt: None,
+        }
+    }
+
+    fn fields(d: &Draft) -> Vec<(String, String)> {
+        d.check(today())
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_filled_draft_becomes_a_valid_declaration() {
+        let d = filled().check(today()).expect("valid");
+        assert_eq!(d.region, Region::Longyan);
+        assert_eq!(d.household_size, 4);
+        assert_eq!(d.rigid_expense_yuan, Some(35_000.0));
+        assert_eq!(d.income_change_yuan, None);
+        assert_eq!(d.help_wanted, None, "an empty wish is left out");
+        assert_eq!(d.risk_types, vec![RiskType::Illness, RiskType::IncomeDrop]);
+    }
+
+    #[test]
+    fn full_width_input_is_read() {
+        let d = Draft {
+            id_number: "１１０１０５１９４９１２３１００２ｘ".into(),
+            phone: "１３９ １２３４ ５６７８".into(),
+            household_size: "４口".into(),
+            income_change_yuan: "５，０００元".into(),
+            ..filled()
+        };
+        let decl = d.check(today()).expect("valid");
+        assert_eq!(decl.applicant.id_number, "11010519491231002X");
+        assert_eq!(decl.applicant.phone, "13912345678");
+        assert_eq!(decl.income_change_yuan, Some(5000.0));
+    }
+
+    #[test]
+    fn unreadable_input_is_named_and_shared_checks_still_run() {
+        let d = Draft {
+            region: "".into(),
+            household_size: "four".into(),
+            happened_on: "".into(),
+            rigid_expense_yuan: "a lot".into(),
+            id_number: "110105194912310021".into(),
+            truthful: false,
+            ..filled()
+        };
+        assert_eq!(
+            fields(&d),
+            vec![
+                ("region".into(), "region_required".into()),
+                ("applicant.id_number".into(), "id_number_check_digit".into()),
+                ("household_size".into(), "not_a_whole_number".into()),
+                ("happened_on".into(), "date_required".into()),
+                ("rigid_expense_yuan".into(), "not_an_amount".into()),
+                ("consent.truthful".into(), "consent_required".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn amounts_and_dates() {
+        assert_eq!(parse_amount(""), Ok(None));
+        assert_eq!(parse_amount("3000"), Ok(Some(3000.0)));
+        assert_eq!(parse_amount("3,000元"), Ok(Some(3000.0)));
+        assert_eq!(parse_amount("1.2.3"), Err("not_an_amount"));
+        assert_eq!(parse_amount("-5"), Err("not_an_amount"));
+        assert_eq!(parse_amount("万"), Err("not_an_amount"));
+        assert_eq!(parse_amount("12.50"), Ok(Some(12.5)));
+        assert_eq!(parse_amount(".5"), Err("not_an_amount"));
+        assert_eq!(parse_amount("5."), Ok(Some(5.0)));
+        assert_eq!(parse_date("2026-02-30"), Err("date_format"));
+        assert_eq!(
+            parse_date("2026-02-03"),
+            Ok(NaiveDate::from_ymd_opt(2026, 2, 3).unwrap())
+        );
+        assert_eq!(parse_count("0"), Ok(0));
+        assert_eq!(parse_count(""), Err("household_size_required"));
+    }
+
+    #[test]
+    fn risks_toggle() {
+        let mut d = Draft::default();
+        d.set_risk("illness", true);
+        d.set_risk("illness", true);
+        assert_eq!(d.risk_types, vec!["illness".to_string()]);
+        d.set_risk("illness", false);
+        assert!(d.is_empty());
+    }
+}

@@ -1,0 +1,114 @@
+//! The message catalogue: every user-visible text comes from `locales/<tag>.json`, compiled in by
+//! `build.rs` (one `Msg` variant per key, one string table per language). The chosen language is
+//! kept in a signal provided as context and saved on the device.
+use leptos::prelude::*;
+
+/// One language of the catalogue.
+pub struct Lang {
+    /// BCP 47 tag, the file name: `zh-Hans`, `en`.
+    pub tag: &'static str,
+    /// The language's own name, for the switch.
+    pub name: &'static str,
+    messages: &'static [&'static str],
+}
+
+include!(concat!(env!("OUT_DIR"), "/messages.rs"));
+
+impl Lang {
+    pub fn get(&self, msg: Msg) -> &'static str {
+        self.messages[msg as usize]
+    }
+
+    pub fn by_tag(tag: &str) -> Option<&'static Lang> {
+        LANGS.iter().find(|l| l.tag == tag)
+    }
+}
+
+/// The current language, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<&'static Lang>,
+}
+
+impl I18n {
+    /// Starts with the saved language, else the first of the catalogue (Chinese).
+    pub fn new(saved: Option<String>) -> Self {
+        let lang = saved.as_deref().and_then(Lang::by_tag).unwrap_or(&LANGS[0]);
+        Self {
+            lang: RwSignal::new(lang),
+        }
+    }
+
+    /// The current language (reactive).
+    pub fn lang(&self) -> &'static Lang {
+        self.lang.get()
+    }
+
+    pub fn set(&self, lang: &'static Lang) {
+        self.lang.set(lang);
+    }
+
+    /// The message in the current language (reactive: call it inside a closure or effect).
+    pub fn tr(&self, msg: Msg) -> &'static str {
+        self.lang.get().get(msg)
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// A reactive text for `view!`: `{t(Msg::HomeTitle)}` or `aria-label=t(Msg::Back)`.
+pub fn t(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || i18n.tr(msg)
+}
+
+/// Fills `{name}` placeholders: `fill("第 {n} 题", &[("n", "1")])`.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_message() {
+        for lang in LANGS {
+            for i in 0..LANGS[0].messages.len() {
+                assert!(
+                    !lang.messages[i].trim().is_empty(),
+                    "{}: message {i} is empty",
+                    lang.tag
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_comes_first() {
+        assert_eq!(LANGS[0].tag, "zh-Hans");
+        assert!(Lang::by_tag("en").is_some());
+    }
+
+    #[test]
+    fn region_names_match_the_rules() {
+        use xiangqin_rules::Region;
+        for r in Region::ALL {
+            assert_eq!(LANGS[0].get(crate::region_msg(r)), r.name_zh());
+        }
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        assert_eq!(
+            fill("第 {n} 题，共 {total} 题", &[("n", "1"), ("total", "3")]),
+            "第 1 题，共 3 题"
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! 乡亲 (Xiangqin): the app. `App` holds the router and the two things every page shares through
+//! context: the language ([`i18n::I18n`]) and the household's saved answers ([`Household`]).
+use leptos::prelude::*;
+use leptos_router::{
+    components::{FlatRoutes, Route, Router},
+    hooks::use_location,
+    path,
+};
+use xiangqin_rules::Region;
+
+pub mod api;
+pub mod draft;
+pub mod i18n;
+pub mod pages;
+pub mod questions;
+pub mod storage;
+
+use i18n::{t, use_i18n, I18n, Msg, LANGS};
+use storage::Answers;
+
+/// Removes the "loading" note of `index.html` and mounts the app.
+pub fn mount() {
+    if let Some(el) = document().get_element_by_id("loading") {
+        el.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}
+
+/// The household's answers, loaded once and saved on every change.
+#[derive(Clone, Copy)]
+pub struct Household {
+    pub answers: RwSignal<Answers>,
+}
+
+impl Household {
+    fn load() -> Self {
+        Self {
+            answers: RwSignal::new(storage::load_answers()),
+        }
+    }
+
+    /// Changes the answers and writes them to the device at once.
+    pub fn update(&self, change: impl FnOnce(&mut Answers)) {
+        self.answers.update(change);
+        self.answers.with_untracked(storage::save_answers);
+    }
+
+    /// Forgets everything about the household, on the device and on screen.
+    pub fn clear(&self) {
+        storage::clear_household();
+        self.answers.set(Answers::default());
+    }
+}
+
+pub fn use_household() -> Household {
+    expect_context::<Household>()
+}
+
+/// Today's date on the phone's clock and in its time zone.
+pub fn today() -> chrono::NaiveDate {
+    let now = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
+}
+
+/// The catalogue message naming a region.
+pub fn region_msg(region: Region) -> Msg {
+    match region {
+        Region::Qinghai => Msg::RegionQinghai,
+        Region::Longyan => Msg::RegionLongyan,
+        Region::Shaanxi => Msg::RegionShaanxi,
+        Region::InnerMongolia => Msg::RegionInnerMongolia,
+        Region::Liangzhou => Msg::RegionLiangzhou,
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::new(storage::load_lang());
+    provide_context(i18n);
+    provide_context(Household::load());
+
+    // The page's language and title follow the chosen language.
+    Effect::new(move || {
+        let lang = i18n.lang();
+        let doc = document();
+        if let Some(root) = doc.document_element() {
+            let _ = root.set_attribute("lang", lang.tag);
+        }
+        doc.set_title(lang.get(Msg::AppName));
+    });
+
+    view! {
+        <Router>
+            <TopBar/>
+            <main id="main">
+                <FlatRoutes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::Home/>
+                    <Route path=path!("/check/:step?") view=pages::check::Check/>
+                    <Route path=path!("/report/:step?") view=pages::report::Report/>
+                </FlatRoutes>
+            </main>
+        </Router>
+    }
+}
+
+/// The app's name (a link home, except on the home screen) and the language switch.
+#[component]
+fn TopBar() -> impl IntoView {
+    let location = use_location();
+    let on_home = move || location.pathname.get() == "/";
+    view! {
+        <header class="top-bar">
+            {move || {
+                (!on_home())
+                    .then(|| {
+                        view! {
+                            <a href="/" class="brand" data-testid="brand">
+                                {t(Msg::AppName)}
+                            </a>
+                        }
+                    })
+            }}
+            <LangSwitch/>
+        </header>
+    }
+}
+
+/// One button per language of the catalogue, each in its own language; the choice is saved.
+#[component]
+fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="lang-switch" aria-label=t(Msg::LangSwitchLabel)>
+            {LANGS
+                .iter()
+                .map(|lang| {
+                    view! {
+                        <button
+                            type="button"
+                            lang=lang.tag
+                            aria-pressed=move || (i18n.lang().tag == lang.tag).to_string()
+                            data-testid=format!("lang-{}", lang.tag)
+                            on:click=move |_| {
+                                i18n.set(lang);
+                                storage::save_lang(lang.tag);
+                            }
+                        >
+                            {lang.name}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}

@@ -1,0 +1,1008 @@
+//! 一键申报: the self-declaration. `/report` is the form, `/report/confirm` the consent step
+//! and sending, `/report/sent` the receipt. The draft is saved on the device as it is typed and
+//! checked with the shared validation of `xiangqin_rules`, the same the endpoint runs.
+use crate::api::{self, SendError};
+use crate::draft::{is_consent_field, Attempt, Draft, TextKey};
+use crate::i18n::{fill, t, use_i18n, Lang, Msg};
+use crate::pages::{focus_later, BackLink, FocusHeading};
+use crate::storage::{self, SentReceipt};
+use crate::{region_msg, today, use_household};
+use leptos::either::{Either, EitherOf4};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_navigate, use_params_map};
+use xiangqin_rules::declaration::{FieldError, RiskType};
+use xiangqin_rules::Region;
+
+const CONFIRM: &str = "confirm";
+const SENT: &str = "sent";
+
+/// The form's state, shared by its steps.
+#[derive(Clone, Copy)]
+struct Form {
+    draft: RwSignal<Draft>,
+    /// Problems to show, each next to its field.
+    errors: RwSignal<Vec<FieldError>>,
+    state: RwSignal<SendState>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SendState {
+    Idle,
+    Sending,
+    NetworkFailed,
+    ServerFailed,
+}
+
+impl Form {
+    fn load() -> Self {
+        let mut draft = storage::load_draft().unwrap_or_default();
+        if draft.region.is_empty() {
+            // Start from the region answered in 查政策 (not saved until the household types).
+            if let Some(region) = use_household().answers.with_untracked(|a| a.region) {
+                draft.region = region.key().to_string();
+            }
+        }
+        Self {
+            draft: RwSignal::new(draft),
+            errors: RwSignal::new(Vec::new()),
+            state: RwSignal::new(SendState::Idle),
+        }
+    }
+
+    /// Changes the draft, saves it at once and drops the (now stale) problem of that field.
+    fn update(&self, field: &'static str, change: impl FnOnce(&mut Draft)) {
+        self.draft.update(change);
+        self.draft.with_untracked(storage::save_draft);
+        if self
+            .errors
+            .with_untracked(|e| e.iter().any(|x| x.field == field))
+        {
+            self.errors.update(|e| e.retain(|x| x.field != field));
+        }
+    }
+
+    fn error(&self, field: &'static str) -> impl Fn() -> Option<FieldError> + Copy + 'static {
+        let errors = self.errors;
+        move || errors.with(|e| e.iter().find(|x| x.field == field).cloned())
+    }
+
+    fn region(&self) -> Option<Region> {
+        self.draft.with(|d| Region::from_key(&d.region))
+    }
+
+    /// Shows these problems and moves to their list.
+    fn show_errors(&self, errors: Vec<FieldError>) {
+        self.errors.set(errors);
+        focus_later("error-summary");
+    }
+}
+
+/// The text of a problem: the shared validation's own Chinese message in Chinese; otherwise the
+/// catalogue's message for its code.
+fn error_text(lang: &Lang, e: &FieldError) -> String {
+    if lang.tag == "zh-Hans" && !e.message.is_empty() {
+        return e.message.clone();
+    }
+    match error_msg(&e.code) {
+        Some(msg) => lang.get(msg).to_string(),
+        None if !e.message.is_empty() => e.message.clone(),
+        None => lang.get(Msg::ErrorOther).to_string(),
+    }
+}
+
+/// The catalogue message for an error code (shared validation and the app's own reading).
+pub fn error_msg(code: &str) -> Option<Msg> {
+    Some(match code {
+        "required" => Msg::ErrorRequired,
+        "too_long" => Msg::ErrorTooLong,
+        "id_number_length" => Msg::ErrorIdNumberLength,
+        "id_number_characters" => Msg::ErrorIdNumberCharacters,
+        "id_number_birth_date" => Msg::ErrorIdNumberBirthDate,
+        "id_number_check_digit" => Msg::ErrorIdNumberCheckDigit,
+        "phone_format" => Msg::ErrorPhoneFormat,
+        "household_size_range" => Msg::ErrorHouseholdSizeRange,
+        "date_in_future" => Msg::ErrorDateInFuture,
+        "date_too_old" => Msg::ErrorDateTooOld,
+        "amount_invalid" => Msg::ErrorAmountInvalid,
+        "amount_too_large" => Msg::ErrorAmountTooLarge,
+        "consent_required" => Msg::ErrorConsentRequired,
+        "region_required" => Msg::ErrorRegionRequired,
+        "household_size_required" => Msg::ErrorHouseholdSizeRequired,
+        "not_a_whole_number" => Msg::ErrorNotAWholeNumber,
+        "not_an_amount" => Msg::ErrorNotAnAmount,
+        "date_required" => Msg::ErrorDateRequired,
+        "date_format" => Msg::ErrorDateFormat,
+        _ => return None,
+    })
+}
+
+/// The label of a field, for the list of problems.
+fn field_label(field: &str, region: Option<Region>) -> Msg {
+    let im = region == Some(Region::InnerMongolia);
+    match field {
+        "region" => Msg::ReportRegionLabel,
+        "place.county" => Msg::ReportCounty,
+        "place.township" if im => Msg::ReportTownshipInnerMongolia,
+        "place.township" => Msg::ReportTownship,
+        "place.village" if im => Msg::ReportVillageInnerMongolia,
+        "place.village" => Msg::ReportVillage,
+        "applicant.name" => Msg::ReportName,
+        "applicant.id_number" => Msg::ReportIdNumber,
+        "applicant.phone" => Msg::ReportPhone,
+        "household_size" => Msg::ReportHouseholdSize,
+        "risk_types" => Msg::ReportRiskTypes,
+        "happened_on" => Msg::ReportHappenedOn,
+        "rigid_expense_yuan" => Msg::ReportRigidExpense,
+        "income_change_yuan" => Msg::ReportIncomeChange,
+        "description" => Msg::ReportDescription,
+        "help_wanted" => Msg::ReportHelpWanted,
+        "consent.truthful" => Msg::ReportConsentTruthfulShort,
+        "consent.personal_info" => Msg::ReportConsentPersonalInfoShort,
+        _ => Msg::ErrorOther,
+    }
+}
+
+/// The catalogue message for a risk type.
+pub fn risk_msg(risk: RiskType) -> Msg {
+    match risk {
+        RiskType::Illness => Msg::RiskIllness,
+        RiskType::Disability => Msg::RiskDisability,
+        RiskType::Education => Msg::RiskEducation,
+        RiskType::Disaster => Msg::RiskDisaster,
+        RiskType::Accident => Msg::RiskAccident,
+        RiskType::Epidemic => Msg::RiskEpidemic,
+        RiskType::UnstableEmployment => Msg::RiskUnstableEmployment,
+        RiskType::IncomeDrop => Msg::RiskIncomeDrop,
+        RiskType::HousingUnsafe => Msg::RiskHousingUnsafe,
+        RiskType::WaterUnsafe => Msg::RiskWaterUnsafe,
+        RiskType::Dropout => Msg::RiskDropout,
+        RiskType::Other => Msg::RiskOther,
+    }
+}
+
+/// How the declaration reaches the cadres (see `xiangqin_rules::declaration::channel_zh`).
+pub fn channel_msgs(region: Region) -> (Msg, Msg) {
+    match region {
+        Region::Longyan => (Msg::ReportChannelLongyan, Msg::ReportChannelLongyanBody),
+        _ => (Msg::ReportChannelOther, Msg::ReportChannelOtherBody),
+    }
+}
+
+/// The id of a field's input (the error list moves focus there).
+fn input_id(field: &str) -> String {
+    format!("f-{}", field.replace('.', "-"))
+}
+
+#[component]
+pub fn Report() -> impl IntoView {
+    let form = Form::load();
+    let params = use_params_map();
+    let step = Memo::new(move |_| params.read().get("step"));
+    move || match step.get().as_deref() {
+        None => EitherOf4::A(view! { <FormStep form/> }),
+        Some(CONFIRM) => EitherOf4::B(view! { <ConsentStep form/> }),
+        Some(SENT) => EitherOf4::C(view! { <SentStep/> }),
+        Some(_) => EitherOf4::D(view! { <crate::pages::not_found::NotFound/> }),
+    }
+}
+
+/// Where the declaration goes, for the chosen region.
+#[component]
+fn Channel(form: Form) -> impl IntoView {
+    move || {
+        form.region().map(|region| {
+            let (name, body) = channel_msgs(region);
+            view! {
+                <div class="channel" data-testid="report-channel">
+                    <p class="channel-name">{t(name)}</p>
+                    <p>{t(body)}</p>
+                </div>
+            }
+        })
+    }
+}
+
+/// The list of problems at the top of a step, each a button that moves to its field.
+#[component]
+fn ErrorSummary(form: Form, #[prop(optional)] consent_step: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = move || form.errors.with(|e| !e.is_empty());
+    view! {
+        {move || shown().then(|| view! {
+            <div
+                class="error-summary"
+                role="alert"
+                tabindex="-1"
+                id="error-summary"
+                data-testid="error-summary"
+            >
+                <h2>{t(Msg::ReportErrorsTitle)}</h2>
+                <ul>
+                    {move || {
+                        let region = form.region();
+                        form.errors
+                            .get()
+                            .into_iter()
+                            .map(|e| {
+                                let id = input_id(&e.field);
+                                let on_this_step = !consent_step || is_consent_field(&e.field);
+                                let navigate = use_navigate();
+                                let go = move |_| {
+                                    if on_this_step {
+                                        focus_later(id.clone());
+                                    } else {
+                                        navigate("/report", Default::default());
+                                        // After the form's own heading has taken the focus.
+                                        let id = id.clone();
+                                        request_animation_frame(move || focus_later(id));
+                                    }
+                                };
+                                let label = field_label(&e.field, region);
+                                view! {
+                                    <li>
+                                        <button type="button" class="link-button" on:click=go>
+                                            {move || {
+                                                let lang = i18n.lang();
+                                                format!(
+                                                    "{}：{}",
+                                                    lang.get(label),
+                                                    error_text(lang, &e),
+                                                )
+                                            }}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        })}
+    }
+}
+
+/// 「必填」 or 「可不填」 after a label, in words.
+#[component]
+fn Need(required: bool) -> impl IntoView {
+    if required {
+        view! { <span class="tag required">{t(Msg::ReportRequired)}</span> }
+    } else {
+        view! { <span class="tag optional">{t(Msg::ReportOptional)}</span> }
+    }
+}
+
+/// The problem of one field, shown between its label and its input.
+#[component]
+fn FieldErrorText(form: Form, field: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = form.error(field);
+    move || {
+        error().map(|e| {
+            view! {
+                <p
+                    class="field-error"
+                    id=format!("{}-error", input_id(field))
+                    data-testid=format!("error-{field}")
+                >
+                    <span class="error-mark" aria-hidden="true">
+                        "!"
+                    </span>
+                    {move || error_text(i18n.lang(), &e)}
+                </p>
+            }
+        })
+    }
+}
+
+/// One text input of the form.
+struct TextSpec {
+    key: TextKey,
+    label: Msg,
+    /// The label in Inner Mongolia (苏木、嘎查), if it differs.
+    label_inner_mongolia: Option<Msg>,
+    hint: Option<Msg>,
+    required: bool,
+    /// `text`, `tel` or `date`; a text area when `multiline`.
+    input_type: &'static str,
+    inputmode: Option<&'static str>,
+    autocomplete: Option<&'static str>,
+    multiline: bool,
+    maxlength: usize,
+}
+
+const fn text(
+    key: TextKey,
+    label: Msg,
+    hint: Option<Msg>,
+    required: bool,
+    maxlength: usize,
+) -> TextSpec {
+    TextSpec {
+        key,
+        label,
+        label_inner_mongolia: None,
+        hint,
+        required,
+        input_type: "text",
+        inputmode: None,
+        autocomplete: None,
+        multiline: false,
+        maxlength,
+    }
+}
+
+/// A piece of the form, in order. The form is drawn from this table in one loop, which keeps
+/// the generated code (and the download) small.
+enum Part {
+    Heading(Msg),
+    Text(TextSpec),
+    Regions,
+    Risks,
+}
+
+const FORM: &[Part] = &[
+    Part::Heading(Msg::ReportSectionPlace),
+    Part::Regions,
+    Part::Text(text(TextKey::County, Msg::ReportCounty, None, true, 40)),
+    Part::Text(TextSpec {
+        label_inner_mongolia: Some(Msg::ReportTownshipInnerMongolia),
+        ..text(TextKey::Township, Msg::ReportTownship, None, true, 40)
+    }),
+    Part::Text(TextSpec {
+        label_inner_mongolia: Some(Msg::ReportVillageInnerMongolia),
+        ..text(TextKey::Village, Msg::ReportVillage, None, true, 40)
+    }),
+    Part::Heading(Msg::ReportSectionApplicant),
+    Part::Text(TextSpec {
+        autocomplete: Some("name"),
+        ..text(TextKey::Name, Msg::ReportName, None, true, 40)
+    }),
+    Part::Text(TextSpec {
+        autocomplete: Some("off"),
+        ..text(
+            TextKey::IdNumber,
+            Msg::ReportIdNumber,
+            Some(Msg::ReportIdNumberHint),
+            true,
+            24,
+        )
+    }),
+    Part::Text(TextSpec {
+        input_type: "tel",
+        inputmode: Some("tel"),
+        autocomplete: Some("tel"),
+        ..text(
+            TextKey::Phone,
+            Msg::ReportPhone,
+            Some(Msg::ReportPhoneHint),
+            true,
+            20,
+        )
+    }),
+    Part::Text(TextSpec {
+        inputmode: Some("numeric"),
+        ..text(
+            TextKey::HouseholdSize,
+            Msg::ReportHouseholdSize,
+            Some(Msg::ReportHouseholdSizeHint),
+            true,
+            4,
+        )
+    }),
+    Part::Heading(Msg::ReportSectionDifficulty),
+    Part::Risks,
+    Part::Text(TextSpec {
+        input_type: "date",
+        ..text(
+            TextKey::HappenedOn,
+            Msg::ReportHappenedOn,
+            Some(Msg::ReportHappenedOnHint),
+            true,
+            10,
+        )
+    }),
+    Part::Text(TextSpec {
+        multiline: true,
+        ..text(
+            TextKey::Description,
+            Msg::ReportDescription,
+            Some(Msg::ReportDescriptionHint),
+            true,
+            500,
+        )
+    }),
+    Part::Text(TextSpec {
+        inputmode: Some("decimal"),
+        ..text(
+            TextKey::RigidExpense,
+            Msg::ReportRigidExpense,
+            Some(Msg::ReportRigidExpenseHint),
+            false,
+            16,
+        )
+    }),
+    Part::Text(TextSpec {
+        inputmode: Some("decimal"),
+        ..text(
+            TextKey::IncomeChange,
+            Msg::ReportIncomeChange,
+            Some(Msg::ReportIncomeChangeHint),
+            false,
+            16,
+        )
+    }),
+    Part::Text(TextSpec {
+        multiline: true,
+        ..text(
+            TextKey::HelpWanted,
+            Msg::ReportHelpWanted,
+            Some(Msg::ReportHelpWantedHint),
+            false,
+            300,
+        )
+    }),
+];
+
+/// A labelled text input (or text area) bound to one field of the draft.
+#[component]
+fn TextField(form: Form, spec: &'static TextSpec) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = spec.key;
+    let field = key.path();
+    let id = input_id(field);
+    let hint_id = spec.hint.map(|_| format!("{id}-hint"));
+    let error = form.error(field);
+    let described_by = {
+        let (error_id, hint_id) = (format!("{id}-error"), hint_id.clone());
+        move || {
+            let mut ids: Vec<&str> = hint_id.iter().map(String::as_str).collect();
+            if error().is_some() {
+                ids.push(&error_id);
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let label = move || match spec.label_inner_mongolia {
+        Some(im) if form.region() == Some(Region::InnerMongolia) => i18n.tr(im),
+        _ => i18n.tr(spec.label),
+    };
+    let value = move || form.draft.with(|d| key.get(d).clone());
+    let on_input = move |ev| {
+        let v = event_target_value(&ev);
+        form.update(field, |d| *key.get_mut(d) = v);
+    };
+    let invalid = move || error().is_some().then_some("true");
+    let testid = format!("field-{field}");
+    let control = if spec.multiline {
+        Either::Left(view! {
+            <textarea
+                id=id.clone()
+                name=field
+                rows="4"
+                maxlength=spec.maxlength
+                aria-invalid=invalid
+                aria-describedby=described_by
+                data-testid=testid
+                prop:value=value
+                on:input=on_input
+            ></textarea>
+        })
+    } else {
+        Either::Right(view! {
+            <input
+                id=id.clone()
+                name=field
+                type=spec.input_type
+                inputmode=spec.inputmode
+                autocomplete=spec.autocomplete
+                maxlength=spec.maxlength
+                max=(spec.input_type == "date").then(|| today().to_string())
+                aria-invalid=invalid
+                aria-describedby=described_by
+                data-testid=testid
+                prop:value=value
+                on:input=on_input
+            />
+        })
+    };
+    view! {
+        <div class="field" class:has-error=move || error().is_some()>
+            <label for=id>
+                <span class="label-text">{label}</span>
+                <Need required=spec.required/>
+            </label>
+            {spec.hint.zip(hint_id).map(|(h, id)| view! { <p class="hint" id=id>{t(h)}</p> })}
+            <FieldErrorText form field/>
+            {control}
+        </div>
+    }
+}
+
+/// A group of radio buttons (one answer) or check boxes (several) bound to the draft.
+#[component]
+fn ChoiceGroup(
+    form: Form,
+    field: &'static str,
+    legend: Msg,
+    hint: Option<Msg>,
+    multiple: bool,
+    choices: Vec<(&'static str, Msg)>,
+    is_on: fn(&Draft, &str) -> bool,
+    set: fn(&mut Draft, &'static str, bool),
+) -> impl IntoView {
+    let error = form.error(field);
+    let id = input_id(field);
+    let error_id = format!("{id}-error");
+    let options = choices
+        .into_iter()
+        .map(|(key, label)| {
+            view! {
+                <label class="option">
+                    <input
+                        type=if multiple { "checkbox" } else { "radio" }
+                        name=field
+                        value=key
+                        data-testid=format!("{}-{key}", if multiple { "risk" } else { field })
+                        prop:checked=move || form.draft.with(|d| is_on(d, key))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            form.update(field, |d| set(d, key, on));
+                        }
+                    />
+                    <span>{t(label)}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset
+            class="field"
+            class:has-error=move || error().is_some()
+            id=id
+            tabindex="-1"
+            aria-describedby=move || error().map(|_| error_id.clone())
+        >
+            <legend>
+                <span class="label-text">{t(legend)}</span>
+                <Need required=true/>
+            </legend>
+            {hint.map(|h| view! { <p class="hint">{t(h)}</p> })}
+            <FieldErrorText form field/>
+            <div class="options">{options}</div>
+        </fieldset>
+    }
+}
+
+/// The first step: what happened, to whom, where.
+#[component]
+fn FormStep(form: Form) -> impl IntoView {
+    let navigate = use_navigate();
+    let next = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let errors: Vec<FieldError> = form
+            .draft
+            .with_untracked(|d| d.check(today()).err().unwrap_or_default())
+            .into_iter()
+            .filter(|e| !is_consent_field(&e.field))
+            .collect();
+        if errors.is_empty() {
+            form.errors.set(Vec::new());
+            navigate(&format!("/report/{CONFIRM}"), Default::default());
+        } else {
+            form.show_errors(errors);
+        }
+    };
+
+    let parts = FORM
+        .iter()
+        .map(|part| match part {
+            Part::Heading(msg) => EitherOf4::A(view! { <h2>{t(*msg)}</h2> }),
+            Part::Text(spec) => EitherOf4::B(view! { <TextField form spec/> }),
+            Part::Regions => EitherOf4::C(view! {
+                <ChoiceGroup
+                    form
+                    field="region"
+                    legend=Msg::ReportRegionLabel
+                    hint=None
+                    multiple=false
+                    choices=Region::ALL.iter().map(|r| (r.key(), region_msg(*r))).collect()
+                    is_on=|d, key| d.region == key
+                    set=|d, key, _| d.region = key.to_string()
+                />
+            }),
+            Part::Risks => EitherOf4::D(view! {
+                <ChoiceGroup
+                    form
+                    field="risk_types"
+                    legend=Msg::ReportRiskTypes
+                    hint=Some(Msg::ReportRiskTypesHint)
+                    multiple=true
+                    choices=RiskType::ALL.iter().map(|r| (r.key(), risk_msg(*r))).collect()
+                    is_on=|d, key| d.has_risk(key)
+                    set=|d, key, on| d.set_risk(key, on)
+                />
+            }),
+        })
+        .collect_view();
+
+    view! {
+        <section class="screen report" data-testid="report-form">
+            <BackLink href="/".to_string()/>
+            <FocusHeading text=Msg::ReportTitle testid="report-title"/>
+            <p class="lead">{t(Msg::ReportIntro)}</p>
+            <Channel form/>
+            <p class="note">{t(Msg::ReportSavedNote)}</p>
+            <ErrorSummary form/>
+            <form novalidate on:submit=next>
+                {parts}
+                <button type="submit" class="button primary" data-testid="report-next">
+                    {t(Msg::ReportNext)}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// One consent checkbox, with its problem.
+#[component]
+fn ConsentBox(form: Form, field: &'static str, label: Msg, testid: &'static str) -> impl IntoView {
+    let error = form.error(field);
+    let truthful = field == "consent.truthful";
+    let checked = move || {
+        form.draft.with(|d| {
+            if truthful {
+                d.truthful
+            } else {
+                d.personal_info
+            }
+        })
+    };
+    view! {
+        <div class="field" class:has-error=move || error().is_some()>
+            <FieldErrorText form field/>
+            <label class="option consent">
+                <input
+                    type="checkbox"
+                    id=input_id(field)
+                    data-testid=testid
+                    aria-invalid=move || error().is_some().then_some("true")
+                    prop:checked=checked
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        form.update(
+                            field,
+                            |d| {
+                                if truthful { d.truthful = on } else { d.personal_info = on }
+                            },
+                        );
+                    }
+                />
+                <span>{t(label)} " " <Need required=true/></span>
+            </label>
+        </div>
+    }
+}
+
+/// FNV-1a of the body: tells whether a retry sends the same declaration.
+fn fingerprint(body: &str) -> String {
+    let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+/// The second step: a short review, the two consents, and sending.
+#[component]
+fn ConsentStep(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    // Reached without a complete first step (a link, a reload after clearing): back to the form.
+    let first_step_done = form.draft.with_untracked(|d| {
+        d.check(today())
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .all(|e| is_consent_field(&e.field))
+    });
+
+    let review = move || {
+        form.draft.with_untracked(|d| {
+            let lang = i18n.lang();
+            let region = Region::from_key(&d.region)
+                .map(|r| lang.get(region_msg(r)))
+                .unwrap_or_default();
+            let place = format!(
+                "{region} {} {} {}",
+                d.county.trim(),
+                d.township.trim(),
+                d.village.trim()
+            );
+            let risks: Vec<&str> = RiskType::ALL
+                .iter()
+                .filter(|r| d.has_risk(r.key()))
+                .map(|r| lang.get(risk_msg(*r)))
+                .collect();
+            let rows = [
+                (Msg::ReportReviewPlace, place),
+                (Msg::ReportName, d.name.trim().to_string()),
+                (Msg::ReportPhone, d.phone.trim().to_string()),
+                (Msg::ReportRiskTypes, risks.join("、")),
+                (Msg::ReportHappenedOn, d.happened_on.clone()),
+            ];
+            rows.into_iter()
+                .map(|(label, value)| {
+                    view! {
+                        <div class="review-row">
+                            <dt>{lang.get(label)}</dt>
+                            <dd>{value}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()
+        })
+    };
+
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if form.state.get_untracked() == SendState::Sending {
+            return;
+        }
+        let declaration = match form.draft.with_untracked(|d| d.check(today())) {
+            Ok(d) => d,
+            Err(errors) => return form.show_errors(errors),
+        };
+        let Ok(body) = serde_json::to_string(&declaration) else {
+            return;
+        };
+        let print = fingerprint(&body);
+        // One key per declaration: a retry of the same content reuses it.
+        let key = form
+            .draft
+            .with_untracked(|d| {
+                d.attempt
+                    .as_ref()
+                    .filter(|a| a.fingerprint == print)
+                    .map(|a| a.key.clone())
+            })
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        form.update("attempt", |d| {
+            d.attempt = Some(Attempt {
+                key: key.clone(),
+                fingerprint: print,
+            })
+        });
+        form.errors.set(Vec::new());
+        form.state.set(SendState::Sending);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::send_declaration(body, &key).await {
+                Ok(receipt) => {
+                    storage::save(
+                        storage::RECEIPT_KEY,
+                        &SentReceipt {
+                            code: receipt.receipt,
+                            status_token: receipt.status_token,
+                            region: declaration.region,
+                            sent_on: today().to_string(),
+                        },
+                    );
+                    storage::remove(storage::DRAFT_KEY);
+                    form.draft.set(Draft::default());
+                    form.state.set(SendState::Idle);
+                    navigate(&format!("/report/{SENT}"), Default::default());
+                }
+                Err(SendError::Network) => form.state.set(SendState::NetworkFailed),
+                Err(SendError::Server(status)) => {
+                    if status == 409 {
+                        // The key was used for different content: the next try gets a new one.
+                        form.update("attempt", |d| d.attempt = None);
+                    }
+                    form.state.set(SendState::ServerFailed);
+                }
+                Err(SendError::Rejected(errors)) => {
+                    form.state.set(SendState::Idle);
+                    form.show_errors(errors);
+                }
+            }
+        });
+    };
+
+    let status = move || match form.state.get() {
+        SendState::NetworkFailed => Some(Msg::ReportNetworkFailed),
+        SendState::ServerFailed => Some(Msg::ReportServerFailed),
+        _ => None,
+    };
+    let sending = move || form.state.get() == SendState::Sending;
+
+    if !first_step_done {
+        return Either::Left(view! {
+            <section class="screen report">
+                <BackLink href="/report".to_string()/>
+                <FocusHeading text=Msg::ReportIncompleteTitle testid="report-title"/>
+                <p>{t(Msg::ReportIncompleteBody)}</p>
+                <a class="button primary" href="/report" data-testid="report-back-to-form">
+                    {t(Msg::ReportBackToForm)}
+                </a>
+            </section>
+        });
+    }
+
+    Either::Right(view! {
+        <section class="screen report" data-testid="report-consent">
+            <BackLink href="/report".to_string()/>
+            <FocusHeading text=Msg::ReportConsentTitle testid="report-title"/>
+            <Channel form/>
+            <dl class="review">{review}</dl>
+            <a class="button secondary small" href="/report" data-testid="report-edit">
+                {t(Msg::ReportEdit)}
+            </a>
+            <ErrorSummary form consent_step=true/>
+            <form novalidate on:submit=send>
+                <div class="consent-info">
+                    <h2>{t(Msg::ReportConsentWhoTitle)}</h2>
+                    <p>{t(Msg::ReportConsentWho)}</p>
+                    <p>{t(Msg::ReportConsentPurpose)}</p>
+                    <p>{t(Msg::ReportConsentSensitive)}</p>
+                </div>
+                <ConsentBox
+                    form
+                    field="consent.truthful"
+                    label=Msg::ReportConsentTruthful
+                    testid="consent-truthful"
+                />
+                <p class="warning">{t(Msg::ReportConsentWarning)}</p>
+                <ConsentBox
+                    form
+                    field="consent.personal_info"
+                    label=Msg::ReportConsentPersonalInfo
+                    testid="consent-personal_info"
+                />
+                {move || {
+                    status()
+                        .map(|msg| {
+                            view! {
+                                <p class="status error" role="alert" data-testid="send-error">
+                                    {t(msg)}
+                                </p>
+                            }
+                        })
+                }}
+                <button
+                    type="submit"
+                    class="button primary"
+                    data-testid="report-submit"
+                    disabled=sending
+                    aria-busy=move || sending().then_some("true")
+                >
+                    {move || {
+                        if sending() { i18n.tr(Msg::ReportSending) } else { i18n.tr(Msg::ReportSubmit) }
+                    }}
+                </button>
+            </form>
+        </section>
+    })
+}
+
+/// The receipt of the declaration just sent (kept on the device until 「清除我的信息」).
+#[component]
+fn SentStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let receipt: Option<SentReceipt> = storage::load(storage::RECEIPT_KEY);
+    match receipt {
+        Some(receipt) => {
+            let (channel, _) = channel_msgs(receipt.region);
+            let next = match receipt.region {
+                Region::Longyan => Msg::ReceiptNextLongyan,
+                _ => Msg::ReceiptNextOther,
+            };
+            let sent_on = receipt.sent_on.clone();
+            Either::Left(view! {
+                <section class="screen receipt" data-testid="report-sent">
+                    <FocusHeading text=Msg::ReceiptTitle testid="report-title"/>
+                    <div class="receipt-box">
+                        <p>{t(Msg::ReceiptCodeLabel)}</p>
+                        <p class="receipt-code" data-testid="receipt-code">{receipt.code}</p>
+                        <p class="note">
+                            {move || fill(i18n.tr(Msg::ReceiptSentOn), &[("date", &sent_on)])}
+                        </p>
+                    </div>
+                    <p>{t(Msg::ReceiptKeep)}</p>
+                    <p>
+                        <strong>{t(channel)}</strong>
+                    </p>
+                    <p data-testid="receipt-next">{t(next)}</p>
+                    <a class="button primary" href="/" data-testid="go-home">
+                        {t(Msg::CommonHome)}
+                    </a>
+                </section>
+            })
+        }
+        None => Either::Right(view! {
+            <section class="screen receipt">
+                <FocusHeading text=Msg::ReceiptNoneTitle testid="report-title"/>
+                <p>{t(Msg::ReceiptNoneBody)}</p>
+                <a class="button primary" href="/report" data-testid="report-back-to-form">
+                    {t(Msg::ReportBackToForm)}
+                </a>
+            </section>
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::LANGS;
+    use xiangqin_rules::declaration::{channel_zh, place_words};
+
+    #[test]
+    fn chinese_catalogue_agrees_with_the_rules() {
+        let zh = &LANGS[0];
+        for risk in RiskType::ALL {
+            assert_eq!(zh.get(risk_msg(risk)), risk.label_zh(), "{}", risk.key());
+        }
+        for region in Region::ALL {
+            assert_eq!(zh.get(channel_msgs(region).0), channel_zh(region));
+        }
+        let (township, village) = place_words(Region::InnerMongolia);
+        assert_eq!(zh.get(Msg::ReportTownshipInnerMongolia), township);
+        assert_eq!(zh.get(Msg::ReportVillageInnerMongolia), village);
+        let (township, village) = place_words(Region::Qinghai);
+        assert_eq!(zh.get(Msg::ReportTownship), township);
+        assert_eq!(zh.get(Msg::ReportVillage), village);
+    }
+
+    #[test]
+    fn every_error_code_has_a_message_in_every_language() {
+        // Every code the shared validation and the app produce, from one thoroughly bad draft.
+        let bad = Draft {
+            county: "县".repeat(50),
+            id_number: "123".into(),
+            phone: "1".into(),
+            household_size: "x".into(),
+            happened_on: "2026-13-01".into(),
+            rigid_expense_yuan: "?".into(),
+            ..Draft::default()
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let mut codes: Vec<String> = bad
+            .check(today)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.code)
+            .collect();
+        codes.extend(
+            [
+                "id_number_characters",
+                "id_number_birth_date",
+                "id_number_check_digit",
+                "household_size_range",
+                "date_in_future",
+                "date_too_old",
+                "amount_invalid",
+                "amount_too_large",
+                "household_size_required",
+                "date_required",
+            ]
+            .map(String::from),
+        );
+        for code in codes {
+            assert!(
+                error_msg(&code).is_some(),
+                "no catalogue message for error code {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn english_shows_catalogue_errors_and_chinese_the_rules_message() {
+        let e = FieldError {
+            field: "applicant.phone".into(),
+            code: "phone_format".into(),
+            message: "手机号码…".into(),
+        };
+        assert_eq!(error_text(&LANGS[0], &e), "手机号码…");
+        let en = Lang::by_tag("en").unwrap();
+        assert_eq!(error_text(en, &e), en.get(Msg::ErrorPhoneFormat));
+    }
+}

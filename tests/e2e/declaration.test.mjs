@@ -1,0 +1,215 @@
+// 一键申报 through the UI against the real endpoint: fill, consent, send, see the receipt, and find
+// the declaration in the SQLite database by its receipt. Plus the invalid-ID and no-network cases.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startEnv, screenshot, assertAccessible, appStorage, catalogue } from './harness.mjs';
+import { ReportPage } from './pages.mjs';
+
+const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
+const RECEIPT_KEY = 'xiangqin.last-receipt.v1';
+let env;
+let zh;
+
+before(async () => {
+  zh = await catalogue('zh-Hans');
+  env = await startEnv();
+});
+after(async () => {
+  await env?.stop();
+});
+
+/** A date some weeks ago, as a date input wants it. */
+function daysAgo(n) {
+  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+}
+
+function household(overrides = {}) {
+  return {
+    region: 'longyan',
+    'place.county': '长汀县',
+    'place.township': '河田镇',
+    'place.village': '露湖村',
+    'applicant.name': '张三',
+    'applicant.id_number': '11010519491231002X',
+    'applicant.phone': '13912345678',
+    household_size: '4',
+    risks: ['illness', 'income_drop'],
+    happened_on: daysAgo(40),
+    description: '父亲住院做手术，花了很多钱，家里没人出去打工了。',
+    rigid_expense_yuan: '3.5万',
+    ...overrides,
+  };
+}
+
+/** The stored declaration with this receipt, read with the sqlite3 command-line tool. */
+function storedDeclaration(dbPath, receipt) {
+  assert.match(receipt, /^XQ-[0-9A-Z]{4}-[0-9A-Z]{4}$/, 'receipt format');
+  const out = execFileSync(
+    'sqlite3',
+    ['-json', dbPath, `SELECT * FROM declarations WHERE receipt = '${receipt}'`],
+    { encoding: 'utf8' },
+  );
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+test('a declaration is filled in, consented to, sent and stored under its receipt', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.open();
+  assert.equal(await report.heading.textContent(), zh['report.title']);
+  // Required fields say so in words.
+  assert.ok((await page.locator('.tag.required').count()) >= 10);
+  await screenshot(page, 'report-form');
+  await assertAccessible(page, 'declaration form');
+
+  await report.fill(household());
+  // Longyan: the declaration goes into 农户自主申报（一键报贫）.
+  assert.match(await report.channel.textContent(), /农户自主申报（一键报贫）/);
+  await screenshot(page, 'report-form-filled', { fullPage: true });
+  await report.next.click();
+  await page.waitForURL('**/report/confirm');
+  await report.submit.waitFor();
+  await screenshot(page, 'report-consent');
+  await assertAccessible(page, 'consent step');
+
+  // Both consents are required.
+  await report.submit.click();
+  await report.fieldError('consent.truthful').waitFor();
+  await report.fieldError('consent.personal_info').waitFor();
+  await screenshot(page, 'report-consent-errors');
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+  await report.submit.click();
+
+  await report.receipt.waitFor();
+  const receipt = (await report.receipt.textContent()).trim();
+  await screenshot(page, 'report-sent');
+  await assertAccessible(page, 'receipt');
+
+  const stored = await appStorage(page);
+  assert.ok(!(DRAFT_KEY in stored), 'the draft is cleared once sent');
+  assert.equal(JSON.parse(stored[RECEIPT_KEY]).code, receipt);
+
+  const rows = storedDeclaration(env.server.dbPath, receipt);
+  assert.equal(rows.length, 1, `one row with receipt ${receipt}`);
+  const [row] = rows;
+  assert.equal(row.region, 'longyan');
+  assert.equal(row.applicant_name, '张三');
+  assert.equal(row.id_number, '11010519491231002X');
+  assert.equal(row.village, '露湖村');
+  const body = JSON.parse(row.body_json);
+  assert.deepEqual(body.risk_types, ['illness', 'income_drop']);
+  assert.equal(body.household_size, 4);
+  assert.equal(body.rigid_expense_yuan, 35000);
+  assert.deepEqual(body.consent, { truthful: true, personal_info: true });
+});
+
+test('a wrong ID number shows the Chinese message next to it and keeps everything typed', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.open();
+  // Last character wrong: the check digit of 110105194912310 02 is X.
+  const values = household({ region: 'qinghai', 'applicant.id_number': '110105194912310021' });
+  await report.fill(values);
+  assert.match(await report.channel.textContent(), /向村干部报告困难/);
+  await report.next.click();
+
+  const error = report.fieldError('applicant.id_number');
+  await error.waitFor();
+  assert.match(await error.textContent(), /身份证号码.*最后一位/);
+  assert.equal(await report.field('applicant.id_number').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'error-summary');
+  assert.match(page.url(), /\/report$/, 'stays on the form');
+  await screenshot(page, 'report-invalid-id');
+  await assertAccessible(page, 'form with an error');
+
+  // Nothing typed is lost, on screen or after a reload.
+  const check = async () => {
+    for (const [path, text] of Object.entries(values)) {
+      if (path === 'region' || path === 'risks') continue;
+      assert.equal(await report.field(path).inputValue(), text, path);
+    }
+    assert.ok(await report.region('qinghai').isChecked());
+    assert.ok(await report.risk('illness').isChecked());
+  };
+  await check();
+  const draft = JSON.parse((await appStorage(page))[DRAFT_KEY]);
+  assert.equal(draft.id_number, '110105194912310021');
+  await page.reload();
+  await report.heading.waitFor();
+  await check();
+
+  // The error goes once the number is corrected.
+  await report.field('applicant.id_number').fill('11010519491231002X');
+  await report.next.click();
+  await page.waitForURL('**/report/confirm');
+});
+
+test('without a network the draft is kept, the household is told, and a retry sends it once', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.open();
+  await report.fill(household({ 'applicant.name': '李四', region: 'inner_mongolia' }));
+  await report.next.click();
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+
+  await page.context().setOffline(true);
+  await report.submit.click();
+  await report.sendError.waitFor();
+  assert.equal(await report.sendError.textContent(), zh['report.network_failed']);
+  await screenshot(page, 'report-offline');
+  const draft = JSON.parse((await appStorage(page))[DRAFT_KEY]);
+  assert.equal(draft.name, '李四');
+  const key = draft.attempt.key;
+  assert.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+  await page.context().setOffline(false);
+  const sent = page.waitForRequest('**/api/v1/declarations');
+  await report.submit.click();
+  assert.equal((await sent).headers()['idempotency-key'], key, 'the retry uses the same key');
+  await report.receipt.waitFor();
+  const receipt = (await report.receipt.textContent()).trim();
+  assert.equal(storedDeclaration(env.server.dbPath, receipt).length, 1);
+  const count = execFileSync(
+    'sqlite3',
+    [env.server.dbPath, "SELECT count(*) FROM declarations WHERE applicant_name = '李四'"],
+    { encoding: 'utf8' },
+  );
+  assert.equal(count.trim(), '1', 'the retry was recorded once');
+});
+
+test("the server's field messages (422) are shown next to their fields", async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.open();
+  await report.fill(household());
+  await report.next.click();
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+  // The shared validation makes a real 422 unreachable from the form; answer as the endpoint does.
+  const message = '这个手机号码已停机，请换一个能打通的号码。';
+  await page.route('**/api/v1/declarations', (route) =>
+    route.fulfill({
+      status: 422,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        error: {
+          code: 'invalid',
+          message: '请检查下面标出的内容',
+          fields: [{ field: 'applicant.phone', code: 'phone_format', message }],
+        },
+      }),
+    }),
+  );
+  await report.submit.click();
+  await report.errorSummary.waitFor();
+  assert.match(await report.errorSummary.textContent(), new RegExp(message));
+  // The item leads back to the form, where the message sits next to the phone number.
+  await report.errorSummary.getByRole('button').first().click();
+  await page.waitForURL(/\/report$/);
+  assert.equal(await report.fieldError('applicant.phone').textContent(), `!${message}`);
+  assert.equal(await report.field('applicant.phone').inputValue(), '13912345678');
+  assert.ok(DRAFT_KEY in (await appStorage(page)), 'the draft is kept');
+});

@@ -1,0 +1,152 @@
+// End-to-end harness: the real endpoint binary (fresh SQLite database in a temp folder, serving
+// the built app from dist/) and Debian's Chromium driven by playwright-core. One browser per test
+// file, a fresh context (empty LocalStorage) per test; a page error fails the test.
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const OUTPUT = path.join(ROOT, 'tests/e2e/output');
+const require = createRequire(import.meta.url);
+
+/** The shipped message catalogue, so that assertions use the same strings as the app. */
+export async function catalogue(tag = 'zh-Hans') {
+  return JSON.parse(await readFile(path.join(ROOT, 'locales', `${tag}.json`), 'utf8'));
+}
+
+/** Starts the endpoint on a free port with a fresh database; resolves once it is listening. */
+export async function startServer() {
+  const bin = process.env.XIANGQIN_ENDPOINT_BIN ?? path.join(ROOT, 'target/release/xiangqin-endpoint');
+  const dist = path.resolve(ROOT, process.env.XIANGQIN_DIST ?? 'dist');
+  const dir = await mkdtemp(path.join(tmpdir(), 'xiangqin-e2e-'));
+  const dbPath = path.join(dir, 'test.db');
+  const child = spawn(
+    bin,
+    ['--listen', '127.0.0.1:0', '--database-url', `sqlite://${dbPath}`, '--static-dir', dist],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info' } },
+  );
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`endpoint did not report its address in 20 s:\n${log}`)), 20_000);
+    const onData = (chunk) => {
+      log += chunk;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/$/, ''));
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', (c) => { log += c; });
+    child.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot start ${bin}: ${e.message}`)); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`endpoint exited (${code}) before listening:\n${log}`)); });
+  });
+  return {
+    url,
+    dbPath,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await once(child, 'exit');
+        clearTimeout(timer);
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Server + browser for one test file. `env.newPage(t)` gives a page in a fresh 360×740 context;
+ * when the test ends the context is closed and any uncaught page error fails the test.
+ */
+export async function startEnv() {
+  await mkdir(OUTPUT, { recursive: true });
+  const server = await startServer();
+  let browser;
+  try {
+    browser = await launchBrowser();
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return {
+    server,
+    browser,
+    async newPage(t, { offline = false } = {}) {
+      const context = await browser.newContext({
+        baseURL: server.url,
+        viewport: { width: 360, height: 740 },
+        deviceScaleFactor: 1,
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+      });
+      const page = await context.newPage();
+      const pageErrors = [];
+      const consoleErrors = [];
+      page.on('pageerror', (e) => pageErrors.push(e));
+      page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+      t.after(async () => {
+        await context.close();
+        for (const c of consoleErrors) t.diagnostic(`console error: ${c}`);
+        assert.deepEqual(pageErrors.map(String), [], 'uncaught errors in the page');
+      });
+      if (offline) await context.setOffline(true);
+      return page;
+    },
+    async stop() {
+      await browser?.close();
+      await server.stop();
+    },
+  };
+}
+
+/** A 360×740 screenshot into tests/e2e/output/<name>.png. */
+export async function screenshot(page, name, { fullPage = false } = {}) {
+  await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage });
+}
+
+/** Runs axe-core in the page; fails on any WCAG A/AA violation. */
+export async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(() =>
+    globalThis.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }),
+  );
+  const problems = result.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+  assert.deepEqual(problems, [], `accessibility problems on ${label}`);
+}
+
+/** The app's keys in LocalStorage, with their values. */
+export async function appStorage(page) {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      Object.keys(localStorage)
+        .filter((k) => k.startsWith('xiangqin.'))
+        .map((k) => [k, localStorage.getItem(k)]),
+    ),
+  );
+}

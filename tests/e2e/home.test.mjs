@@ -1,0 +1,133 @@
+// Home screen → 查政策 → the region question; the answer survives a reload and
+// 「清除我的信息」 removes the household's data from the device.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEnv, screenshot, assertAccessible, appStorage, catalogue } from './harness.mjs';
+import { HomePage, CheckPage } from './pages.mjs';
+
+const ANSWERS_KEY = 'xiangqin.answers.v1';
+let env;
+let zh;
+let en;
+
+before(async () => {
+  zh = await catalogue('zh-Hans');
+  en = await catalogue('en');
+  env = await startEnv();
+});
+after(async () => {
+  await env?.stop();
+});
+
+test('home screen shows the title, what the app does and the two ways in', async (t) => {
+  const page = await env.newPage(t);
+  const home = new HomePage(page);
+  await home.open();
+  assert.equal(await home.title.textContent(), zh['app.name']);
+  assert.equal(await home.intro.textContent(), zh['home.intro']);
+  assert.match(await home.checkButton.textContent(), new RegExp(zh['home.check']));
+  assert.match(await home.reportButton.textContent(), new RegExp(zh['home.report']));
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+  assert.equal(await page.title(), zh['app.name']);
+  // Large targets: primary buttons at least 60 px high, the whole width on a 360 px phone.
+  for (const b of [home.checkButton, home.reportButton]) {
+    const box = await b.boundingBox();
+    assert.ok(box.height >= 60, `button height ${box.height}`);
+  }
+  await screenshot(page, 'home');
+  await assertAccessible(page, 'home');
+});
+
+test('answering the region question is saved and survives a reload', async (t) => {
+  const page = await env.newPage(t);
+  const home = new HomePage(page);
+  const check = new CheckPage(page);
+  await home.open();
+  await home.checkButton.click();
+  await page.waitForURL('**/check');
+  await check.questionTitle.waitFor();
+  assert.equal(await check.questionTitle.textContent(), zh['q.region.title']);
+  // Focus moves to the question's heading.
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'question-title');
+  assert.equal(await check.progress.locator('p').textContent(), '第 1 题，共 1 题');
+  assert.ok(await check.back.isVisible());
+  for (const key of ['qinghai', 'longyan', 'shaanxi', 'inner_mongolia', 'liangzhou']) {
+    const box = await check.choice(key).boundingBox();
+    assert.ok(box.height >= 60, `${key} button height ${box.height}`);
+    assert.equal(await check.choice(key).getAttribute('aria-pressed'), 'false');
+  }
+  await screenshot(page, 'check-region');
+  await assertAccessible(page, 'region question');
+
+  await check.choice('shaanxi').click();
+  await page.waitForURL('**/check/done');
+  await check.summary.waitFor();
+  assert.equal(await check.answer('region').textContent(), zh['region.shaanxi']);
+  const stored = JSON.parse((await appStorage(page))[ANSWERS_KEY]);
+  assert.equal(stored.region, 'shaanxi');
+  await screenshot(page, 'check-summary');
+  await assertAccessible(page, 'summary');
+
+  // Reload on the summary: the answer is still there.
+  await page.reload();
+  await check.summary.waitFor();
+  assert.equal(await check.answer('region').textContent(), zh['region.shaanxi']);
+
+  // Reload on the question: the answer is shown selected.
+  await page.goto('/check');
+  await check.questionTitle.waitFor();
+  await page.reload();
+  await check.questionTitle.waitFor();
+  assert.equal(await check.choice('shaanxi').getAttribute('aria-pressed'), 'true');
+  assert.equal(await check.choice('qinghai').getAttribute('aria-pressed'), 'false');
+  await screenshot(page, 'check-region-answered');
+
+  // 修改: change the answer from the summary.
+  await page.goto('/check/done');
+  await check.change('region').click();
+  await page.waitForURL('**/check/region');
+  await check.choice('longyan').click();
+  await check.summary.waitFor();
+  assert.equal(await check.answer('region').textContent(), zh['region.longyan']);
+  assert.equal(JSON.parse((await appStorage(page))[ANSWERS_KEY]).region, 'longyan');
+});
+
+test('清除我的信息 removes the household data from the device', async (t) => {
+  const page = await env.newPage(t);
+  const check = new CheckPage(page);
+  await page.goto('/check');
+  await check.choice('qinghai').click();
+  await check.summary.waitFor();
+  assert.ok(ANSWERS_KEY in (await appStorage(page)));
+
+  await check.clearButton.click();
+  await screenshot(page, 'clear-confirm');
+  await check.clearYes.click();
+  await check.clearDone.waitFor();
+  assert.equal(await check.clearDone.textContent(), zh['clear.done']);
+  await screenshot(page, 'clear-done');
+  const left = await appStorage(page);
+  assert.deepEqual(Object.keys(left).filter((k) => k !== 'xiangqin.lang.v1'), []);
+  await check.summaryEmpty.waitFor();
+
+  // Nothing comes back after a reload.
+  await page.goto('/check');
+  await check.questionTitle.waitFor();
+  assert.equal(await check.choice('qinghai').getAttribute('aria-pressed'), 'false');
+});
+
+test('the language switch changes every text and is remembered', async (t) => {
+  const page = await env.newPage(t);
+  const home = new HomePage(page);
+  await home.open();
+  await home.switchLanguage('en');
+  await page.getByText(en['home.intro']).waitFor();
+  assert.equal(await home.title.textContent(), en['app.name']);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.reload();
+  await home.title.waitFor();
+  assert.equal(await home.intro.textContent(), en['home.intro']);
+  await screenshot(page, 'home-en');
+  await home.switchLanguage('zh-Hans');
+  assert.equal(await home.intro.textContent(), zh['home.intro']);
+});

@@ -1,0 +1,86 @@
+// Page objects: every selector the tests use, by data-testid.
+export class HomePage {
+  constructor(page) {
+    this.page = page;
+    this.title = page.getByTestId('home-title');
+    this.intro = page.getByTestId('home-intro');
+    this.checkButton = page.getByTestId('start-check');
+    this.reportButton = page.getByTestId('start-report');
+  }
+  async open() {
+    await this.page.goto('/');
+    await this.title.waitFor();
+  }
+  async switchLanguage(tag) {
+    await this.page.getByTestId(`lang-${tag}`).click();
+  }
+}
+
+export class CheckPage {
+  constructor(page) {
+    this.page = page;
+    this.questionTitle = page.getByTestId('question-title');
+    this.progress = page.getByTestId('progress');
+    this.back = page.getByTestId('back');
+    this.summary = page.getByTestId('summary');
+    this.summaryEmpty = page.getByTestId('summary-empty');
+    this.clearButton = page.getByTestId('clear-data');
+    this.clearYes = page.getByTestId('clear-yes');
+    this.clearDone = page.getByTestId('clear-done');
+  }
+  choice(value) {
+    return this.page.getByTestId(`choice-${value}`);
+  }
+  answer(questionId) {
+    return this.page.getByTestId(`answer-${questionId}-value`);
+  }
+  change(questionId) {
+    return this.page.getByTestId(`change-${questionId}`);
+  }
+  async clearAll() {
+    await this.clearButton.click();
+    await this.clearYes.click();
+    await this.clearDone.waitFor();
+  }
+}
+
+export class ReportPage {
+  constructor(page) {
+    this.page = page;
+    this.heading = page.getByTestId('report-title');
+    this.channel = page.getByTestId('report-channel');
+    this.next = page.getByTestId('report-next');
+    this.consentTruthful = page.getByTestId('consent-truthful');
+    this.consentPersonalInfo = page.getByTestId('consent-personal_info');
+    this.submit = page.getByTestId('report-submit');
+    this.receipt = page.getByTestId('receipt-code');
+    this.sendError = page.getByTestId('send-error');
+    this.errorSummary = page.getByTestId('error-summary');
+  }
+  async open() {
+    await this.page.goto('/report');
+    await this.heading.waitFor();
+  }
+  /** The input of a field, by its path in the declaration (`applicant.id_number`). */
+  field(path) {
+    return this.page.getByTestId(`field-${path}`);
+  }
+  fieldError(path) {
+    return this.page.getByTestId(`error-${path}`);
+  }
+  region(key) {
+    return this.page.getByTestId(`region-${key}`);
+  }
+  risk(key) {
+    return this.page.getByTestId(`risk-${key}`);
+  }
+  /** Fills the first step; `values` maps field paths to text, plus `region` and `risks`. */
+  async fill(values) {
+    if (values.region) await this.region(values.region).check();
+    for (const key of values.risks ?? []) await this.risk(key).check();
+    for (const [path, text] of Object.entries(values)) {
+      if (path === 'region' || path === 'risks') continue;
+      await this.field(path).fill(text);
+    }
+  }
+}
