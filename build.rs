@@ -87,6 +87,18 @@ fn main() {
         ));
     }
     out.push_str("}\n\n");
+    // Keys are sorted (BTreeMap), so a message can be found by its key with a binary search:
+    // the questionnaire names its texts after facts (`q.dibao.title`, `v.relation.head`).
+    out.push_str("const KEYS: &[&str] = &[\n");
+    for k in &keys {
+        out.push_str(&format!("    {k:?},\n"));
+    }
+    out.push_str("];\n\nconst MSGS: &[Msg] = &[\n");
+    for k in &keys {
+        out.push_str(&format!("    Msg::{},\n", variant(k)));
+    }
+    out.push_str("];\n\n");
+    out.push_str("impl Msg {\n    /// The message with this key, if the catalogue has one.\n    pub fn from_key(key: &str) -> Option<Msg> {\n        KEYS.binary_search(&key).ok().map(|i| MSGS[i])\n    }\n}\n\n");
     out.push_str("/// Every language of the catalogue; the first is the default.\npub const LANGS: &[Lang] = &[\n");
     for tag in &order {
         let map = &langs[*tag];

@@ -219,6 +219,72 @@ fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
 }
 
 impl Draft {
+    /// A new declaration started after 查政策 carries the answers over: region, household size,
+    /// what happened (from the events, income, housing, water and schooling answers) and the
+    /// rigid expenses. Nothing is sent until the household has checked it and agreed.
+    pub fn from_answers(answers: &crate::storage::Answers) -> Draft {
+        use serde_json::Value;
+        let mut d = Draft {
+            region: answers
+                .region
+                .map(|r| r.key().to_string())
+                .unwrap_or_default(),
+            ..Default::default()
+        };
+        if let Some(n) = answers.members.as_ref().map(Vec::len).filter(|n| *n > 0) {
+            d.household_size = n.to_string();
+        }
+        let mut risks: Vec<&str> = Vec::new();
+        let shocks = answers
+            .household
+            .get("recent_shocks")
+            .and_then(Value::as_array);
+        for shock in shocks.into_iter().flatten().filter_map(Value::as_str) {
+            risks.push(match shock {
+                "illness" => "illness",
+                "accident" => "accident",
+                "natural_disaster" => "disaster",
+                "epidemic" => "epidemic",
+                "disability" => "disability",
+                "job_loss" => "unstable_employment",
+                _ => "income_drop",
+            });
+        }
+        let yes = |fact: &str| answers.household.get(fact) == Some(&Value::Bool(true));
+        for (fact, risk) in [
+            ("income_drop_sharp", "income_drop"),
+            ("housing_unsafe", "housing_unsafe"),
+            ("water_unsafe", "water_unsafe"),
+        ] {
+            if yes(fact) {
+                risks.push(risk);
+            }
+        }
+        let dropped_out = answers
+            .members
+            .iter()
+            .flatten()
+            .any(|m| m.get("school_stage").and_then(Value::as_str) == Some("dropped_out"));
+        if dropped_out {
+            risks.push("dropout");
+        }
+        for r in risks {
+            if !d.risk_types.iter().any(|x| x == r) {
+                d.risk_types.push(r.to_string());
+            }
+        }
+        let total: f64 = answers
+            .household
+            .get("rigid_expense")
+            .and_then(Value::as_object)
+            .map(|m| m.values().filter_map(Value::as_f64).sum())
+            .unwrap_or(0.0);
+        if total > 0.0 {
+            d.rigid_expense_yuan = format!("{total}");
+        }
+        d
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == Draft::default()
     }
@@ -313,6 +379,30 @@ impl Draft {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn answers_carry_over_into_a_new_declaration() {
+        use serde_json::json;
+        let answers: crate::storage::Answers = serde_json::from_value(json!({
+            "region": "longyan",
+            "household": {"recent_shocks": ["illness", "natural_disaster"], "income_drop_sharp": true,
+                          "water_unsafe": false, "rigid_expense": {"medical": 30000, "education": 1500}},
+            "members": [{"relation": "head", "age": 50}, {"relation": "child", "school_stage": "dropped_out"}]
+        }))
+        .unwrap();
+        let d = super::Draft::from_answers(&answers);
+        assert_eq!(d.region, "longyan");
+        assert_eq!(d.household_size, "2");
+        assert_eq!(
+            d.risk_types,
+            ["illness", "disaster", "income_drop", "dropout"]
+        );
+        assert_eq!(d.rigid_expense_yuan, "31500");
+        assert_eq!(
+            super::Draft::from_answers(&Default::default()),
+            super::Draft::default()
+        );
+    }
+
     use super::*;
 
     fn today() -> NaiveDate {

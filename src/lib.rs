@@ -102,6 +102,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::Home/>
                     <Route path=path!("/check/:step?") view=pages::check::Check/>
                     <Route path=path!("/report/:step?") view=pages::report::Report/>
+                    <Route path=path!("/results") view=pages::results::Results/>
+                    <Route path=path!("/policy/:id") view=pages::policy::PolicyPage/>
+                    <Route path=path!("/policies/:region?") view=pages::policy::Browse/>
                 </FlatRoutes>
             </main>
         </Router>
@@ -125,8 +128,37 @@ fn TopBar() -> impl IntoView {
                         }
                     })
             }}
-            <LangSwitch/>
+            <div class="top-tools">
+                <BigTextSwitch/>
+                <LangSwitch/>
+            </div>
         </header>
+    }
+}
+
+/// 「大字」: all text larger (up to 30 px), for people who see poorly. A device setting, kept.
+#[component]
+fn BigTextSwitch() -> impl IntoView {
+    let on = RwSignal::new(storage::load_big_text());
+    Effect::new(move || {
+        if let Some(root) = document().document_element() {
+            let _ = root.class_list().toggle_with_force("big-text", on.get());
+        }
+    });
+    view! {
+        <button
+            type="button"
+            class="big-text-switch"
+            aria-pressed=move || on.get().to_string()
+            data-testid="big-text"
+            on:click=move |_| {
+                let next = !on.get_untracked();
+                on.set(next);
+                storage::save_big_text(next);
+            }
+        >
+            {t(Msg::BigtextLabel)}
+        </button>
     }
 }
 

@@ -2,9 +2,12 @@
 //! Household data (answers, the declaration draft, the last receipt) can be removed in one go with
 //! [`clear_household`]; the language choice is a device setting and stays.
 use crate::draft::Draft;
+use chrono::NaiveDate;
 use gloo_storage::{LocalStorage, Storage};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use xiangqin_rules::Region;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use xiangqin_rules::{Facts, FactsError, Region};
 
 /// The questionnaire's answers.
 pub const ANSWERS_KEY: &str = "xiangqin.answers.v1";
@@ -14,24 +17,132 @@ pub const DRAFT_KEY: &str = "xiangqin.declaration-draft.v1";
 pub const RECEIPT_KEY: &str = "xiangqin.last-receipt.v1";
 /// The chosen language tag.
 pub const LANG_KEY: &str = "xiangqin.lang.v1";
+/// Whether 「大字」 is on (a device setting, like the language).
+pub const BIG_TEXT_KEY: &str = "xiangqin.big-text.v1";
 
 /// Keys holding information about the household.
 const HOUSEHOLD_KEYS: [&str; 3] = [ANSWERS_KEY, DRAFT_KEY, RECEIPT_KEY];
 
-/// The answers given so far. Its JSON is a subset of the rules' household facts
-/// (`xiangqin_rules::Facts`, same field names and values; absent = not answered yet) and grows
-/// with the questionnaire. It holds only the facts asked so far: deserializing the whole `Facts`
-/// would add its code to the download before it is needed.
+/// The answers given so far, in the shape of the rules' household facts
+/// (`xiangqin_rules::Facts`: same field names and values; absent = not answered yet), plus what
+/// the questionnaire needs to remember about itself.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Answers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county_exit_year: Option<i64>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub household: Map<String, Value>,
+    /// `None` until the household starts listing who lives in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<Map<String, Value>>>,
+    /// Fact paths answered 「不清楚」: they stay unknown and are not asked again.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub unsure: BTreeSet<String>,
+    /// Fact paths in the order they were answered, for the back link.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asked: Vec<String>,
 }
 
 impl Answers {
     pub fn is_empty(&self) -> bool {
         *self == Answers::default()
     }
+
+    /// The household facts for the rules, as of `as_of` (the app passes today's date).
+    pub fn facts(&self, as_of: NaiveDate) -> Result<Facts, FactsError> {
+        let mut v = serde_json::json!({ "as_of": as_of.to_string(), "household": self.household });
+        if let Some(r) = self.region {
+            v["region"] = Value::from(r.key());
+        }
+        if let Some(y) = self.county_exit_year {
+            v["county_exit_year"] = Value::from(y);
+        }
+        if let Some(m) = &self.members {
+            v["members"] = Value::from(m.iter().cloned().map(Value::Object).collect::<Vec<_>>());
+        }
+        Facts::from_value(v)
+    }
+
+    /// The stored answer at a fact path (`household.dibao`, `members[1].age`, `county_exit_year`).
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        match split_path(path)? {
+            FactPath::CountyExitYear => None,
+            FactPath::Household(name) => self.household.get(name),
+            FactPath::Member(i, name) => self.members.as_ref()?.get(i)?.get(name),
+        }
+        .filter(|v| !v.is_null())
+    }
+
+    /// Stores (or, with `None`, forgets) the answer at a fact path; an answer clears 「不清楚」.
+    pub fn set(&mut self, path: &str, value: Option<Value>) {
+        self.unsure.remove(path);
+        match split_path(path) {
+            Some(FactPath::CountyExitYear) => {
+                self.county_exit_year = value.and_then(|v| v.as_i64())
+            }
+            Some(FactPath::Household(name)) => {
+                match value {
+                    Some(v) => self.household.insert(name.to_string(), v),
+                    None => self.household.remove(name),
+                };
+            }
+            Some(FactPath::Member(i, name)) => {
+                if let Some(m) = self.members.as_mut().and_then(|m| m.get_mut(i)) {
+                    match value {
+                        Some(v) => m.insert(name.to_string(), v),
+                        None => m.remove(name),
+                    };
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Remembers that this path was answered (for the back link).
+    pub fn mark_asked(&mut self, path: &str) {
+        self.asked.retain(|p| p != path);
+        self.asked.push(path.to_string());
+    }
+
+    /// Removes member `index` and every answer and note about them; later members move up.
+    pub fn remove_member(&mut self, index: usize) {
+        if let Some(m) = self.members.as_mut() {
+            if index < m.len() {
+                m.remove(index);
+            }
+        }
+        let renumber = |p: &String| -> Option<String> {
+            match split_path(p) {
+                Some(FactPath::Member(i, _)) if i == index => None,
+                Some(FactPath::Member(i, name)) if i > index => {
+                    Some(format!("members[{}].{name}", i - 1))
+                }
+                _ => Some(p.clone()),
+            }
+        };
+        self.unsure = self.unsure.iter().filter_map(renumber).collect();
+        self.asked = self.asked.iter().filter_map(renumber).collect();
+    }
+}
+
+enum FactPath<'a> {
+    CountyExitYear,
+    Household(&'a str),
+    Member(usize, &'a str),
+}
+
+fn split_path(path: &str) -> Option<FactPath<'_>> {
+    if path == "county_exit_year" {
+        return Some(FactPath::CountyExitYear);
+    }
+    if let Some(name) = path.strip_prefix("household.") {
+        return Some(FactPath::Household(name));
+    }
+    let rest = path.strip_prefix("members[")?;
+    let (index, name) = rest.split_once("].")?;
+    Some(FactPath::Member(index.parse().ok()?, name))
 }
 
 /// Reads a value; anything unreadable (absent, or written by an incompatible version) is `None`.
@@ -79,6 +190,14 @@ pub fn save_lang(tag: &str) {
     save(LANG_KEY, &tag);
 }
 
+pub fn load_big_text() -> bool {
+    load(BIG_TEXT_KEY).unwrap_or(false)
+}
+
+pub fn save_big_text(on: bool) {
+    save(BIG_TEXT_KEY, &on);
+}
+
 /// Whether a declaration draft or receipt is on the device.
 pub fn has_declaration_data() -> bool {
     [DRAFT_KEY, RECEIPT_KEY]
@@ -117,16 +236,49 @@ mod tests {
     use xiangqin_rules::Facts;
 
     #[test]
-    fn answers_are_a_subset_of_the_household_facts() {
+    fn answers_are_read_as_household_facts() {
+        let as_of = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
         for region in Region::ALL {
             let answers = Answers {
                 region: Some(region),
+                ..Default::default()
             };
-            let json = serde_json::to_string(&answers).unwrap();
-            let facts = Facts::from_json(&json).expect("answers must read as household facts");
+            let facts = answers
+                .facts(as_of)
+                .expect("answers must read as household facts");
             assert_eq!(facts.region, Some(region));
+            assert_eq!(facts.members, None, "members not asked yet are unknown");
         }
         assert_eq!(serde_json::to_string(&Answers::default()).unwrap(), "{}");
+    }
+
+    #[test]
+    fn answers_are_set_by_path_and_unsure_stays_unknown() {
+        let as_of = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let mut a = Answers {
+            region: Some(Region::Qinghai),
+            ..Default::default()
+        };
+        a.set("household.dibao", Some(Value::Bool(true)));
+        a.members = Some(vec![Map::new(), Map::new()]);
+        a.set("members[1].age", Some(Value::from(70)));
+        a.set("county_exit_year", Some(Value::from(2019)));
+        a.unsure.insert("household.tekun".into());
+        let f = a.facts(as_of).unwrap();
+        assert_eq!(f.household.dibao, Some(true));
+        assert_eq!(f.household.tekun, None, "不清楚 is never false");
+        assert_eq!(f.members.as_ref().unwrap()[1].age, Some(70));
+        assert_eq!(f.county_exit_year, Some(2019));
+        assert_eq!(a.get("members[1].age"), Some(&Value::from(70)));
+
+        a.mark_asked("members[0].age");
+        a.mark_asked("members[1].age");
+        a.unsure.insert("members[1].can_work".into());
+        a.remove_member(0);
+        assert_eq!(a.members.as_ref().unwrap().len(), 1);
+        assert_eq!(a.get("members[0].age"), Some(&Value::from(70)));
+        assert_eq!(a.asked, vec!["members[0].age".to_string()]);
+        assert!(a.unsure.contains("members[0].can_work"));
     }
 
     #[test]

@@ -29,7 +29,13 @@ const FULL: &str = r#"{
 
 fn bench(c: &mut Criterion) {
     let rules = rules();
-    for region in ["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"] {
+    for region in [
+        "qinghai",
+        "longyan",
+        "shaanxi",
+        "inner_mongolia",
+        "liangzhou",
+    ] {
         let facts = Facts::from_json(&FULL.replace("REGION", region)).unwrap();
         c.bench_function(
             &format!("evaluate_all_policies/{region}/full_household"),

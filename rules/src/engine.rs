@@ -247,6 +247,18 @@ impl Rules {
         }
     }
 
+    /// A household term of `data/terms.toml` (`risk_signal`, `lifted_out` …) for this household:
+    /// `Some(true)` or `Some(false)` when the facts decide it, `None` when they do not (or there is
+    /// no such term).
+    pub fn household_term(&self, name: &str, facts: &Facts) -> Option<bool> {
+        let e = self.terms.household.get(name)?;
+        match expr::evaluate(e, facts, &self.terms).truth {
+            Truth::Yes => Some(true),
+            Truth::No => Some(false),
+            Truth::Unknown => None,
+        }
+    }
+
     pub fn policy(&self, id: &str) -> Option<&Policy> {
         self.policies.iter().find(|p| p.id == id)
     }
@@ -480,6 +492,19 @@ impl std::error::Error for EvalError {}
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn household_terms_are_three_valued() {
+        let r = rules();
+        let facts = |json: &str| Facts::from_json(json).unwrap();
+        let hard = facts(r#"{"region": "qinghai", "household": {"basic_living_hardship": true}}"#);
+        assert_eq!(r.household_term("risk_signal", &hard), Some(true));
+        let unknown = facts(r#"{"region": "qinghai"}"#);
+        assert_eq!(r.household_term("risk_signal", &unknown), None);
+        let lifted = facts(r#"{"region": "qinghai", "household": {"poverty_status": "general"}}"#);
+        assert_eq!(r.household_term("lifted_out", &lifted), Some(false));
+        assert_eq!(r.household_term("no_such_term", &lifted), None);
+    }
+
     use super::*;
 
     /// A small rule set written for these tests, independent of the real data.

@@ -1,105 +1,810 @@
-//! 查政策: the questionnaire, one question per screen (`/check`, `/check/<step>`), then a summary
-//! of the saved answers (`/check/done`).
+//! 查政策: the questionnaire, one question per screen.
+//!
+//! - `/check` (or `/check/region`): where the household lives;
+//! - `/check/next`: works out the most decisive open question with the rules and goes there;
+//! - `/check/<step>`: one question (`h.dibao`, `m1.age`, `county_exit_year` …);
+//! - `/check/members` and `/check/add-member`: who lives in the household, one person at a time;
+//! - `/check/done`: every answer, each with 「修改」.
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::pages::{BackLink, ClearData, FocusHeading};
-use crate::questions::{position, Question, QUESTIONS};
-use crate::use_household;
-use leptos::either::{Either, EitherOf3};
+use crate::questions::{
+    answer_path, answer_text, answered, ask_for_path, hint, member_label, path_of_slug, short_name,
+    slug, title, value_label, RIGID_CAUSES, RIGID_EXPENSE,
+};
+use crate::{region_msg, today, use_household};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
-const SUMMARY: &str = "done";
+use leptos_router::NavigateOptions;
+use serde_json::{Map, Value};
+use xiangqin_rules::questions::{next_question, AnswerKind, Ask, MEMBER_QUESTIONS};
+use xiangqin_rules::{rules, Region};
 
 #[component]
 pub fn Check() -> impl IntoView {
     let params = use_params_map();
-    let step = Memo::new(move |_| params.read().get("step"));
-    move || match step.get().as_deref() {
-        Some(SUMMARY) => EitherOf3::A(view! { <Summary/> }),
-        id => match id.map_or(Some(0), position) {
-            Some(index) => EitherOf3::B(view! { <QuestionStep index/> }),
-            None => EitherOf3::C(view! { <crate::pages::not_found::NotFound/> }),
+    let step = Memo::new(move |_| params.read().get("step").unwrap_or_default());
+    move || match step.get().as_str() {
+        "" | "region" => view! { <RegionStep/> }.into_any(),
+        "next" => view! { <NextStep/> }.into_any(),
+        "done" => view! { <Summary/> }.into_any(),
+        "members" => view! { <MembersStep/> }.into_any(),
+        "add-member" => view! { <AddMember/> }.into_any(),
+        other => match ask_for_path(&path_of_slug(other)) {
+            Some(ask) => view! { <AskStep ask/> }.into_any(),
+            None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
         },
     }
 }
 
-fn next_href(index: usize) -> String {
-    QUESTIONS
-        .get(index + 1)
-        .map_or_else(|| format!("/check/{SUMMARY}"), Question::href)
+/// Where "back" leads from the question at `path`: the question answered before it.
+fn back_href(path: Option<&str>) -> String {
+    let household = use_household();
+    household.answers.with_untracked(|a| {
+        let before: Vec<&String> = match path {
+            Some(p) => a.asked.iter().take_while(|q| q.as_str() != p).collect(),
+            None => a.asked.iter().collect(),
+        };
+        before
+            .last()
+            .map(|p| format!("/check/{}", slug(p)))
+            .unwrap_or_else(|| "/check/region".into())
+    })
+}
+
+/// "已回答 N 题" and a bar: answered against answered plus the questions still open.
+#[component]
+fn Progress() -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let counts = Memo::new(move |_| {
+        household.answers.with(|a| {
+            let done = a.asked.len();
+            let open = a
+                .facts(today())
+                .ok()
+                .and_then(|f| rules().evaluate(&f).ok())
+                .map(|e| {
+                    let mut paths: Vec<&String> = e
+                        .results
+                        .iter()
+                        .flat_map(|r| r.missing_facts.iter())
+                        .filter(|p| !a.unsure.contains(*p))
+                        .collect();
+                    paths.sort();
+                    paths.dedup();
+                    paths.len()
+                })
+                .unwrap_or(0);
+            (done, open)
+        })
+    });
+    let text = move || {
+        fill(
+            i18n.tr(Msg::CheckAskedCount),
+            &[("n", &counts.get().0.to_string())],
+        )
+    };
+    let width = move || {
+        let (done, open) = counts.get();
+        format!("width: {}%", (done * 100 / (done + open).max(1)).max(4))
+    };
+    view! {
+        <div class="progress" data-testid="progress">
+            <p>{text}</p>
+            <div class="progress-track" aria-hidden="true">
+                <div class="progress-bar" style=width></div>
+            </div>
+        </div>
+    }
+}
+
+/// The question's heading, focused when the screen appears.
+#[component]
+fn QuestionHeading(text: Signal<String>) -> impl IntoView {
+    crate::pages::focus_later("page-heading");
+    view! {
+        <h1 id="page-heading" tabindex="-1" data-testid="question-title">
+            {move || text.get()}
+        </h1>
+    }
+}
+
+/// 「先看结果」: the household can stop at any time.
+#[component]
+fn SeeResults() -> impl IntoView {
+    view! {
+        <a class="text-link see-results" href="/results" data-testid="see-results">
+            {t(Msg::CheckSeeResults)}
+        </a>
+    }
 }
 
 #[component]
-fn QuestionStep(index: usize) -> impl IntoView {
-    let question: &'static Question = &QUESTIONS[index];
+fn RegionStep() -> impl IntoView {
     let household = use_household();
-    let i18n = use_i18n();
     let navigate = use_navigate();
-    let selected = move || household.answers.with(|a| (question.get)(a));
-    let back = if index == 0 {
-        "/".to_string()
-    } else {
-        QUESTIONS[index - 1].href()
-    };
-    let progress = move || {
-        fill(
-            i18n.tr(Msg::CheckProgress),
-            &[
-                ("n", &(index + 1).to_string()),
-                ("total", &QUESTIONS.len().to_string()),
-            ],
-        )
-    };
-    let percent = format!("width: {}%", (index + 1) * 100 / QUESTIONS.len());
-
-    let choices = (question.choices)()
-        .into_iter()
-        .map(|choice| {
+    let selected = move || household.answers.with(|a| a.region);
+    let choices = Region::ALL
+        .iter()
+        .map(|&region| {
             let navigate = navigate.clone();
-            let is_selected = move || selected() == Some(choice.value);
+            let is_selected = move || selected() == Some(region);
             view! {
                 <button
                     type="button"
                     class="choice"
                     class:selected=is_selected
                     aria-pressed=move || is_selected().to_string()
-                    data-testid=format!("choice-{}", choice.value)
+                    data-testid=format!("choice-{}", region.key())
                     on:click=move |_| {
-                        household.update(|a| (question.set)(a, choice.value));
-                        navigate(&next_href(index), Default::default());
+                        household.update(|a| {
+                            if a.region != Some(region) {
+                                a.county_exit_year = None;
+                            }
+                            a.region = Some(region);
+                        });
+                        navigate("/check/next", Default::default());
                     }
                 >
                     <span class="choice-mark" aria-hidden="true"></span>
-                    <span>{t(choice.label)}</span>
+                    <span>{t(region_msg(region))}</span>
                 </button>
             }
         })
         .collect_view();
-
     view! {
-        <section class="screen question" data-testid=format!("question-{}", question.id)>
-            <BackLink href=back/>
-            <div class="progress" data-testid="progress">
-                <p>{progress}</p>
-                <div class="progress-track" aria-hidden="true">
-                    <div class="progress-bar" style=percent></div>
-                </div>
-            </div>
-            <FocusHeading text=question.title testid="question-title"/>
-            <p class="hint">{t(question.hint)}</p>
-            <div class="choices" role="group" aria-label=t(question.title)>
+        <section class="screen question" data-testid="question-region">
+            <BackLink href="/".to_string()/>
+            <Progress/>
+            <FocusHeading text=Msg::QRegionTitle testid="question-title"/>
+            <p class="hint">{t(Msg::QRegionHint)}</p>
+            <div class="choices" role="group" aria-label=t(Msg::QRegionTitle)>
                 {choices}
             </div>
-            {move || {
-                selected()
-                    .map(|_| {
-                        view! {
-                            <a class="button secondary" href=next_href(index) data-testid="next">
-                                {t(Msg::CheckNext)}
-                            </a>
-                        }
-                    })
-            }}
+        </section>
+    }
+}
+
+/// Goes to the question that settles the most open results, or to the results when none is left.
+#[component]
+fn NextStep() -> impl IntoView {
+    let household = use_household();
+    let navigate = use_navigate();
+    let target = household.answers.with_untracked(|a| {
+        if a.region.is_none() {
+            return "/check/region".to_string();
+        }
+        let Ok(facts) = a.facts(today()) else {
+            return "/check/done".to_string();
+        };
+        let Ok(evaluation) = rules().evaluate(&facts) else {
+            return "/check/done".to_string();
+        };
+        match next_question(&facts, &evaluation, &a.unsure) {
+            Some(Ask::Members) => "/check/members".to_string(),
+            Some(ask) => format!("/check/{}", slug(&answer_path(&ask))),
+            None => "/results".to_string(),
+        }
+    });
+    Effect::new(move || {
+        navigate(
+            &target,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        )
+    });
+    view! { <p class="hint" role="status"></p> }
+}
+
+/// Records an answer (or 「不清楚」 with `None`) and goes on to the next question. Made while the
+/// screen is built (it needs the household and the router from context), called on a tap.
+fn answerer() -> impl Fn(String, Option<Value>) + Clone + 'static {
+    let household = use_household();
+    let navigate = use_navigate();
+    move |path: String, value: Option<Value>| {
+        household.update(|a| {
+            match value {
+                Some(v) => a.set(&path, Some(v)),
+                None => {
+                    a.set(&path, None);
+                    a.unsure.insert(path.clone());
+                    // The rules ask for the total of the amounts.
+                    if path == RIGID_EXPENSE {
+                        a.unsure.insert(format!("{RIGID_EXPENSE}_total"));
+                    }
+                }
+            }
+            a.mark_asked(&path);
+        });
+        // After a new person's age, back to the list to add the next person.
+        let next = if path.starts_with("members[") && path.ends_with("].age") {
+            "/check/members"
+        } else {
+            "/check/next"
+        };
+        navigate(next, Default::default());
+    }
+}
+
+#[component]
+fn AskStep(ask: Ask) -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let path = answer_path(&ask);
+    // A question about a person who is not (or no longer) on the list cannot be answered.
+    if let Ask::Member(i, _) = ask {
+        if household
+            .answers
+            .with_untracked(|a| a.members.as_ref().is_none_or(|m| m.len() <= i))
+        {
+            return view! { <crate::pages::not_found::NotFound/> }.into_any();
+        }
+    }
+    let (for_title, for_hint) = (ask.clone(), ask.clone());
+    let heading = Signal::derive(move || {
+        household
+            .answers
+            .with(|a| title(&for_title, a, i18n.lang()))
+    });
+    let hint_text = move || hint(&for_hint, i18n.lang());
+    let back = back_href(Some(&path));
+    let q = match ask {
+        Ask::Household(q) | Ask::Member(_, q) => q,
+        Ask::Members => unreachable!("the member list has its own screen"),
+    };
+    let body = match q.answer {
+        _ if q.fact == RIGID_EXPENSE => view! { <AmountsAnswer path=path.clone()/> }.into_any(),
+        AnswerKind::YesNo => view! { <YesNoAnswer path=path.clone()/> }.into_any(),
+        AnswerKind::Choice(values) => {
+            view! { <ChoiceAnswer path=path.clone() ask=ask.clone() values/> }.into_any()
+        }
+        AnswerKind::Multi(values) => {
+            view! { <MultiAnswer path=path.clone() ask=ask.clone() values/> }.into_any()
+        }
+        AnswerKind::Number { min, max } => {
+            view! { <NumberAnswer path=path.clone() min max/> }.into_any()
+        }
+        AnswerKind::Text => view! { <TextAnswer path=path.clone()/> }.into_any(),
+    };
+    view! {
+        <section class="screen question" data-testid=format!("question-{}", slug(&path))>
+            <BackLink href=back/>
+            <Progress/>
+            <QuestionHeading text=heading/>
+            {move || hint_text().map(|h| view! { <p class="hint">{h}</p> })}
+            {body}
+            <p class="hint small">{t(Msg::AnsUnsureNote)}</p>
+            <SeeResults/>
+        </section>
+    }
+    .into_any()
+}
+
+/// A big answer button; `selected` marks the stored answer.
+#[component]
+fn ChoiceButton(
+    label: Signal<String>,
+    testid: String,
+    selected: Signal<bool>,
+    on_pick: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="choice"
+            class:selected=move || selected.get()
+            aria-pressed=move || selected.get().to_string()
+            data-testid=testid
+            on:click=move |_| on_pick()
+        >
+            <span class="choice-mark" aria-hidden="true"></span>
+            <span>{move || label.get()}</span>
+        </button>
+    }
+}
+
+/// 「不清楚」: stays unknown, is never taken as "no".
+#[component]
+fn UnsureButton(path: String) -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let answer = answerer();
+    let p = path.clone();
+    let selected = Signal::derive(move || household.answers.with(|a| a.unsure.contains(&p)));
+    view! {
+        <ChoiceButton
+            label=Signal::derive(move || i18n.tr(Msg::AnsUnsure).to_string())
+            testid="choice-unsure".to_string()
+            selected
+            on_pick=move || answer(path.clone(), None)
+        />
+    }
+}
+
+fn stored(path: &str) -> Signal<Option<Value>> {
+    let household = use_household();
+    let path = path.to_string();
+    Signal::derive(move || household.answers.with(|a| a.get(&path).cloned()))
+}
+
+#[component]
+fn YesNoAnswer(path: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = stored(&path);
+    let answer = answerer();
+    let button = |value: bool, msg: Msg, testid: &str| {
+        let path = path.clone();
+        let answer = answer.clone();
+        view! {
+            <ChoiceButton
+                label=Signal::derive(move || i18n.tr(msg).to_string())
+                testid=testid.to_string()
+                selected=Signal::derive(move || current.get() == Some(Value::Bool(value)))
+                on_pick=move || answer(path.clone(), Some(Value::Bool(value)))
+            />
+        }
+    };
+    view! {
+        <div class="choices" role="group">
+            {button(true, Msg::AnsYes, "choice-yes")}
+            {button(false, Msg::AnsNo, "choice-no")}
+            <UnsureButton path=path.clone()/>
+        </div>
+    }
+}
+
+/// The value stored for a choice: disability grades are numbers, everything else text.
+fn choice_value(fact: &str, value: &str) -> Value {
+    match (fact, value.parse::<i64>()) {
+        ("member.disability_grade", Ok(n)) => Value::from(n),
+        _ => Value::from(value),
+    }
+}
+
+#[component]
+fn ChoiceAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = stored(&path);
+    let answer = answerer();
+    let q = match ask {
+        Ask::Household(q) | Ask::Member(_, q) => q,
+        Ask::Members => unreachable!(),
+    };
+    let buttons = values
+        .iter()
+        .map(|&v| {
+            let path = path.clone();
+            let answer = answer.clone();
+            let value = choice_value(q.fact, v);
+            let stored_value = value.clone();
+            view! {
+                <ChoiceButton
+                    label=Signal::derive(move || value_label(&q, v, i18n.lang()))
+                    testid=format!("choice-{v}")
+                    selected=Signal::derive(move || current.get().as_ref() == Some(&stored_value))
+                    on_pick=move || answer(path.clone(), Some(value.clone()))
+                />
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="choices" role="group">
+            {buttons}
+            <UnsureButton path=path.clone()/>
+        </div>
+    }
+}
+
+#[component]
+fn MultiAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl IntoView {
+    let i18n = use_i18n();
+    let q = match ask {
+        Ask::Household(q) | Ask::Member(_, q) => q,
+        Ask::Members => unreachable!(),
+    };
+    let initial: Vec<String> = stored(&path)
+        .get_untracked()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let picked = RwSignal::new(initial);
+    let boxes = values
+        .iter()
+        .map(|&v| {
+            let is_on = move || picked.with(|p| p.iter().any(|x| x == v));
+            view! {
+                <button
+                    type="button"
+                    role="checkbox"
+                    class="choice check"
+                    class:selected=is_on
+                    aria-checked=move || is_on().to_string()
+                    data-testid=format!("choice-{v}")
+                    on:click=move |_| {
+                        picked.update(|p| {
+                            if let Some(i) = p.iter().position(|x| x == v) {
+                                p.remove(i);
+                            } else {
+                                p.push(v.to_string());
+                            }
+                        })
+                    }
+                >
+                    <span class="choice-mark" aria-hidden="true"></span>
+                    <span>{move || value_label(&q, v, i18n.lang())}</span>
+                </button>
+            }
+        })
+        .collect_view();
+    let confirm_path = path.clone();
+    let none_path = path.clone();
+    let answer = answerer();
+    let answer2 = answer.clone();
+    view! {
+        <div class="choices" role="group">
+            {boxes}
+        </div>
+        <div class="choices">
+            <button
+                type="button"
+                class="button primary"
+                data-testid="confirm"
+                disabled=move || picked.with(Vec::is_empty)
+                on:click=move |_| {
+                    let list = picked.get_untracked().into_iter().map(Value::from).collect();
+                    answer(confirm_path.clone(), Some(Value::Array(list)))
+                }
+            >
+                {t(Msg::AnsConfirm)}
+            </button>
+            <button
+                type="button"
+                class="choice"
+                data-testid="choice-none"
+                on:click=move |_| answer2(none_path.clone(), Some(Value::Array(vec![])))
+            >
+                <span class="choice-mark" aria-hidden="true"></span>
+                <span>{t(Msg::AnsNoneOfThese)}</span>
+            </button>
+            <UnsureButton path=path.clone()/>
+        </div>
+    }
+}
+
+#[component]
+fn NumberAnswer(path: String, min: i64, max: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let initial = stored(&path)
+        .get_untracked()
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let text = RwSignal::new(initial);
+    let error = RwSignal::new(false);
+    let submit_path = path.clone();
+    let answer = answerer();
+    let submit = move || {
+        let typed = text.get_untracked();
+        match typed.trim().parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => {
+                error.set(false);
+                answer(submit_path.clone(), Some(Value::from(n)))
+            }
+            _ => {
+                error.set(true);
+                crate::pages::focus_later("number-answer");
+            }
+        }
+    };
+    let submit2 = submit.clone();
+    let message = move || {
+        fill(
+            i18n.tr(Msg::AnsNumberInvalid),
+            &[("min", &min.to_string()), ("max", &max.to_string())],
+        )
+    };
+    view! {
+        <form
+            class="answer-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit()
+            }
+        >
+            <input
+                id="number-answer"
+                class="text-input"
+                type="text"
+                inputmode="numeric"
+                autocomplete="off"
+                aria-labelledby="page-heading"
+                aria-invalid=move || error.get().to_string()
+                aria-describedby="number-error"
+                data-testid="number-input"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            />
+            <p id="number-error" class="field-error" role="alert" data-testid="answer-error">
+                {move || error.get().then(message)}
+            </p>
+            <button type="button" class="button primary" data-testid="confirm" on:click=move |_| submit2()>
+                {t(Msg::AnsConfirm)}
+            </button>
+        </form>
+        <div class="choices">
+            <UnsureButton path=path.clone()/>
+        </div>
+    }
+}
+
+#[component]
+fn TextAnswer(path: String) -> impl IntoView {
+    let initial = stored(&path)
+        .get_untracked()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let text = RwSignal::new(initial);
+    let error = RwSignal::new(false);
+    let submit_path = path.clone();
+    let answer = answerer();
+    let submit = move || {
+        let typed = text.get_untracked().trim().to_string();
+        if typed.is_empty() || typed.chars().count() > 50 {
+            error.set(true);
+        } else {
+            error.set(false);
+            answer(submit_path.clone(), Some(Value::from(typed)));
+        }
+    };
+    let submit2 = submit.clone();
+    view! {
+        <form
+            class="answer-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit()
+            }
+        >
+            <input
+                class="text-input"
+                type="text"
+                maxlength="50"
+                aria-labelledby="page-heading"
+                aria-invalid=move || error.get().to_string()
+                data-testid="text-input"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            />
+            <p class="field-error" role="alert" data-testid="answer-error">
+                {move || error.get().then(|| t(Msg::AnsTextEmpty)())}
+            </p>
+            <button type="button" class="button primary" data-testid="confirm" on:click=move |_| submit2()>
+                {t(Msg::AnsConfirm)}
+            </button>
+        </form>
+        <div class="choices">
+            <UnsureButton path=path.clone()/>
+        </div>
+    }
+}
+
+/// Rigid expenses: four amounts in yuan; an empty box stays unknown.
+#[component]
+fn AmountsAnswer(path: String) -> impl IntoView {
+    let current: Map<String, Value> = stored(&path)
+        .get_untracked()
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    let boxes: Vec<(&'static str, RwSignal<String>)> = RIGID_CAUSES
+        .iter()
+        .map(|c| {
+            let text = current.get(*c).map(|v| v.to_string()).unwrap_or_default();
+            (*c, RwSignal::new(text))
+        })
+        .collect();
+    let error = RwSignal::new(false);
+    let fields = boxes
+        .iter()
+        .map(|(cause, text)| {
+            let text = *text;
+            let label = Msg::from_key(&format!("v.rigid_expense.{cause}")).unwrap_or(Msg::AnsYuan);
+            let id = format!("amount-{cause}");
+            view! {
+                <div class="field">
+                    <label for=id.clone()>{t(label)} " (" {t(Msg::AnsYuan)} ")"</label>
+                    <input
+                        id=id
+                        class="text-input"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        aria-invalid=move || error.get().to_string()
+                        data-testid=format!("amount-{cause}")
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                    />
+                </div>
+            }
+        })
+        .collect_view();
+    let submit_path = path.clone();
+    let answer = answerer();
+    let submit = move |_| {
+        let mut parts = Map::new();
+        for (cause, text) in &boxes {
+            let typed = text.get_untracked().trim().replace([',', '，'], "");
+            if typed.is_empty() {
+                continue;
+            }
+            match typed.parse::<f64>() {
+                Ok(n) if n >= 0.0 && n.is_finite() => {
+                    parts.insert(cause.to_string(), Value::from(n));
+                }
+                _ => {
+                    error.set(true);
+                    return;
+                }
+            }
+        }
+        error.set(false);
+        if parts.is_empty() {
+            answer(submit_path.clone(), None)
+        } else {
+            answer(submit_path.clone(), Some(Value::Object(parts)))
+        }
+    };
+    view! {
+        <div class="answer-form">
+            {fields}
+            <p class="field-error" role="alert" data-testid="answer-error">
+                {move || error.get().then(|| t(Msg::AnsAmountInvalid)())}
+            </p>
+            <button type="button" class="button primary" data-testid="confirm" on:click=submit>
+                {t(Msg::AnsConfirm)}
+            </button>
+        </div>
+        <div class="choices">
+            <UnsureButton path=path.clone()/>
+        </div>
+    }
+}
+
+/// Who lives in the household: the list so far, 「添加一个人」 and 「家里就这些人了」.
+#[component]
+fn MembersStep() -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let skip_navigate = navigate.clone();
+    let rows = move || {
+        household.answers.with(|a| {
+            let count = a.members.as_ref().map_or(0, Vec::len);
+            (0..count)
+                .map(|i| {
+                    let label = member_label(i, a, i18n.lang());
+                    let age = a
+                        .get(&format!("members[{i}].age"))
+                        .and_then(Value::as_i64)
+                        .map(|n| fill(i18n.tr(Msg::MemberAgeYears), &[("age", &n.to_string())]))
+                        .unwrap_or_default();
+                    view! {
+                        <li class="member-row" data-testid=format!("member-{i}")>
+                            <span>{label} " " {age}</span>
+                            <button
+                                type="button"
+                                class="button secondary small"
+                                data-testid=format!("remove-member-{i}")
+                                on:click=move |_| household.update(|a| a.remove_member(i))
+                            >
+                                {t(Msg::MemberRemove)}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let empty = move || {
+        household
+            .answers
+            .with(|a| a.members.as_ref().is_none_or(Vec::is_empty))
+    };
+    let done = move |_| {
+        household.update(|a| {
+            a.members.get_or_insert_with(Vec::new);
+            a.mark_asked("members");
+        });
+        navigate("/check/next", Default::default());
+    };
+    let heading = Signal::derive(move || i18n.tr(Msg::QMembersTitle).to_string());
+    view! {
+        <section class="screen question" data-testid="question-members">
+            <BackLink href=back_href(Some("members"))/>
+            <Progress/>
+            <QuestionHeading text=heading/>
+            <p class="hint">{t(Msg::QMembersHint)}</p>
+            <ul class="member-list">{rows}</ul>
+            {move || empty().then(|| view! { <p class="hint">{t(Msg::MemberListEmpty)}</p> })}
+            <div class="choices">
+                <a class="button primary" href="/check/add-member" data-testid="add-member">
+                    {t(Msg::MemberAdd)}
+                </a>
+                <button
+                    type="button"
+                    class="button secondary"
+                    data-testid="members-done"
+                    disabled=empty
+                    on:click=done
+                >
+                    {t(Msg::MemberDone)}
+                </button>
+                <button
+                    type="button"
+                    class="choice"
+                    data-testid="choice-unsure"
+                    on:click=move |_| {
+                        household.update(|a| {
+                            a.unsure.insert("members".into());
+                            a.mark_asked("members");
+                        });
+                        skip_navigate("/check/next", Default::default());
+                    }
+                >
+                    <span class="choice-mark" aria-hidden="true"></span>
+                    <span>{t(Msg::AnsUnsure)}</span>
+                </button>
+            </div>
+            <SeeResults/>
+        </section>
+    }
+}
+
+/// A new person: first the relation (this screen), then the age.
+#[component]
+fn AddMember() -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let q = MEMBER_QUESTIONS[0];
+    let values: &'static [&'static str] = match q.answer {
+        AnswerKind::Choice(v) => v,
+        _ => &[],
+    };
+    let buttons = values
+        .iter()
+        .map(|&v| {
+            let navigate = navigate.clone();
+            view! {
+                <ChoiceButton
+                    label=Signal::derive(move || value_label(&q, v, i18n.lang()))
+                    testid=format!("choice-{v}")
+                    selected=Signal::derive(|| false)
+                    on_pick=move || {
+                        let mut index = 0;
+                        household.update(|a| {
+                            let members = a.members.get_or_insert_with(Vec::new);
+                            let mut person = Map::new();
+                            person.insert("relation".into(), Value::from(v));
+                            members.push(person);
+                            index = members.len() - 1;
+                        });
+                        navigate(&format!("/check/m{index}.age"), Default::default());
+                    }
+                />
+            }
+        })
+        .collect_view();
+    let heading = Signal::derive(move || {
+        let _ = short_name(&q);
+        i18n.tr(Msg::QMRelationTitle).to_string()
+    });
+    view! {
+        <section class="screen question" data-testid="question-add-member">
+            <BackLink href="/check/members".to_string()/>
+            <QuestionHeading text=heading/>
+            <div class="choices" role="group">{buttons}</div>
         </section>
     }
 }
@@ -107,31 +812,40 @@ fn QuestionStep(index: usize) -> impl IntoView {
 #[component]
 fn Summary() -> impl IntoView {
     let household = use_household();
-    let answered = move || {
-        household
-            .answers
-            .with(|a| QUESTIONS.iter().any(|q| (q.get)(a).is_some()))
-    };
+    let i18n = use_i18n();
+    let answered_any = move || household.answers.with(|a| a.region.is_some());
     let rows = move || {
         household.answers.with(|a| {
-            QUESTIONS
-                .iter()
-                .filter_map(|q| q.answer_label(a).map(|label| (q, label)))
-                .map(|(q, label)| {
+            let lang = i18n.lang();
+            let mut out = Vec::new();
+            if let Some(r) = a.region {
+                out.push((
+                    "region".to_string(),
+                    lang.get(Msg::QRegionSummary).to_string(),
+                    lang.get(region_msg(r)).to_string(),
+                    "/check/region".to_string(),
+                ));
+            }
+            for ask in answered(a) {
+                if let Some(text) = answer_text(&ask, a, lang) {
+                    let path = answer_path(&ask);
+                    out.push((
+                        slug(&path),
+                        title(&ask, a, lang),
+                        text,
+                        format!("/check/{}", slug(&path)),
+                    ));
+                }
+            }
+            out.into_iter()
+                .map(|(id, question, text, href)| {
                     view! {
-                        <div class="answer-row" data-testid=format!("answer-{}", q.id)>
-                            <dt>{t(q.summary_label)}</dt>
-                            <dd data-testid=format!("answer-{}-value", q.id)>{t(label)}</dd>
+                        <div class="answer-row" data-testid=format!("answer-{id}")>
+                            <dt>{question}</dt>
+                            <dd data-testid=format!("answer-{id}-value")>{text}</dd>
                             <dd>
-                                <a
-                                    class="button secondary small"
-                                    href=q.href()
-                                    data-testid=format!("change-{}", q.id)
-                                >
+                                <a class="button secondary small" href=href data-testid=format!("change-{id}")>
                                     {t(Msg::CheckChange)}
-                                    <span class="visually-hidden">
-                                        "：" {t(q.summary_label)}
-                                    </span>
                                 </a>
                             </dd>
                         </div>
@@ -140,35 +854,34 @@ fn Summary() -> impl IntoView {
                 .collect_view()
         })
     };
-
     view! {
         <section class="screen summary" data-testid="summary">
-            <BackLink href=QUESTIONS[QUESTIONS.len() - 1].href()/>
+            <BackLink href=back_href(None)/>
             <FocusHeading text=Msg::CheckSummaryTitle testid="summary-title"/>
             {move || {
-                if answered() {
-                    Either::Left(
-                        view! {
-                            <p>{t(Msg::CheckSummaryIntro)}</p>
-                            <dl class="answers">{rows}</dl>
-                            <div class="next-steps">
-                                <h2>{t(Msg::CheckNextStepsTitle)}</h2>
-                                <p>{t(Msg::CheckNextStepsBody)}</p>
-                                <a class="button primary" href="/report" data-testid="summary-report">
-                                    {t(Msg::HomeReport)}
-                                </a>
-                            </div>
-                        },
-                    )
+                if answered_any() {
+                    view! {
+                        <p>{t(Msg::CheckSummaryIntro)}</p>
+                        <dl class="answers">{rows}</dl>
+                        <a class="button primary" href="/results" data-testid="summary-results">
+                            {t(Msg::CheckResults)}
+                        </a>
+                        <a class="button secondary" href="/check/members" data-testid="summary-members">
+                            {t(Msg::QMembersTitle)}
+                        </a>
+                        <a class="button secondary" href="/check/next" data-testid="summary-more">
+                            {t(Msg::ResultsMoreQuestions)}
+                        </a>
+                    }
+                    .into_any()
                 } else {
-                    Either::Right(
-                        view! {
-                            <p data-testid="summary-empty">{t(Msg::CheckSummaryEmpty)}</p>
-                            <a class="button primary" href="/check" data-testid="start-again">
-                                {t(Msg::CheckStart)}
-                            </a>
-                        },
-                    )
+                    view! {
+                        <p data-testid="summary-empty">{t(Msg::CheckSummaryEmpty)}</p>
+                        <a class="button primary" href="/check" data-testid="start-again">
+                            {t(Msg::CheckStart)}
+                        </a>
+                    }
+                    .into_any()
                 }
             }}
             <ClearData/>

@@ -2,7 +2,9 @@
 pub mod check;
 pub mod home;
 pub mod not_found;
+pub mod policy;
 pub mod report;
+pub mod results;
 
 use crate::i18n::{t, Msg};
 use leptos::either::EitherOf3;

@@ -35,13 +35,9 @@ enum SendState {
 
 impl Form {
     fn load() -> Self {
-        let mut draft = storage::load_draft().unwrap_or_default();
-        if draft.region.is_empty() {
-            // Start from the region answered in 查政策 (not saved until the household types).
-            if let Some(region) = use_household().answers.with_untracked(|a| a.region) {
-                draft.region = region.key().to_string();
-            }
-        }
+        // A new declaration starts from the answers of 查政策 (not saved until the household types).
+        let draft = storage::load_draft()
+            .unwrap_or_else(|| use_household().answers.with_untracked(Draft::from_answers));
         Self {
             draft: RwSignal::new(draft),
             errors: RwSignal::new(Vec::new()),

@@ -1,0 +1,310 @@
+//! 查政策 results: every policy of the household's region that applies or may apply, grouped by
+//! category, with the reason, what would settle a "maybe", and a link to the policy page.
+use crate::i18n::{fill, t, use_i18n, Msg};
+use crate::pages::FocusHeading;
+use crate::questions::{answer_path, ask_for_path, slug, title};
+use crate::{today, use_household};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use xiangqin_rules::questions::Ask;
+use xiangqin_rules::{
+    rules, Category, Evaluation, Policy, PolicyResult, Region, Status, TimeLimit,
+};
+
+/// The order in which categories are shown (the household's basic living first).
+pub const CATEGORY_ORDER: [Category; 10] = [
+    Category::SafetyNet,
+    Category::Medical,
+    Category::Pension,
+    Category::DisabilityChildren,
+    Category::Education,
+    Category::Housing,
+    Category::Employment,
+    Category::IndustryFinance,
+    Category::Relocation,
+    Category::Monitoring,
+];
+
+pub fn category_msg(c: Category) -> Msg {
+    match c {
+        Category::Monitoring => Msg::CatMonitoring,
+        Category::SafetyNet => Msg::CatSafetyNet,
+        Category::Medical => Msg::CatMedical,
+        Category::Pension => Msg::CatPension,
+        Category::DisabilityChildren => Msg::CatDisabilityChildren,
+        Category::Education => Msg::CatEducation,
+        Category::Housing => Msg::CatHousing,
+        Category::Employment => Msg::CatEmployment,
+        Category::IndustryFinance => Msg::CatIndustryFinance,
+        Category::Relocation => Msg::CatRelocation,
+    }
+}
+
+pub fn document_msg(r: Region) -> Msg {
+    match r {
+        Region::Qinghai => Msg::DocQinghai,
+        Region::Longyan => Msg::DocLongyan,
+        Region::Shaanxi => Msg::DocShaanxi,
+        Region::InnerMongolia => Msg::DocInnerMongolia,
+        Region::Liangzhou => Msg::DocLiangzhou,
+    }
+}
+
+/// The kind of time limit, in words (the engine's reasons say what it means at today's date).
+pub fn time_msg(p: &Policy) -> Msg {
+    match p.time_limit {
+        TimeLimit::None => Msg::TimeNone,
+        TimeLimit::Plan2022 => Msg::TimePlan2022,
+        TimeLimit::SomePeriod => Msg::TimeSomePeriod,
+        TimeLimit::Transition => Msg::TimeTransition,
+    }
+}
+
+pub fn status_msg(s: Status) -> Msg {
+    match s {
+        Status::Applies => Msg::ResultsApplies,
+        _ => Msg::ResultsMaybe,
+    }
+}
+
+/// The household's evaluation today, if its region is known.
+pub fn evaluate_today() -> Memo<Option<Evaluation>> {
+    let household = use_household();
+    Memo::new(move |_| {
+        household.answers.with(|a| {
+            let facts = a.facts(today()).ok()?;
+            rules().evaluate(&facts).ok()
+        })
+    })
+}
+
+#[component]
+pub fn Results() -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let evaluation = evaluate_today();
+    let risk = Memo::new(move |_| {
+        household.answers.with(|a| {
+            a.facts(today())
+                .ok()
+                .and_then(|f| rules().household_term("risk_signal", &f))
+                .unwrap_or(false)
+        })
+    });
+
+    let header = move || {
+        let e = evaluation.get()?;
+        let lang = i18n.lang();
+        Some(view! {
+            <div class="results-source" data-testid="results-source">
+                <p>{fill(lang.get(Msg::ResultsSource), &[("document", lang.get(document_msg(e.region)))])}</p>
+                <p>
+                    {fill(
+                        lang.get(Msg::ResultsDates),
+                        &[("today", &e.as_of.to_string()), ("version", &e.rules_version)],
+                    )}
+                </p>
+                <p class="small">{lang.get(Msg::ResultsFinalSay)}</p>
+            </div>
+        })
+    };
+
+    let counts = move || {
+        let e = evaluation.get()?;
+        let n = |s: Status| e.results.iter().filter(|r| r.status == s).count();
+        let lang = i18n.lang();
+        Some(view! {
+            <p class="results-counts" data-testid="results-counts">
+                <span class="badge applies">
+                    {fill(lang.get(Msg::ResultsAppliesCount), &[("n", &n(Status::Applies).to_string())])}
+                </span>
+                " "
+                <span class="badge maybe">
+                    {fill(lang.get(Msg::ResultsMaybeCount), &[("n", &n(Status::Maybe).to_string())])}
+                </span>
+            </p>
+        })
+    };
+
+    let groups = move || {
+        let Some(e) = evaluation.get() else {
+            return view! {
+                <p data-testid="results-no-region">{t(Msg::ResultsNoRegion)}</p>
+                <a class="button primary" href="/check/region">{t(Msg::CheckStart)}</a>
+            }
+            .into_any();
+        };
+        let shown: Vec<&PolicyResult> = e
+            .results
+            .iter()
+            .filter(|r| r.status != Status::NotApplicable)
+            .collect();
+        if shown.is_empty() {
+            return view! { <p data-testid="results-none">{t(Msg::ResultsNone)}</p> }.into_any();
+        }
+        CATEGORY_ORDER
+            .iter()
+            .filter_map(|&cat| {
+                let mut in_cat: Vec<&PolicyResult> = shown
+                    .iter()
+                    .copied()
+                    .filter(|r| rules().policy(&r.id).is_some_and(|p| p.category == cat))
+                    .collect();
+                if in_cat.is_empty() {
+                    return None;
+                }
+                // Applies first, then maybe; the data's order within each.
+                in_cat.sort_by_key(|r| r.status != Status::Applies);
+                let cards = in_cat
+                    .into_iter()
+                    .map(|r| view! { <ResultCard result=r.clone()/> })
+                    .collect_view();
+                Some(view! {
+                    <section class="category" data-testid=format!("category-{}", serde_key(cat))>
+                        <h2>{t(category_msg(cat))}</h2>
+                        {cards}
+                    </section>
+                })
+            })
+            .collect_view()
+            .into_any()
+    };
+
+    let share = move |_| {
+        let window = window();
+        let navigator = window.navigator();
+        let share = js_sys::Reflect::get(&navigator, &"share".into()).ok();
+        if let Some(f) = share.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+            let data = js_sys::Object::new();
+            let _ =
+                js_sys::Reflect::set(&data, &"title".into(), &i18n.tr(Msg::ResultsTitle).into());
+            let url = window.location().href().unwrap_or_default();
+            let _ = js_sys::Reflect::set(&data, &"url".into(), &url.into());
+            // The promise's outcome (shared or cancelled) needs no answer.
+            let _ = f.call1(&navigator, &data);
+        }
+    };
+    let can_share = js_sys::Reflect::has(&window().navigator(), &"share".into()).unwrap_or(false);
+    let print = move |_| {
+        let _ = window().print();
+    };
+    let region = move || household.answers.with(|a| a.region);
+
+    view! {
+        <section class="screen results" data-testid="results">
+            <FocusHeading text=Msg::ResultsTitle testid="results-title"/>
+            {header}
+            {counts}
+            {move || {
+                risk.get()
+                    .then(|| {
+                        view! {
+                            <div class="next-steps" data-testid="results-report">
+                                <h2>{t(Msg::ResultsReportTitle)}</h2>
+                                <p>{t(Msg::ResultsReportBody)}</p>
+                                <a class="button primary" href="/report" data-testid="results-report-link">
+                                    {t(Msg::HomeReport)}
+                                </a>
+                            </div>
+                        }
+                    })
+            }}
+            {groups}
+            <div class="results-actions no-print">
+                <a class="button secondary" href="/check/next" data-testid="results-more">
+                    {t(Msg::ResultsMoreQuestions)}
+                </a>
+                <a class="button secondary" href="/check/done" data-testid="results-answers">
+                    {t(Msg::ResultsSummary)}
+                </a>
+                {move || {
+                    region()
+                        .map(|r| {
+                            view! {
+                                <a class="button secondary" href=format!("/policies/{}", r.key()) data-testid="results-browse">
+                                    {t(Msg::ResultsBrowse)}
+                                </a>
+                            }
+                        })
+                }}
+                <button type="button" class="button secondary" data-testid="results-print" on:click=print>
+                    {t(Msg::ResultsPrint)}
+                </button>
+                {can_share
+                    .then(|| {
+                        view! {
+                            <button type="button" class="button secondary" data-testid="results-share" on:click=share>
+                                {t(Msg::ResultsShare)}
+                            </button>
+                        }
+                    })}
+            </div>
+        </section>
+    }
+}
+
+/// `safety_net` for [`Category::SafetyNet`] (as in the data files).
+pub fn serde_key(c: Category) -> String {
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[component]
+fn ResultCard(result: PolicyResult) -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let Some(policy) = rules().policy(&result.id) else {
+        return ().into_any();
+    };
+    let status = result.status;
+    let time = time_msg(policy);
+    // A "maybe" is settled by answering a question, or by asking the village.
+    let settle = result
+        .missing_facts
+        .iter()
+        .find_map(|p| ask_for_path(p).map(|a| (p.clone(), a)));
+    let settle_view = (status == Status::Maybe).then(|| match settle {
+        Some((_, ask)) => {
+            let href = match &ask {
+                Ask::Members => "/check/members".to_string(),
+                a => format!("/check/{}", slug(&answer_path(a))),
+            };
+            let question = move || household.answers.with(|a| title(&ask, a, i18n.lang()));
+            view! {
+                <p class="settle">
+                    {t(Msg::ResultsSettle)} " "
+                    <a href=href data-testid="settle-link">{question}</a>
+                </p>
+            }
+            .into_any()
+        }
+        None => view! { <p class="settle">{t(Msg::ResultsAskVillage)}</p> }.into_any(),
+    });
+    let reason = result.reasons.first().cloned().unwrap_or_default();
+    let more_reasons: Vec<String> = result.reasons.iter().skip(1).cloned().collect();
+    view! {
+        <article class="policy-card" class:maybe=status == Status::Maybe data-testid=format!("result-{}", result.id)>
+            <h3>
+                <span class="badge" class:applies=status == Status::Applies class:maybe=status == Status::Maybe data-testid="status">
+                    {t(status_msg(status))}
+                </span>
+                " "
+                <span lang="zh-Hans">{policy.title.clone()}</span>
+            </h3>
+            <p lang="zh-Hans">{policy.summary.clone()}</p>
+            <p class="reason" lang="zh-Hans">{reason}</p>
+            {more_reasons
+                .into_iter()
+                .map(|r| view! { <p class="reason small" lang="zh-Hans">{r}</p> })
+                .collect_view()}
+            {(policy.time_limit != TimeLimit::None).then(|| view! { <p class="time small">{t(time)}</p> })}
+            {settle_view}
+            <a class="text-link" href=format!("/policy/{}", policy.id) data-testid="policy-link">
+                {t(Msg::ResultsDetails)}
+            </a>
+        </article>
+    }
+    .into_any()
+}

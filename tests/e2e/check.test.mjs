@@ -1,0 +1,333 @@
+// 查政策 end to end: three households in three regions answer the questionnaire through the UI
+// (the rules choose each next question), then the results page must show exactly what the rules'
+// command-line tool decides for the same answers, plus what a person reading the seeds expects.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { startEnv, screenshot, assertAccessible, appStorage, catalogue, ROOT } from './harness.mjs';
+
+const ANSWERS_KEY = 'xiangqin.answers.v1';
+const RULES_BIN = process.env.XIANGQIN_RULES_BIN ?? path.join(ROOT, 'target/release/xiangqin-rules');
+let env;
+let zh;
+
+before(async () => {
+  zh = await catalogue('zh-Hans');
+  env = await startEnv();
+});
+after(async () => {
+  await env?.stop();
+});
+
+/**
+ * Answers every question the app asks. `answers` maps a step (`h.dibao`, `m0.can_work`) to
+ * 'yes' | 'no' | a choice value | a list (several) | { number } | { text } | { amounts };
+ * `members` lists the people to add ({ relation, age }). Anything else is answered 不清楚.
+ * Returns the steps asked, in order.
+ */
+async function answerQuestionnaire(page, region, { answers = {}, members = [] }, shots = '') {
+  await page.goto('/check');
+  await page.getByTestId(`choice-${region}`).click();
+  const asked = [];
+  for (let guard = 0; guard < 150; guard += 1) {
+    await page.waitForURL((url) => !url.pathname.endsWith('/check/next'));
+    const url = new URL(page.url());
+    if (url.pathname === '/results') return asked;
+    const step = decodeURIComponent(url.pathname.replace('/check/', ''));
+    if (step === 'members') {
+      const added = await page.locator('[data-testid^="member-"]').count();
+      if (added < members.length) {
+        await page.getByTestId('add-member').click();
+        await page.getByTestId(`choice-${members[added].relation}`).click();
+        await page.getByTestId('number-input').fill(String(members[added].age));
+        await page.getByTestId('confirm').click();
+        await page.waitForURL('**/check/members');
+        await page.getByTestId(`member-${added}`).waitFor();
+      } else {
+        asked.push(step);
+        if (shots) await screenshot(page, `${shots}-members`);
+        await page.getByTestId('members-done').click();
+        await page.waitForURL((u) => !u.pathname.endsWith('/check/members'));
+      }
+      continue;
+    }
+    await page.getByTestId('question-title').waitFor();
+    asked.push(step);
+    if (shots && asked.length === 2) {
+      await screenshot(page, `${shots}-question`);
+      await assertAccessible(page, `question ${step}`);
+    }
+    const a = answers[step];
+    const before = page.url();
+    if (a === undefined) {
+      await page.getByTestId('choice-unsure').click();
+    } else if (Array.isArray(a)) {
+      if (a.length === 0) await page.getByTestId('choice-none').click();
+      else {
+        for (const v of a) await page.getByTestId(`choice-${v}`).click();
+        await page.getByTestId('confirm').click();
+      }
+    } else if (typeof a === 'object' && 'number' in a) {
+      await page.getByTestId('number-input').fill(String(a.number));
+      await page.getByTestId('confirm').click();
+    } else if (typeof a === 'object' && 'text' in a) {
+      await page.getByTestId('text-input').fill(a.text);
+      await page.getByTestId('confirm').click();
+    } else if (typeof a === 'object' && 'amounts' in a) {
+      for (const [cause, v] of Object.entries(a.amounts)) await page.getByTestId(`amount-${cause}`).fill(String(v));
+      await page.getByTestId('confirm').click();
+    } else {
+      await page.getByTestId(`choice-${a}`).click();
+    }
+    await page.waitForURL((u) => u.href !== before);
+  }
+  throw new Error(`the questionnaire did not end: ${asked.join(' ')}`);
+}
+
+/** The statuses shown on the results page, by policy id. */
+async function shownStatuses(page) {
+  await page.getByTestId('results-title').waitFor();
+  const cards = page.locator('[data-testid^="result-"]');
+  const out = {};
+  for (const card of await cards.all()) {
+    const id = (await card.getAttribute('data-testid')).replace('result-', '');
+    const label = (await card.getByTestId('status').textContent()).trim();
+    out[id] = label === zh['results.applies'] ? 'applies' : label === zh['results.maybe'] ? 'maybe' : label;
+  }
+  return out;
+}
+
+/** What the rules' command-line tool decides for the answers stored on the device, today. */
+async function cliStatuses(page) {
+  const stored = JSON.parse((await appStorage(page))[ANSWERS_KEY]);
+  const { unsure, asked, ...facts } = stored;
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  const out = execFileSync(RULES_BIN, ['eval'], { input: JSON.stringify({ ...facts, as_of: today }), encoding: 'utf8' });
+  const statuses = {};
+  for (const r of JSON.parse(out).results) if (r.status !== 'not_applicable') statuses[r.id] = r.status;
+  return { statuses, stored };
+}
+
+const HOUSEHOLDS = [
+  {
+    name: 'longyan-dibao',
+    region: 'longyan',
+    spec: {
+      answers: {
+        'h.poverty_status': 'general',
+        'h.dibao': 'yes',
+        'h.tekun': 'no',
+        'h.basic_living_hardship': 'yes',
+        'h.recent_shocks': ['illness'],
+        'h.income_drop_sharp': 'yes',
+        'h.low_income_family': 'no',
+        'h.housing_unsafe': 'no',
+        'h.water_unsafe': 'no',
+        'h.relocated': 'no',
+        'h.livelihoods': ['grain', 'migrant_work'],
+        'm0.serious_illness': 'yes',
+        'm0.can_work': 'partial',
+        'm1.can_work': 'full',
+        'm1.working_outside_county': 'yes',
+        'm0.disability_kind': 'none',
+        'm1.disability_kind': 'none',
+      },
+      members: [
+        { relation: 'head', age: 52 },
+        { relation: 'spouse', age: 49 },
+      ],
+    },
+    expect: { 'ly-dibao': 'applies', 'ly-one-click-report': 'applies', 'ly-critical-illness-special-treatment': 'maybe' },
+    absent: ['ly-relocation-followup', 'ly-water-safety'],
+    reportLink: true,
+  },
+  {
+    name: 'inner-mongolia-herders',
+    region: 'inner_mongolia',
+    spec: {
+      answers: {
+        'h.poverty_status': 'lifted_out',
+        'h.dibao': 'no',
+        'h.tekun': 'no',
+        'h.relocated': 'yes',
+        'h.livelihoods': ['herding', 'livestock'],
+        'h.basic_living_hardship': 'no',
+        'h.recent_shocks': [],
+        'h.income_drop_sharp': 'no',
+        'h.housing_unsafe': 'no',
+        'h.water_unsafe': 'no',
+        'h.credit_need': 'small',
+        'h.livestock_head': { number: 80 },
+        county_exit_year: { number: 2019 },
+        'm0.can_work': 'full',
+        'm0.school_stage': 'none',
+      },
+      members: [{ relation: 'head', age: 41 }],
+    },
+    expect: { 'nm-relocation-followup': 'applies', 'nm-agri-insurance': 'applies', 'nm-microcredit': 'applies' },
+    absent: ['nm-tekun', 'nm-water-safety'],
+    reportLink: false,
+  },
+  {
+    name: 'qinghai-water',
+    region: 'qinghai',
+    spec: {
+      answers: {
+        'h.poverty_status': 'monitored',
+        'h.monitor_type': 'marginal',
+        'h.water_unsafe': 'yes',
+        'h.housing_unsafe': 'yes',
+        'h.dibao': 'no',
+      },
+      members: [{ relation: 'head', age: 60 }],
+    },
+    expect: { 'qh-return-poverty-monitoring': 'applies', 'qh-water-safety': 'applies', 'qh-dilapidated-housing-renovation': 'applies' },
+    absent: ['qh-dibao-gradual-exit'],
+    reportLink: true,
+    risks: ['water_unsafe', 'housing_unsafe'],
+  },
+];
+
+for (const h of HOUSEHOLDS) {
+  test(`questionnaire and results: ${h.name}`, async (t) => {
+    const page = await env.newPage(t);
+    const asked = await answerQuestionnaire(page, h.region, h.spec, h.name === 'longyan-dibao' ? 'check' : '');
+    t.diagnostic(`asked ${asked.length}: ${asked.join(' ')}`);
+    assert.ok(asked.length >= 5, 'the rules asked several questions');
+    assert.equal(new Set(asked).size, asked.length, 'no question is asked twice');
+
+    const shown = await shownStatuses(page);
+    const { statuses, stored } = await cliStatuses(page);
+    assert.equal(stored.region, h.region);
+    assert.deepEqual(shown, statuses, 'the page shows exactly what the rules decide');
+    for (const [id, status] of Object.entries(h.expect)) assert.equal(shown[id], status, id);
+    for (const id of h.absent) assert.ok(!(id in shown), `${id} is not listed`);
+    // Every card of a region, none of another.
+    const prefix = { longyan: 'ly-', inner_mongolia: 'nm-', qinghai: 'qh-' }[h.region];
+    assert.ok(Object.keys(shown).every((id) => id.startsWith(prefix)));
+    assert.equal(await page.getByTestId('results-report').isVisible(), h.reportLink, 'path to 一键申报');
+    await screenshot(page, `results-${h.name}`);
+    await screenshot(page, `results-${h.name}-full`, { fullPage: true });
+    await assertAccessible(page, `results ${h.name}`);
+
+    // A reload keeps the answers and the results.
+    await page.reload();
+    assert.deepEqual(await shownStatuses(page), shown);
+
+    // From the results to 一键申报, with the answers carried over.
+    if (h.reportLink) {
+      await page.getByTestId('results-report-link').click();
+      await page.getByTestId('report-title').waitFor();
+      assert.ok(await page.getByTestId(`region-${h.region}`).isChecked());
+      for (const risk of h.risks ?? []) assert.ok(await page.getByTestId(`risk-${risk}`).isChecked(), risk);
+    }
+  });
+}
+
+test('a maybe names the question that settles it, and the answer changes the result', async (t) => {
+  const page = await env.newPage(t);
+  await page.goto('/check');
+  await page.getByTestId('choice-longyan').click();
+  await page.getByTestId('see-results').click();
+  const card = page.getByTestId('result-ly-water-safety');
+  await card.waitFor();
+  assert.equal((await card.getByTestId('status').textContent()).trim(), zh['results.maybe']);
+  await card.getByTestId('settle-link').click();
+  await page.waitForURL('**/check/h.water_unsafe');
+  await page.getByTestId('choice-yes').click();
+  await page.goto('/results');
+  const after = page.getByTestId('result-ly-water-safety');
+  await after.waitFor();
+  assert.equal((await after.getByTestId('status').textContent()).trim(), zh['results.applies']);
+});
+
+test('the summary lists the answers, 修改 changes one, and 清除 removes everything', async (t) => {
+  const page = await env.newPage(t);
+  await answerQuestionnaire(page, 'shaanxi', {
+    answers: { 'h.poverty_status': 'lifted_out', 'h.relocated': 'yes' },
+    members: [{ relation: 'head', age: 45 }],
+  });
+  await page.goto('/check/done');
+  await page.getByTestId('summary').waitFor();
+  assert.equal(await page.getByTestId('answer-h.poverty_status-value').textContent(), zh['v.poverty_status.lifted_out']);
+  assert.equal(await page.getByTestId('answer-h.relocated-value').textContent(), zh['ans.yes']);
+  await screenshot(page, 'check-summary-full', { fullPage: true });
+  await assertAccessible(page, 'summary');
+  await page.getByTestId('change-h.relocated').click();
+  await page.waitForURL('**/check/h.relocated');
+  assert.equal(await page.getByTestId('choice-yes').getAttribute('aria-pressed'), 'true');
+  await page.getByTestId('choice-no').click();
+  await page.goto('/check/done');
+  assert.equal(await page.getByTestId('answer-h.relocated-value').textContent(), zh['ans.no']);
+
+  await page.getByTestId('clear-data').click();
+  await page.getByTestId('clear-yes').click();
+  await page.getByTestId('clear-done').waitFor();
+  const left = Object.keys(await appStorage(page)).filter((k) => !['xiangqin.lang.v1', 'xiangqin.big-text.v1'].includes(k));
+  assert.deepEqual(left, []);
+  await page.goto('/results');
+  await page.getByTestId('results-no-region').waitFor();
+});
+
+test('a wrong number is refused in words and nothing is lost', async (t) => {
+  const page = await env.newPage(t);
+  await page.goto('/check');
+  await page.getByTestId('choice-qinghai').click();
+  await page.goto('/check/members');
+  await page.getByTestId('add-member').click();
+  await page.getByTestId('choice-head').click();
+  await page.waitForURL('**/check/m0.age');
+  await page.getByTestId('number-input').fill('300');
+  await page.getByTestId('confirm').click();
+  const error = page.getByTestId('answer-error');
+  assert.equal(await error.textContent(), zh['ans.number_invalid'].replace('{min}', '0').replace('{max}', '120'));
+  assert.equal(await page.getByTestId('number-input').inputValue(), '300');
+  assert.match(page.url(), /\/check\/m0\.age$/);
+  await screenshot(page, 'check-number-error');
+  await page.getByTestId('number-input').fill('67');
+  await page.getByTestId('confirm').click();
+  await page.waitForURL('**/check/members');
+  assert.match(await page.getByTestId('member-0').textContent(), /67/);
+});
+
+test('a policy page shows who, what, how and the exact quote; browse finds it by a word', async (t) => {
+  const page = await env.newPage(t);
+  await page.goto('/policy/ly-one-click-report');
+  await page.getByTestId('policy-title').waitFor();
+  assert.equal(await page.getByTestId('policy-title').textContent(), '“一键报贫” / 农户自主申报');
+  const quotes = await page.getByTestId('policy-quote').allTextContents();
+  assert.ok(quotes.some((q) => q.includes('开展“一键报贫”工作')), 'the quote from 001 二、(二)');
+  assert.match(await page.getByTestId('policy-how').textContent(), /12317/);
+  await screenshot(page, 'policy-page', { fullPage: true });
+  await assertAccessible(page, 'policy page');
+
+  await page.goto('/policies/longyan');
+  await page.getByTestId('browse-title').waitFor();
+  assert.equal(await page.getByTestId('browse-count').textContent(), '共 37 项');
+  await page.getByTestId('browse-search').fill('12317');
+  await page.getByTestId('browse-ly-one-click-report').waitFor();
+  assert.match(await page.getByTestId('browse-count').textContent(), /共 [1-9] 项/);
+  await page.getByTestId('browse-search').fill('没有这个词');
+  await page.getByTestId('browse-count').filter({ hasText: '共 0 项' }).waitFor();
+  await page.getByTestId('browse-search').fill('');
+  await screenshot(page, 'browse');
+  await assertAccessible(page, 'browse');
+});
+
+test('大字 makes the text much larger and is remembered', async (t) => {
+  const page = await env.newPage(t);
+  await page.goto('/');
+  await page.getByTestId('home-title').waitFor();
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+  assert.ok((await size()) >= 18, 'body text at least 18 px');
+  await page.getByTestId('big-text').click();
+  assert.ok((await size()) >= 29.5, `大字 body text ${await size()} px`);
+  await page.reload();
+  await page.getByTestId('home-title').waitFor();
+  assert.ok((await size()) >= 29.5);
+  await screenshot(page, 'home-big-text');
+});
