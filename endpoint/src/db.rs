@@ -255,3 +255,65 @@ mod tests {
         assert_eq!(events, 1);
     }
 }
+
+/// What a household may see of its declaration: the status and its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tracked {
+    pub id: i64,
+    pub status_token_hash: String,
+    pub status: String,
+    pub created_at: String,
+}
+
+/// One step of a declaration's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Event {
+    pub status: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+pub async fn find_by_receipt(
+    pool: &SqlitePool,
+    receipt: &str,
+) -> Result<Option<Tracked>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, status_token_hash, status, created_at FROM declarations WHERE receipt = ?",
+    )
+    .bind(receipt)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(Tracked {
+            id: r.try_get("id")?,
+            status_token_hash: r.try_get("status_token_hash")?,
+            status: r.try_get("status")?,
+            created_at: r.try_get("created_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// The history of a declaration, oldest first.
+pub async fn history(pool: &SqlitePool, declaration_id: i64) -> Result<Vec<Event>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT to_status, at, note FROM declaration_events WHERE declaration_id = ? ORDER BY id",
+    )
+    .bind(declaration_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Event {
+                status: r.try_get("to_status")?,
+                at: r.try_get("at")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect()
+}
+
+/// Whether the database answers (for `/readyz`).
+pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}

@@ -27,6 +27,10 @@ pub enum AppError {
     UnsupportedMediaType,
     /// 422: the declaration was understood but some fields are wrong.
     Invalid(Vec<FieldError>),
+    /// 429: this client sent too many requests; it may try again after this many seconds.
+    TooManyRequests { retry_after_secs: u64 },
+    /// 503: the database does not answer.
+    Unavailable,
     /// 500: anything else; logged, never shown.
     Internal(BoxError),
 }
@@ -45,6 +49,8 @@ impl AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -58,6 +64,8 @@ impl AppError {
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Invalid(_) => "invalid",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -75,6 +83,10 @@ impl AppError {
                 "提交的格式不对（需要 JSON）。请用乡亲的页面提交。".into()
             }
             AppError::Invalid(_) => "请检查下面标出的内容".into(),
+            AppError::TooManyRequests { retry_after_secs } => format!(
+                "这部手机提交得太频繁了，请 {retry_after_secs} 秒后再试。您填的内容没有丢。"
+            ),
+            AppError::Unavailable => "服务器暂时连不上数据库，请稍后再试。".into(),
             AppError::Internal(_) => {
                 "服务器出了点问题，请稍后再试。您填的内容没有丢，可以再点一次提交。".into()
             }
@@ -115,6 +127,13 @@ impl IntoResponse for AppError {
         if let AppError::Invalid(fields) = &self {
             error["fields"] = json!(fields);
         }
-        (status, Json(json!({ "error": error }))).into_response()
+        let mut response = (status, Json(json!({ "error": error }))).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_secs),
+            );
+        }
+        response
     }
 }

@@ -9,8 +9,10 @@
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod guard;
 pub mod routes;
 pub mod token;
+pub mod workflow;
 
 pub use error::{AppError, BoxError};
 
@@ -25,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -52,6 +55,14 @@ pub struct Config {
     /// The built app (Trunk's `dist`); without an `index.html` only the API is served.
     #[arg(long, env = "XIANGQIN_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
+    /// Working days per workflow step, e.g. `home_visit=7,county_approval=20` (others keep
+    /// their defaults: submitted 5, home_visit 10, village_review 10, township_review 10,
+    /// county_approval 15).
+    #[arg(long, env = "XIANGQIN_DEADLINES", default_value = "", value_parser = workflow::Deadlines::parse)]
+    pub deadlines: workflow::Deadlines,
+    /// Requests per minute one client address may make to submit or look up declarations.
+    #[arg(long, env = "XIANGQIN_RATE_LIMIT", default_value_t = 30)]
+    pub rate_limit: u32,
 }
 
 /// Shared by every request.
@@ -59,6 +70,8 @@ pub struct Config {
 pub struct AppState {
     pub pool: SqlitePool,
     pub static_dir: PathBuf,
+    pub deadlines: workflow::Deadlines,
+    pub limiter: Arc<guard::RateLimiter>,
     /// Derives the status tokens of requests with an Idempotency-Key (see [`token`]).
     secret: Arc<[u8]>,
 }
@@ -70,8 +83,17 @@ impl AppState {
         Ok(AppState {
             pool,
             static_dir: static_dir.into(),
+            deadlines: workflow::Deadlines::default(),
+            limiter: Arc::new(guard::RateLimiter::new(30)),
             secret: secret.into(),
         })
+    }
+
+    /// Sets the deadlines and the rate limit from the configuration.
+    pub fn configured(mut self, config: &Config) -> Self {
+        self.deadlines = config.deadlines.clone();
+        self.limiter = Arc::new(guard::RateLimiter::new(config.rate_limit));
+        self
     }
 
     pub fn has_index_html(&self) -> bool {
@@ -98,8 +120,19 @@ pub fn today_in_china() -> NaiveDate {
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
+    // Submitting and looking up are rate-limited per client; the rest of the API is not.
+    let limited = Router::new()
         .route("/v1/declarations", post(routes::submit_declaration))
+        .route(
+            "/v1/declarations/{receipt}",
+            get(routes::declaration_status),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.limiter.clone(),
+            guard::rate_limit,
+        ));
+    let api = Router::new()
+        .merge(limited)
         .fallback(routes::api_not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -111,6 +144,7 @@ pub fn app(state: AppState) -> Router {
 
     let router = Router::new()
         .route("/healthz", get(routes::healthz))
+        .route("/readyz", get(routes::readyz))
         .nest("/api", api)
         // `nest` does not cover the bare prefix with a trailing slash.
         .route("/api/", any(routes::api_not_found));
@@ -127,14 +161,12 @@ pub fn app(state: AppState) -> Router {
         router.fallback_service(ServeDir::new(dir).fallback(static_not_found.into_service()))
     };
 
+    let csp: Arc<str> = guard::content_security_policy(dir).into();
     router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+        .layer(axum::middleware::from_fn_with_state(csp, guard::headers))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            guard::REQUEST_TIMEOUT,
         ))
         // Method and path only (no headers, no bodies): nothing personal reaches the logs.
         .layer(

@@ -32,7 +32,9 @@ async fn run(config: Config) -> Result<(), BoxError> {
     let pool = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    let state = AppState::new(pool.clone(), config.static_dir.clone()).await?;
+    let state = AppState::new(pool.clone(), config.static_dir.clone())
+        .await?
+        .configured(&config);
     if !state.has_index_html() {
         tracing::warn!(
             static_dir = %config.static_dir.display(),
@@ -51,7 +53,9 @@ async fn run(config: Config) -> Result<(), BoxError> {
         )?;
         out.flush()?;
     }
-    axum::serve(listener, app(state))
+    // The peer address feeds the per-client rate limit; it is never logged.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopping: closing the database");

@@ -3,8 +3,9 @@ use crate::db::{self, NewDeclaration, Submitted, UniqueTaken};
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::token;
+use crate::workflow::{self, Deadline};
 use crate::AppState;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -25,6 +26,17 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+/// `GET /readyz`: 200 when the database answers, else 503.
+pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    match db::ping(&state.pool).await {
+        Ok(()) => Ok("ready"),
+        Err(e) => {
+            tracing::error!("database does not answer: {e}");
+            Err(AppError::Unavailable)
+        }
+    }
+}
+
 pub async fn api_not_found() -> AppError {
     AppError::NotFound
 }
@@ -43,6 +55,77 @@ pub struct SubmitResponse {
     pub status: String,
     /// RFC 3339, UTC.
     pub submitted_at: String,
+    /// How many working days each step may take in this deployment.
+    pub deadlines: Vec<Deadline>,
+}
+
+/// `GET /api/v1/declarations/{receipt}`: what the household may see of its declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusResponse {
+    pub receipt: String,
+    pub status: String,
+    pub status_zh: String,
+    pub submitted_at: String,
+    pub history: Vec<HistoryItem>,
+    pub deadlines: Vec<Deadline>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryItem {
+    pub status: String,
+    pub status_zh: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// `GET /api/v1/declarations/{receipt}` with the status token (header `X-Status-Token`, or
+/// `?token=`). An unknown receipt and a wrong token get the same 404, so receipts cannot be
+/// probed; tokens are compared by their hashes in constant time.
+pub async fn declaration_status(
+    State(state): State<AppState>,
+    Path(receipt): Path<String>,
+    Query(query): Query<TokenQuery>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<StatusResponse>, AppError> {
+    let receipt = receipt.trim().to_ascii_uppercase();
+    let given = headers
+        .get("x-status-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or(query.token)
+        .unwrap_or_default();
+    let given = given.trim().to_ascii_lowercase();
+    let found = db::find_by_receipt(&state.pool, &receipt).await?;
+    let Some(found) = found else {
+        return Err(AppError::NotFound);
+    };
+    if !token::hashes_match(&token::sha256_hex(&given), &found.status_token_hash) {
+        return Err(AppError::NotFound);
+    }
+    let history = db::history(&state.pool, found.id)
+        .await?
+        .into_iter()
+        .map(|e| HistoryItem {
+            status_zh: workflow::label_zh(&e.status).to_string(),
+            status: e.status,
+            at: e.at,
+            note: e.note,
+        })
+        .collect();
+    tracing::info!(receipt = %receipt, "status looked up");
+    Ok(Json(StatusResponse {
+        receipt,
+        status_zh: workflow::label_zh(&found.status).to_string(),
+        status: found.status,
+        submitted_at: found.created_at,
+        history,
+        deadlines: state.deadlines.0.clone(),
+    }))
 }
 
 /// The optional `Idempotency-Key` header: a UUID (any version but nil and max), else 400.
@@ -130,6 +213,7 @@ pub async fn submit_declaration(
                     status_token,
                     status: STATUS_SUBMITTED.into(),
                     submitted_at: created_at,
+                    deadlines: state.deadlines.0.clone(),
                 };
                 return Ok((StatusCode::CREATED, Json(body)).into_response());
             }
@@ -166,6 +250,7 @@ fn replay(
         status_token: token::keyed_status_token(&state.secret, &key),
         status: earlier.status,
         submitted_at: earlier.created_at,
+        deadlines: state.deadlines.0.clone(),
     };
     Ok((
         StatusCode::OK,

@@ -60,6 +60,16 @@ pub fn new_secret() -> String {
 }
 
 /// SHA-256 as lower-case hex.
+/// Compares two hashes without stopping at the first difference, so the time taken says nothing
+/// about how much of a guessed token was right.
+pub fn hashes_match(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
     hex::encode(Sha256::digest(data.as_ref()))
 }

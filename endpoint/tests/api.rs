@@ -604,3 +604,170 @@ fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     guard.0 = None;
     assert!(status.success(), "exit status {status:?}");
 }
+
+// ---- status lookup, readiness, headers, rate limit ----
+
+#[tokio::test]
+async fn the_household_sees_its_status_and_history_with_its_token_only() {
+    let app = spawn_app().await;
+    let key = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
+    let (status, sent) = app.post(declaration().to_string(), Some(key)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let deadlines = sent["deadlines"]
+        .as_array()
+        .expect("deadlines in the receipt");
+    assert!(deadlines
+        .iter()
+        .any(|d| d["step"] == "home_visit" && d["working_days"].as_u64() > Some(0)));
+    let receipt = sent["receipt"].as_str().unwrap();
+    let token = sent["status_token"].as_str().unwrap();
+
+    let path = format!("/api/v1/declarations/{receipt}");
+    let request = Request::get(&path)
+        .header("X-Status-Token", token)
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["receipt"], receipt);
+    assert_eq!(body["status"], "submitted");
+    assert_eq!(body["status_zh"], "已提交");
+    assert_eq!(body["history"].as_array().unwrap().len(), 1);
+    assert_eq!(body["history"][0]["status_zh"], "已提交");
+    // Nothing personal comes back.
+    let text = body.to_string();
+    for personal in [
+        "张",
+        "11010519491231002X",
+        "139",
+        "applicant",
+        "id_number",
+        "phone",
+    ] {
+        assert!(!text.contains(personal), "{personal} in {text}");
+    }
+
+    // The token may come as a query parameter too; the receipt in any case.
+    let (status, _, _) = app
+        .get(&format!(
+            "/api/v1/declarations/{}?token={token}",
+            receipt.to_lowercase()
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A wrong token and an unknown receipt look the same.
+    let (wrong, _, wrong_body) = app.get(&format!("{path}?token={}", "0".repeat(32))).await;
+    let (unknown, _, unknown_body) = app
+        .get(&format!("/api/v1/declarations/XQ-0000-0000?token={token}"))
+        .await;
+    let (none, _, _) = app.get(&path).await;
+    assert_eq!(wrong, StatusCode::NOT_FOUND);
+    assert_eq!(unknown, StatusCode::NOT_FOUND);
+    assert_eq!(none, StatusCode::NOT_FOUND);
+    assert_eq!(wrong_body, unknown_body);
+}
+
+#[tokio::test]
+async fn readyz_says_whether_the_database_answers() {
+    let app = spawn_app().await;
+    let (status, _, body) = app.get("/readyz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ready"));
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_content_security_policy_and_cache_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><script type=module>import init from\"/app-0123456789abcdef.js\";</script>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef.js"), "export default 1").unwrap();
+    let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
+        .await
+        .unwrap();
+    let router = app(AppState::new(pool, &dist).await.unwrap());
+    let get = |path: &str| {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        router.clone().oneshot(request)
+    };
+
+    let page = get("/check/region").await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.contains("default-src 'self'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("'sha256-"),
+        "the inline loader is allowed by its hash: {csp}"
+    );
+    assert!(
+        !csp.contains("'unsafe-inline' 'sha256")
+            && !csp.contains("script-src 'self' 'unsafe-inline'")
+    );
+    assert_eq!(page.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(page.headers()[header::CACHE_CONTROL], "no-cache");
+
+    let asset = get("/app-0123456789abcdef.js").await.unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(
+        asset.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+}
+
+#[tokio::test]
+async fn a_client_over_its_rate_gets_429_with_retry_after_in_chinese() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    let dir = tempfile::tempdir().unwrap();
+    let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
+        .await
+        .unwrap();
+    let mut state = AppState::new(pool, dir.path()).await.unwrap();
+    state.limiter = std::sync::Arc::new(xiangqin_endpoint::guard::RateLimiter::new(2));
+    let router = app(state);
+    let lookup = |ip: &str| {
+        let mut request = Request::get("/api/v1/declarations/XQ-AAAA-AAAA?token=x")
+            .body(Body::empty())
+            .unwrap();
+        let addr: SocketAddr = format!("{ip}:5000").parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(addr));
+        router.clone().oneshot(request)
+    };
+    assert_eq!(
+        lookup("192.0.2.7").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        lookup("192.0.2.7").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let limited = lookup("192.0.2.7").await.unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited.headers()[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    let body: Value =
+        serde_json::from_slice(&limited.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests");
+    assert!(is_chinese(body["error"]["message"].as_str().unwrap()));
+    // Another phone is not affected.
+    assert_eq!(
+        lookup("192.0.2.8").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}

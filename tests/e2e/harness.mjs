@@ -94,8 +94,11 @@ export async function startEnv() {
   return {
     server,
     browser,
-    async newPage(t, { offline = false } = {}) {
+    async newPage(t, { offline = false, enforceCsp = false } = {}) {
       const context = await browser.newContext({
+        // axe-core is injected as an inline script, which the endpoint's CSP rightly refuses;
+        // one test (home.test.mjs) runs the app with the policy enforced.
+        bypassCSP: !enforceCsp,
         baseURL: server.url,
         viewport: { width: 360, height: 740 },
         deviceScaleFactor: 1,

@@ -138,3 +138,22 @@ test('the language switch changes every text and is remembered', async (t) => {
   await home.switchLanguage('zh-Hans');
   assert.equal(await home.intro.textContent(), zh['home.intro']);
 });
+
+test("the app runs under the endpoint's Content-Security-Policy without a violation", async (t) => {
+  const page = await env.newPage(t, { enforceCsp: true });
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  const response = await page.goto('/');
+  assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  await page.getByTestId('home-title').waitFor();
+  await page.getByTestId('start-check').click();
+  await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-title').waitFor();
+  await page.goto('/results');
+  await page.getByTestId('results-title').waitFor();
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+});

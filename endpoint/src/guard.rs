@@ -1,0 +1,222 @@
+//! What protects the endpoint and its users: security headers (a Content-Security-Policy that
+//! allows the app and nothing else), cache rules for the app's files, and a per-client rate
+//! limit on the routes that write or look up declarations.
+use crate::error::AppError;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The Content-Security-Policy for the app in `static_dir`: scripts only from this origin plus
+/// the inline loader scripts of its `index.html` (by hash), Wasm compilation, and requests to this
+/// origin only. No frames, no plug-ins, no other site.
+pub fn content_security_policy(static_dir: &Path) -> String {
+    let html = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
+    let hashes: Vec<String> = inline_scripts(&html)
+        .into_iter()
+        .map(|s| {
+            let digest = Sha256::digest(s.as_bytes());
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+        hashes.join(" ")
+    )
+}
+
+/// The text of every `<script>` without a `src` (Trunk's loader and the app's fallback notes).
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body_start = start + tag_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        if !tag.contains("src=") {
+            out.push(&rest[body_start..body_start + close]);
+        }
+        rest = &rest[body_start + close + "</script>".len()..];
+    }
+    out
+}
+
+/// Trunk names built files `name-<16 hex>.ext` (and `name-<hash>_bg.wasm`): their content never
+/// changes under that name, so phones may keep them for a year.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return false;
+    };
+    if !matches!(ext, "js" | "wasm" | "css") {
+        return false;
+    }
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Security headers on every answer, and cache rules on the app's files: hashed files for a
+/// year, everything else (index.html, app routes) revalidated on every visit.
+pub async fn headers(State(csp): State<Arc<str>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    let success = response.status().is_success();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        let rule = if is_hashed_asset(&path) && success {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
+    }
+    response
+}
+
+/// A token bucket per client address: `per_minute` requests, refilled evenly.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_minute: u32,
+    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        RateLimiter {
+            per_minute: per_minute.max(1),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one token for this client, or says how many seconds until one is free.
+    pub fn check(&self, client: IpAddr) -> Result<(), u64> {
+        self.check_at(client, Instant::now())
+    }
+
+    fn check_at(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
+        let capacity = f64::from(self.per_minute);
+        let per_sec = capacity / 60.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() > 100_000 {
+            // Forget clients whose bucket is full again, so memory stays bounded.
+            buckets.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * per_sec < capacity
+            });
+        }
+        let (tokens, at) = buckets.entry(client).or_insert((capacity, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(capacity);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / per_sec).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// Rejects a client over its rate with 429 (and `Retry-After`). Requests without a peer address
+/// (the in-process tests) are not limited.
+pub async fn rate_limit(
+    State(limiter): State<Arc<RateLimiter>>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = client {
+        limiter
+            .check(ip)
+            .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
+    }
+    Ok(next.run(request).await)
+}
+
+/// How long one request may take before it is answered with 408 (a stuck phone connection must
+/// not hold a worker forever).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_inline_scripts_only() {
+        let html = r#"<script type=module>import init from"/a.js";</script><script src="/x.js"></script><script>var a=1;</script>"#;
+        assert_eq!(
+            inline_scripts(html),
+            vec![r#"import init from"/a.js";"#, "var a=1;"]
+        );
+    }
+
+    #[test]
+    fn csp_allows_the_app_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<script>var a=1;</script>").unwrap();
+        let csp = content_security_policy(dir.path());
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"var a=1;"));
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        assert!(!csp.contains("unsafe-eval'") || csp.contains("'wasm-unsafe-eval'"));
+    }
+
+    #[test]
+    fn hashed_assets_are_recognised() {
+        assert!(is_hashed_asset("/xiangqin-e0dc72fdc1126787_bg.wasm"));
+        assert!(is_hashed_asset("/main-ea2a1b5cb737a646.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/check/region"));
+        assert!(!is_hashed_asset("/app.js"));
+    }
+
+    #[test]
+    fn the_rate_limit_refills_over_time() {
+        let limiter = RateLimiter::new(2);
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let other: IpAddr = "192.0.2.2".parse().unwrap();
+        let t0 = Instant::now();
+        assert!(limiter.check_at(ip, t0).is_ok());
+        assert!(limiter.check_at(ip, t0).is_ok());
+        let wait = limiter.check_at(ip, t0).unwrap_err();
+        assert_eq!(wait, 30);
+        assert!(
+            limiter.check_at(other, t0).is_ok(),
+            "each client has its own bucket"
+        );
+        assert!(limiter.check_at(ip, t0 + Duration::from_secs(31)).is_ok());
+    }
+}
