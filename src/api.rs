@@ -1,6 +1,6 @@
 //! The endpoint's JSON API (`/api/v1/…`), one typed client over gloo-net.
 use gloo_net::http::Request;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use xiangqin_rules::declaration::FieldError;
 
 pub const DECLARATIONS_URL: &str = "/api/v1/declarations";
@@ -13,6 +13,65 @@ pub struct Receipt {
     /// Proves this device made the declaration (for asking about it later).
     #[serde(default)]
     pub status_token: String,
+    /// Working days each verification step may take in this deployment.
+    #[serde(default)]
+    pub deadlines: Vec<Deadline>,
+}
+
+/// How long one verification step may take (configured by the endpoint's operator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub step: String,
+    pub label_zh: String,
+    pub working_days: u32,
+}
+
+/// A declaration's status and history, as the household may see them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Status {
+    pub receipt: String,
+    pub status: String,
+    pub status_zh: String,
+    pub submitted_at: String,
+    pub history: Vec<HistoryItem>,
+    #[serde(default)]
+    pub deadlines: Vec<Deadline>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct HistoryItem {
+    pub status: String,
+    pub status_zh: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+/// Why a status lookup gave nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupError {
+    Network,
+    /// Unknown receipt, or a token that does not match (the endpoint does not say which).
+    NotFound,
+    Server(u16),
+}
+
+/// `GET /api/v1/declarations/{receipt}` with the status token.
+pub async fn declaration_status(receipt: &str, token: &str) -> Result<Status, LookupError> {
+    let url = format!("{DECLARATIONS_URL}/{}", receipt.trim());
+    let response = Request::get(&url)
+        .header("Accept", "application/json")
+        .header("X-Status-Token", token.trim())
+        .send()
+        .await
+        .map_err(|_| LookupError::Network)?;
+    match response.status() {
+        200 => response
+            .json::<Status>()
+            .await
+            .map_err(|_| LookupError::Server(200)),
+        404 => Err(LookupError::NotFound),
+        s => Err(LookupError::Server(s)),
+    }
 }
 
 /// The endpoint's error answer: `{"error":{"code":…,"message":…,"fields":[…]}}`; `fields`

@@ -11,6 +11,7 @@ use xiangqin_rules::Region;
 pub mod api;
 pub mod draft;
 pub mod i18n;
+pub mod outbox;
 pub mod pages;
 pub mod questions;
 pub mod storage;
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
     let i18n = I18n::new(storage::load_lang());
     provide_context(i18n);
     provide_context(Household::load());
+    provide_context(outbox::Outbox::start());
 
     // The page's language and title follow the chosen language.
     Effect::new(move || {
@@ -103,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/check/:step?") view=pages::check::Check/>
                     <Route path=path!("/report/:step?") view=pages::report::Report/>
                     <Route path=path!("/results") view=pages::results::Results/>
+                    <Route path=path!("/status") view=pages::status::StatusPage/>
                     <Route path=path!("/policy/:id") view=pages::policy::PolicyPage/>
                     <Route path=path!("/policies/:region?") view=pages::policy::Browse/>
                 </FlatRoutes>

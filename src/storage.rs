@@ -20,7 +20,8 @@ pub const LANG_KEY: &str = "xiangqin.lang.v1";
 /// Whether 「大字」 is on (a device setting, like the language).
 pub const BIG_TEXT_KEY: &str = "xiangqin.big-text.v1";
 
-/// Keys holding information about the household.
+/// Keys holding information about the household. The outbox is not among them: a declaration
+/// the household agreed to send is kept until the endpoint has it.
 const HOUSEHOLD_KEYS: [&str; 3] = [ANSWERS_KEY, DRAFT_KEY, RECEIPT_KEY];
 
 /// The answers given so far, in the shape of the rules' household facts
@@ -228,6 +229,12 @@ pub struct SentReceipt {
     pub region: Region,
     /// `YYYY-MM-DD`.
     pub sent_on: String,
+    /// The Idempotency-Key it was sent with (ties it to its outbox entry).
+    #[serde(default)]
+    pub key: String,
+    /// The deployment's deadlines, as the endpoint gave them with the receipt.
+    #[serde(default)]
+    pub deadlines: Vec<crate::api::Deadline>,
 }
 
 #[cfg(test)]

@@ -23,8 +23,34 @@ pub fn Home() -> impl IntoView {
                     <span class="button-note">{t(Msg::HomeReportNote)}</span>
                 </a>
             </div>
+            <PendingNote/>
+            {crate::storage::load::<crate::storage::SentReceipt>(crate::storage::RECEIPT_KEY)
+                .map(|_| {
+                    view! {
+                        <a class="button secondary" href="/status" data-testid="home-status">
+                            {t(Msg::StatusTitle)}
+                        </a>
+                    }
+                })}
             <p class="note">{t(Msg::HomePrivacy)}</p>
             <ClearData only_if_stored=true/>
         </section>
+    }
+}
+
+/// 待发送: declarations kept on this phone until the endpoint has them.
+#[component]
+fn PendingNote() -> impl IntoView {
+    let outbox = crate::outbox::use_outbox();
+    let i18n = crate::i18n::use_i18n();
+    move || {
+        let n = outbox.pending.with(Vec::len);
+        (n > 0).then(|| {
+            view! {
+                <p class="status" role="status" data-testid="outbox-pending">
+                    {crate::i18n::fill(i18n.tr(Msg::OutboxPending), &[("n", &n.to_string())])}
+                </p>
+            }
+        })
     }
 }

@@ -1,9 +1,10 @@
 //! 一键申报: the self-declaration. `/report` is the form, `/report/confirm` the consent step
 //! and sending, `/report/sent` the receipt. The draft is saved on the device as it is typed and
 //! checked with the shared validation of `xiangqin_rules`, the same the endpoint runs.
-use crate::api::{self, SendError};
+use crate::api::SendError;
 use crate::draft::{is_consent_field, Attempt, Draft, TextKey};
 use crate::i18n::{fill, t, use_i18n, Lang, Msg};
+use crate::outbox::{use_outbox, Outcome, Pending};
 use crate::pages::{focus_later, BackLink, FocusHeading};
 use crate::storage::{self, SentReceipt};
 use crate::{region_msg, today, use_household};
@@ -692,6 +693,7 @@ fn fingerprint(body: &str) -> String {
 fn ConsentStep(form: Form) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
+    let outbox = use_outbox();
     // Reached without a complete first step (a link, a reload after clearing): back to the form.
     let first_step_done = form.draft.with_untracked(|d| {
         d.check(today())
@@ -770,34 +772,32 @@ fn ConsentStep(form: Form) -> impl IntoView {
         form.errors.set(Vec::new());
         form.state.set(SendState::Sending);
         let navigate = navigate.clone();
+        // Into the outbox first: from here on it is kept on the device until the endpoint has it.
+        let entry = Pending {
+            key,
+            body,
+            region: declaration.region,
+            queued_on: today().to_string(),
+        };
         spawn_local(async move {
-            match api::send_declaration(body, &key).await {
-                Ok(receipt) => {
-                    storage::save(
-                        storage::RECEIPT_KEY,
-                        &SentReceipt {
-                            code: receipt.receipt,
-                            status_token: receipt.status_token,
-                            region: declaration.region,
-                            sent_on: today().to_string(),
-                        },
-                    );
+            match outbox.send_now(entry).await {
+                Outcome::Sent(_) => {
                     storage::remove(storage::DRAFT_KEY);
                     form.draft.set(Draft::default());
                     form.state.set(SendState::Idle);
                     navigate(&format!("/report/{SENT}"), Default::default());
                 }
-                Err(SendError::Network) => form.state.set(SendState::NetworkFailed),
-                Err(SendError::Server(status)) => {
+                Outcome::Waiting(SendError::Network) => form.state.set(SendState::NetworkFailed),
+                Outcome::Waiting(_) => form.state.set(SendState::ServerFailed),
+                Outcome::Refused(errors, status) => {
                     if status == 409 {
                         // The key was used for different content: the next try gets a new one.
                         form.update("attempt", |d| d.attempt = None);
+                        form.state.set(SendState::ServerFailed);
+                    } else {
+                        form.state.set(SendState::Idle);
+                        form.show_errors(errors);
                     }
-                    form.state.set(SendState::ServerFailed);
-                }
-                Err(SendError::Rejected(errors)) => {
-                    form.state.set(SendState::Idle);
-                    form.show_errors(errors);
                 }
             }
         });
@@ -892,6 +892,8 @@ fn SentStep() -> impl IntoView {
                 _ => Msg::ReceiptNextOther,
             };
             let sent_on = receipt.sent_on.clone();
+            let qr = crate::pages::status::qr_svg(&crate::pages::status::status_url(&receipt));
+            let deadlines = receipt.deadlines.clone();
             Either::Left(view! {
                 <section class="screen receipt" data-testid="report-sent">
                     <FocusHeading text=Msg::ReceiptTitle testid="report-title"/>
@@ -907,7 +909,15 @@ fn SentStep() -> impl IntoView {
                         <strong>{t(channel)}</strong>
                     </p>
                     <p data-testid="receipt-next">{t(next)}</p>
-                    <a class="button primary" href="/" data-testid="go-home">
+                    <crate::pages::status::Deadlines deadlines=deadlines/>
+                    <figure class="receipt-qr">
+                        <div data-testid="receipt-qr" inner_html=qr></div>
+                        <figcaption>{t(Msg::ReceiptQrLabel)}</figcaption>
+                    </figure>
+                    <a class="button primary" href="/status" data-testid="receipt-status">
+                        {t(Msg::ReceiptStatusLink)}
+                    </a>
+                    <a class="button secondary" href="/" data-testid="go-home">
                         {t(Msg::CommonHome)}
                     </a>
                 </section>

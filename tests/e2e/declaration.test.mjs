@@ -213,3 +213,78 @@ test("the server's field messages (422) are shown next to their fields", async (
   assert.equal(await report.field('applicant.phone').inputValue(), '13912345678');
   assert.ok(DRAFT_KEY in (await appStorage(page)), 'the draft is kept');
 });
+
+test('the receipt has a QR code and the deadlines, and 查进度 shows the history', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.open();
+  await report.fill(household({ 'applicant.name': '王五' }));
+  await report.next.click();
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+  await report.submit.click();
+  await report.receipt.waitFor();
+  const receipt = (await report.receipt.textContent()).trim();
+  assert.equal(await page.getByTestId('receipt-qr').locator('svg').count(), 1, 'a QR code drawn on the phone');
+  assert.match(await page.getByTestId('deadlines').textContent(), /入户核实：10 个工作日内/);
+  await screenshot(page, 'receipt-qr', { fullPage: true });
+
+  await page.getByTestId('receipt-status').click();
+  await page.getByTestId('status-result').waitFor();
+  assert.equal(await page.getByTestId('status-receipt').inputValue(), receipt);
+  assert.equal(await page.getByTestId('status-current').textContent(), zh['status.current'].replace('{status}', '已提交'));
+  assert.match(await page.getByTestId('status-history').textContent(), /已提交/);
+  await screenshot(page, 'status');
+  await assertAccessible(page, 'status page');
+
+  // A wrong check code finds nothing, and says so.
+  await page.getByTestId('status-token').fill('0'.repeat(32));
+  await page.getByTestId('status-submit').click();
+  await page.getByTestId('status-error').waitFor();
+  assert.equal(await page.getByTestId('status-error').textContent(), zh['status.not_found']);
+
+  // The QR code's address opens the same status on another phone (codes after the #).
+  const token = JSON.parse((await appStorage(page))[RECEIPT_KEY]).status_token;
+  const other = await env.newPage(t);
+  await other.goto(`/status#r=${receipt}&t=${token}`);
+  await other.getByTestId('status-result').waitFor();
+  assert.match(await other.getByTestId('status-current').textContent(), /已提交/);
+});
+
+test('cut off while sending: kept in the outbox through a reload, sent by itself once back online', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.open();
+  await report.fill(household({ 'applicant.name': '赵六' }));
+  await report.next.click();
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+  // The network drops for the API (the page itself stays loadable, as after a first visit).
+  await page.route('**/api/v1/declarations', (route) => route.abort('internetdisconnected'));
+  await report.submit.click();
+  await report.sendError.waitFor();
+  assert.equal(await report.sendError.textContent(), zh['report.network_failed']);
+  const outbox = JSON.parse((await appStorage(page))['xiangqin.outbox.v1']);
+  assert.equal(outbox.length, 1);
+  // A double tap and a reload do not add a second entry.
+  await report.submit.click();
+  await report.sendError.waitFor();
+  await page.goto('/');
+  await page.getByTestId('outbox-pending').waitFor();
+  assert.equal(JSON.parse((await appStorage(page))['xiangqin.outbox.v1']).length, 1);
+  await screenshot(page, 'home-outbox-pending');
+
+  // The network comes back: the browser says so, the app sends it without a tap.
+  await page.unroute('**/api/v1/declarations');
+  await page.context().setOffline(true);
+  await page.context().setOffline(false);
+  await page.getByTestId('outbox-pending').waitFor({ state: 'detached' });
+  const count = () =>
+    execFileSync('sqlite3', [env.server.dbPath, "SELECT count(*) FROM declarations WHERE applicant_name = '赵六'"], {
+      encoding: 'utf8',
+    }).trim();
+  assert.equal(count(), '1', 'exactly one declaration arrived');
+  const stored = await appStorage(page);
+  assert.ok(!('xiangqin.outbox.v1' in stored), 'the outbox is empty once acknowledged');
+  assert.match(JSON.parse(stored[RECEIPT_KEY]).code, /^XQ-/);
+});

@@ -1,0 +1,159 @@
+//! The outbox: declarations the household has agreed to send, kept on the device until the
+//! endpoint acknowledges them (201 or 200). Sent at once when there is a network, else retried
+//! with growing pauses, on every start of the app and whenever the browser says it is online
+//! again. Each entry keeps its Idempotency-Key, so a retry after a lost answer, a double tap or a
+//! reload never records a second declaration.
+use crate::api::{self, SendError};
+use crate::storage::{self, SentReceipt};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use xiangqin_rules::declaration::FieldError;
+use xiangqin_rules::Region;
+
+pub const OUTBOX_KEY: &str = "xiangqin.outbox.v1";
+
+/// One declaration waiting for the endpoint's acknowledgement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    /// The Idempotency-Key (a UUID v4 made on the device).
+    pub key: String,
+    /// The declaration as JSON, exactly as it will be sent every time.
+    pub body: String,
+    pub region: Region,
+    /// `YYYY-MM-DD`.
+    pub queued_on: String,
+}
+
+/// What happened to an entry on its last try.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Sent(SentReceipt),
+    /// Not sent; it stays in the outbox and is tried again.
+    Waiting(SendError),
+    /// The endpoint refused it for good (invalid fields, or the key used for other content):
+    /// it leaves the outbox and the household corrects the draft.
+    Refused(Vec<FieldError>, u16),
+}
+
+pub fn load() -> Vec<Pending> {
+    storage::load(OUTBOX_KEY).unwrap_or_default()
+}
+
+fn save(entries: &[Pending]) {
+    if entries.is_empty() {
+        storage::remove(OUTBOX_KEY);
+    } else {
+        storage::save(OUTBOX_KEY, &entries);
+    }
+}
+
+/// Shared through context: the entries waiting, for the screens that show 待发送.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    pub pending: RwSignal<Vec<Pending>>,
+    /// How many tries in a row failed (sets the pause before the next one).
+    failures: RwSignal<u32>,
+    busy: RwSignal<bool>,
+}
+
+impl Outbox {
+    /// Loads the outbox, sends what waits, and listens for the network coming back.
+    pub fn start() -> Self {
+        let outbox = Outbox {
+            pending: RwSignal::new(load()),
+            failures: RwSignal::new(0),
+            busy: RwSignal::new(false),
+        };
+        let on_online = move |_: web_sys::Event| outbox.flush();
+        let _ = window_event_listener(leptos::ev::Custom::new("online"), on_online);
+        outbox.flush();
+        outbox
+    }
+
+    /// Adds a declaration (once per key) and tries to send it now.
+    pub async fn send_now(&self, entry: Pending) -> Outcome {
+        self.pending.update(|p| {
+            if !p.iter().any(|e| e.key == entry.key) {
+                p.push(entry.clone());
+            }
+        });
+        self.pending.with_untracked(|p| save(p));
+        self.try_one(&entry)
+            .await
+            .unwrap_or(Outcome::Waiting(SendError::Network))
+    }
+
+    /// Sends one entry; `None` if it is no longer waiting (already acknowledged).
+    async fn try_one(&self, entry: &Pending) -> Option<Outcome> {
+        if !self
+            .pending
+            .with_untracked(|p| p.iter().any(|e| e.key == entry.key))
+        {
+            return storage::load::<SentReceipt>(storage::RECEIPT_KEY)
+                .filter(|r| r.key == entry.key)
+                .map(Outcome::Sent);
+        }
+        let outcome = match api::send_declaration(entry.body.clone(), &entry.key).await {
+            Ok(r) => {
+                let receipt = SentReceipt {
+                    code: r.receipt,
+                    status_token: r.status_token,
+                    region: entry.region,
+                    sent_on: crate::today().to_string(),
+                    key: entry.key.clone(),
+                    deadlines: r.deadlines,
+                };
+                storage::save(storage::RECEIPT_KEY, &receipt);
+                self.remove(&entry.key);
+                self.failures.set(0);
+                Outcome::Sent(receipt)
+            }
+            Err(SendError::Rejected(fields)) => {
+                self.remove(&entry.key);
+                Outcome::Refused(fields, 422)
+            }
+            Err(SendError::Server(409)) => {
+                self.remove(&entry.key);
+                Outcome::Refused(Vec::new(), 409)
+            }
+            Err(e) => Outcome::Waiting(e),
+        };
+        Some(outcome)
+    }
+
+    fn remove(&self, key: &str) {
+        self.pending.update(|p| p.retain(|e| e.key != key));
+        self.pending.with_untracked(|p| save(p));
+    }
+
+    /// Tries every waiting entry once; after a failure, tries again later (2 s, 4 s, 8 s … at
+    /// most 5 minutes apart) for as long as the page is open.
+    pub fn flush(&self) {
+        let this = *self;
+        if this.busy.get_untracked() || this.pending.with_untracked(Vec::is_empty) {
+            return;
+        }
+        this.busy.set(true);
+        leptos::task::spawn_local(async move {
+            let entries = this.pending.get_untracked();
+            let mut waiting = false;
+            for entry in &entries {
+                if let Some(Outcome::Waiting(_)) = this.try_one(entry).await {
+                    waiting = true;
+                }
+            }
+            this.busy.set(false);
+            if waiting {
+                let n = this.failures.get_untracked().min(7);
+                this.failures.set(n + 1);
+                let pause = Duration::from_secs((2u64 << n).min(300));
+                set_timeout(move || this.flush(), pause);
+            }
+        });
+    }
+}
+
+pub fn use_outbox() -> Outbox {
+    expect_context::<Outbox>()
+}
