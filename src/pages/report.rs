@@ -828,10 +828,27 @@ fn ConsentStep(form: Form) -> impl IntoView {
             <BackLink href="/report".to_string()/>
             <FocusHeading text=Msg::ReportConsentTitle testid="report-title"/>
             <Channel form/>
-            <dl class="review">{review}</dl>
-            <a class="button secondary small" href="/report" data-testid="report-edit">
-                {t(Msg::ReportEdit)}
-            </a>
+            <dl class="review" data-testid="report-review">{review}</dl>
+            // On paper, for the village's file: signature (or fingerprint) and date lines.
+            <div class="print-only signatures" aria-hidden="true">
+                <p>{t(Msg::PrintHouseholdSign)}</p>
+                <p>{t(Msg::PrintCadreSign)}</p>
+            </div>
+            <div class="actions no-print">
+                <a class="button secondary small" href="/report" data-testid="report-edit">
+                    {t(Msg::ReportEdit)}
+                </a>
+                <button
+                    type="button"
+                    class="button secondary small"
+                    data-testid="report-print"
+                    on:click=move |_| {
+                        let _ = window().print();
+                    }
+                >
+                    {t(Msg::ReceiptPrint)}
+                </button>
+            </div>
             <ErrorSummary form consent_step=true/>
             <form novalidate on:submit=send>
                 <div class="consent-info">

@@ -288,3 +288,29 @@ test('cut off while sending: kept in the outbox through a reload, sent by itself
   assert.ok(!('xiangqin.outbox.v1' in stored), 'the outbox is empty once acknowledged');
   assert.match(JSON.parse(stored[RECEIPT_KEY]).code, /^XQ-/);
 });
+
+test('a double tap on 提交 records one declaration, and the consent step prints as a paper form', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.open();
+  await report.fill(household({ 'applicant.name': '钱七' }));
+  await report.next.click();
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+  // On paper: the review and the signature lines, no buttons.
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.getByText(zh['print.household_sign']).isVisible());
+  assert.ok(!(await report.submit.isVisible()));
+  assert.ok(await page.getByTestId('report-review').isVisible());
+  await page.emulateMedia({ media: 'screen' });
+  assert.ok(!(await page.getByText(zh['print.household_sign']).isVisible()));
+
+  await report.submit.dblclick();
+  await report.receipt.waitFor();
+  const count = execFileSync(
+    'sqlite3',
+    [env.server.dbPath, "SELECT count(*) FROM declarations WHERE applicant_name = '钱七'"],
+    { encoding: 'utf8' },
+  );
+  assert.equal(count.trim(), '1');
+});
