@@ -17,6 +17,8 @@ pub enum AppError {
     BadRequest { code: &'static str, message: String },
     /// 404: no such API route or resource.
     NotFound,
+    /// 404: no declaration with this receipt and token (the two cases are not told apart).
+    DeclarationNotFound,
     /// 405: the route exists but not with this method.
     MethodNotAllowed,
     /// 409: the Idempotency-Key was already used for a different declaration.
@@ -43,7 +45,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::DeclarationNotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::IdempotencyConflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -59,6 +61,7 @@ impl AppError {
         match self {
             AppError::BadRequest { code, .. } => code,
             AppError::NotFound => "not_found",
+            AppError::DeclarationNotFound => "declaration_not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -74,6 +77,9 @@ impl AppError {
         match self {
             AppError::BadRequest { message, .. } => message.clone(),
             AppError::NotFound => "没有找到这个地址。".into(),
+            AppError::DeclarationNotFound => {
+                "没有找到这份申报：回执号或查询码不对。请核对后再试。".into()
+            }
             AppError::MethodNotAllowed => "这个地址不支持这种请求方式。".into(),
             AppError::IdempotencyConflict => {
                 "这个提交编号已经用来提交过另一份不同的申报了。请刷新页面后重新提交。".into()

@@ -1,8 +1,10 @@
 //! 乡亲 (Xiangqin) endpoint: receives households' self-declarations (一键申报), stores them in
 //! SQLite, and serves the app's static files.
 //!
-//! - `GET /healthz` → `ok`
-//! - `POST /api/v1/declarations` → 201 `{receipt, status_token, status, submitted_at}`
+//! - `GET /healthz` → `ok`; `GET /readyz` → `ready` (503 when the database does not answer)
+//! - `POST /api/v1/declarations` → 201 `{receipt, status_token, status, submitted_at, deadlines}`
+//! - `GET /api/v1/declarations/{receipt}` (with the status token) → status and history
+//! - `GET /api/v1/openapi.json` → the contract ([`openapi`])
 //! - any other `/api/…` → JSON 404; any other GET → a static file, else `index.html` (SPA routes).
 //!
 //! Personal data (name, ID number, phone) is never logged: logs carry receipts only.
@@ -10,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod openapi;
 pub mod routes;
 pub mod token;
 pub mod workflow;
@@ -133,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         ));
     let api = Router::new()
         .merge(limited)
+        .route("/v1/openapi.json", get(routes::openapi))
         .fallback(routes::api_not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -26,6 +26,11 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+/// `GET /api/v1/openapi.json`
+pub async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::openapi::document())
+}
+
 /// `GET /readyz`: 200 when the database answers, else 503.
 pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
     match db::ping(&state.pool).await {
@@ -102,10 +107,10 @@ pub async fn declaration_status(
     let given = given.trim().to_ascii_lowercase();
     let found = db::find_by_receipt(&state.pool, &receipt).await?;
     let Some(found) = found else {
-        return Err(AppError::NotFound);
+        return Err(AppError::DeclarationNotFound);
     };
     if !token::hashes_match(&token::sha256_hex(&given), &found.status_token_hash) {
-        return Err(AppError::NotFound);
+        return Err(AppError::DeclarationNotFound);
     }
     let history = db::history(&state.pool, found.id)
         .await?

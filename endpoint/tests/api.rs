@@ -771,3 +771,47 @@ async fn a_client_over_its_rate_gets_429_with_retry_after_in_chinese() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_operation_and_the_router_answers_each() {
+    let app = spawn_app().await;
+    let (status, _, body) = app.get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), xiangqin_endpoint::openapi::OPERATIONS.len());
+    for (method, path, _) in xiangqin_endpoint::openapi::OPERATIONS {
+        assert!(
+            paths[*path][*method].is_object(),
+            "{method} {path} documented"
+        );
+        let concrete = path.replace("{receipt}", "XQ-AAAA-AAAA");
+        let request = Request::builder()
+            .method(method.to_uppercase().as_str())
+            .uri(&concrete)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let (status, _, body) = app.send(request).await;
+        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            !text.contains("\"code\":\"not_found\""),
+            "{method} {path} is routed: {text}"
+        );
+    }
+    // The example body has exactly the documented fields, with every required one.
+    let schema = &doc["components"]["schemas"]["Declaration"];
+    let props = schema["properties"].as_object().unwrap();
+    let example = declaration();
+    for key in example.as_object().unwrap().keys() {
+        assert!(props.contains_key(key), "{key} is documented");
+    }
+    for required in schema["required"].as_array().unwrap() {
+        assert!(
+            example.get(required.as_str().unwrap()).is_some(),
+            "{required} in the example"
+        );
+    }
+}
