@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const DIST = path.resolve(ROOT, process.env.XIANGQIN_DIST ?? 'dist');
 export const OUTPUT = path.join(ROOT, 'tests/e2e/output');
 const require = createRequire(import.meta.url);
 
@@ -20,9 +21,9 @@ export async function catalogue(tag = 'zh-Hans') {
 }
 
 /** Starts the endpoint on a free port with a fresh database; resolves once it is listening. */
-export async function startServer() {
+export async function startServer({ dist: distDir } = {}) {
   const bin = process.env.XIANGQIN_ENDPOINT_BIN ?? path.join(ROOT, 'target/release/xiangqin-endpoint');
-  const dist = path.resolve(ROOT, process.env.XIANGQIN_DIST ?? 'dist');
+  const dist = distDir ?? path.resolve(ROOT, process.env.XIANGQIN_DIST ?? 'dist');
   const dir = await mkdtemp(path.join(tmpdir(), 'xiangqin-e2e-'));
   const dbPath = path.join(dir, 'test.db');
   const child = spawn(
@@ -81,9 +82,9 @@ export async function launchBrowser() {
  * Server + browser for one test file. `env.newPage(t)` gives a page in a fresh 360×740 context;
  * when the test ends the context is closed and any uncaught page error fails the test.
  */
-export async function startEnv() {
+export async function startEnv({ dist } = {}) {
   await mkdir(OUTPUT, { recursive: true });
-  const server = await startServer();
+  const server = await startServer({ dist });
   let browser;
   try {
     browser = await launchBrowser();

@@ -1,0 +1,141 @@
+// Offline: after a first visit the service worker (public/sw.js) opens the app, runs the policy
+// finder and keeps a declaration in the outbox with no network; a new release replaces the
+// cached one whole. Runs on a copy of dist/ so that a "new release" can be made on disk.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEnv, screenshot, appStorage, catalogue, DIST } from './harness.mjs';
+import { ReportPage } from './pages.mjs';
+
+let env;
+let dist;
+let zh;
+
+before(async () => {
+  zh = await catalogue('zh-Hans');
+  dist = await mkdtemp(path.join(tmpdir(), 'xiangqin-dist-'));
+  await cp(DIST, dist, { recursive: true });
+  env = await startEnv({ dist });
+});
+after(async () => {
+  await env?.stop();
+  await rm(dist, { recursive: true, force: true });
+});
+
+/** Opens the app once online and waits until the service worker controls the page. */
+async function firstVisit(page) {
+  await page.goto('/');
+  await page.getByTestId('home-title').waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByTestId('home-title').waitFor();
+  assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), 'controlled by the service worker');
+}
+
+function daysAgo(n) {
+  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+}
+
+test('with the network cut after the first visit, the app opens and the policy finder works', async (t) => {
+  const page = await env.newPage(t);
+  await firstVisit(page);
+  await page.context().setOffline(true);
+  await page.goto('/check');
+  await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-title').waitFor();
+  await page.getByTestId('choice-unsure').click();
+  await page.getByTestId('question-title').waitFor();
+  await page.goto('/results');
+  await page.getByTestId('results-title').waitFor();
+  assert.ok((await page.locator('[data-testid^="result-qh-"]').count()) > 0, 'results from the rules in the page');
+  await page.goto('/policy/qh-water-safety');
+  await page.getByTestId('policy-quote').first().waitFor();
+  await screenshot(page, 'offline-results');
+  await page.context().setOffline(false);
+});
+
+test('sent while offline, reloaded, network back: exactly one declaration arrives', async (t) => {
+  const page = await env.newPage(t);
+  await firstVisit(page);
+  const report = new ReportPage(page);
+  await report.open();
+  await report.fill({
+    region: 'qinghai',
+    'place.county': '湟中区',
+    'place.township': '拦隆口镇',
+    'place.village': '卡阳村',
+    'applicant.name': '孙八',
+    'applicant.id_number': '11010519491231002X',
+    'applicant.phone': '13912345678',
+    household_size: '3',
+    risks: ['disaster'],
+    happened_on: daysAgo(10),
+    description: '冰雹把庄稼打了，收入没了。',
+  });
+  await report.next.click();
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+
+  await page.context().setOffline(true);
+  await report.submit.click();
+  await report.sendError.waitFor();
+  assert.equal(await report.sendError.textContent(), zh['report.network_failed']);
+  await page.reload();
+  await page.goto('/');
+  await page.getByTestId('outbox-pending').waitFor();
+  assert.equal(JSON.parse((await appStorage(page))['xiangqin.outbox.v1']).length, 1);
+
+  await page.context().setOffline(false);
+  await page.getByTestId('outbox-pending').waitFor({ state: 'detached' });
+  const count = execFileSync(
+    'sqlite3',
+    [env.server.dbPath, "SELECT count(*) FROM declarations WHERE applicant_name = '孙八'"],
+    { encoding: 'utf8' },
+  ).trim();
+  assert.equal(count, '1');
+});
+
+test('a new release replaces the cached one whole', async (t) => {
+  const page = await env.newPage(t);
+  await firstVisit(page);
+  const before = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('xiangqin-release-')));
+  assert.equal(before.length, 1);
+
+  // A new build: the stylesheet gets a new hashed name (as Trunk does), index.html names it.
+  const files = await readdir(dist);
+  const css = files.find((f) => /^main-[0-9a-f]{16}\.css$/.test(f));
+  const newCss = 'main-00000000000000aa.css';
+  await cp(path.join(dist, css), path.join(dist, newCss));
+  const index = await readFile(path.join(dist, 'index.html'), 'utf8');
+  await writeFile(path.join(dist, 'index.html'), index.replaceAll(css, newCss));
+  for (const ext of ['.br', '.gz']) await rm(path.join(dist, `index.html${ext}`), { force: true });
+
+  await page.reload();
+  await page.getByTestId('home-title').waitFor();
+  await page.waitForFunction(async () => {
+    const keys = (await caches.keys()).filter((k) => k.startsWith('xiangqin-release-'));
+    if (keys.length !== 1) return false;
+    const cache = await caches.open(keys[0]);
+    return Boolean(await cache.match('/main-00000000000000aa.css'));
+  });
+  const after = await page.evaluate(async () => {
+    const keys = (await caches.keys()).filter((k) => k.startsWith('xiangqin-release-'));
+    const cache = await caches.open(keys[0]);
+    const urls = (await cache.keys()).map((r) => new URL(r.url).pathname);
+    return { keys, urls };
+  });
+  assert.notDeepEqual(after.keys, before, 'a new release name');
+  assert.ok(after.urls.includes('/main-00000000000000aa.css'));
+  assert.ok(!after.urls.includes(`/${css}`), 'no file of the old release is kept');
+
+  // Offline, the new release opens.
+  await page.context().setOffline(true);
+  await page.goto('/');
+  await page.getByTestId('home-title').waitFor();
+  const linked = await page.evaluate(() => [...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.getAttribute('href')));
+  assert.deepEqual(linked, ['/main-00000000000000aa.css']);
+  await page.context().setOffline(false);
+});
