@@ -103,8 +103,11 @@ pub async fn insert_declaration(
     let mut tx = pool.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO declarations (receipt, status_token_hash, idempotency_key_hash, body_sha256, status, \
-         region, county, township, village, applicant_name, id_number, phone, body_json, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         region, county, township, village, applicant_name, id_number, phone, body_json, created_at, \
+         status_since, linked_to) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+         (SELECT receipt FROM declarations WHERE id_number = ? \
+          AND status NOT IN ('rejected', 'risk_cleared') ORDER BY id DESC LIMIT 1)) RETURNING id",
     )
     .bind(&d.receipt)
     .bind(&d.status_token_hash)
@@ -120,6 +123,8 @@ pub async fn insert_declaration(
     .bind(&d.phone)
     .bind(&d.body_json)
     .bind(&d.created_at)
+    .bind(&d.created_at)
+    .bind(&d.id_number)
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
@@ -316,4 +321,218 @@ pub async fn history(pool: &SqlitePool, declaration_id: i64) -> Result<Vec<Event
 /// Whether the database answers (for `/readyz`).
 pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}
+
+// ---- review (cadres) ----
+
+/// Who a review token belongs to and what it may see.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reviewer {
+    pub name: String,
+    pub region: String,
+    pub township: Option<String>,
+}
+
+pub async fn add_reviewer_token(
+    pool: &SqlitePool,
+    token_hash: &str,
+    reviewer: &Reviewer,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO reviewer_tokens (token_hash, name, region, township, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(&reviewer.name)
+    .bind(&reviewer.region)
+    .bind(&reviewer.township)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+pub async fn reviewer_by_token_hash(
+    pool: &SqlitePool,
+    token_hash: &str,
+) -> Result<Option<Reviewer>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT name, region, township FROM reviewer_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(Reviewer {
+            name: r.try_get("name")?,
+            region: r.try_get("region")?,
+            township: r.try_get("township")?,
+        })
+    })
+    .transpose()
+}
+
+/// One declaration as the reviewer sees it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub receipt: String,
+    pub status: String,
+    pub status_since: String,
+    pub region: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub applicant_name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub created_at: String,
+    pub linked_to: Option<String>,
+    pub body_json: String,
+}
+
+/// Declarations of the reviewer's scope, newest first, with optional filters.
+pub async fn review_list(
+    pool: &SqlitePool,
+    scope: &Reviewer,
+    status: Option<&str>,
+    village: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Vec<ReviewRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, receipt, status, COALESCE(status_since, created_at) AS status_since, region, county, \
+         township, village, applicant_name, id_number, phone, created_at, linked_to, body_json \
+         FROM declarations WHERE region = ? AND (? IS NULL OR township = ?) \
+         AND (? IS NULL OR status = ?) AND (? IS NULL OR village = ?) \
+         AND (? IS NULL OR created_at >= ?) AND (? IS NULL OR created_at < ?) \
+         ORDER BY id DESC LIMIT 1000",
+    )
+    .bind(&scope.region)
+    .bind(&scope.township)
+    .bind(&scope.township)
+    .bind(status)
+    .bind(status)
+    .bind(village)
+    .bind(village)
+    .bind(from)
+    .bind(from)
+    .bind(to)
+    .bind(to)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(|r| row_from(&r)).collect()
+}
+
+fn row_from(r: &sqlx::sqlite::SqliteRow) -> Result<ReviewRow, sqlx::Error> {
+    Ok(ReviewRow {
+        id: r.try_get("id")?,
+        receipt: r.try_get("receipt")?,
+        status: r.try_get("status")?,
+        status_since: r.try_get("status_since")?,
+        region: r.try_get("region")?,
+        county: r.try_get("county")?,
+        township: r.try_get("township")?,
+        village: r.try_get("village")?,
+        applicant_name: r.try_get("applicant_name")?,
+        id_number: r.try_get("id_number")?,
+        phone: r.try_get("phone")?,
+        created_at: r.try_get("created_at")?,
+        linked_to: r.try_get("linked_to")?,
+        body_json: r.try_get("body_json")?,
+    })
+}
+
+pub async fn review_one(
+    pool: &SqlitePool,
+    receipt: &str,
+) -> Result<Option<ReviewRow>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, receipt, status, COALESCE(status_since, created_at) AS status_since, region, county, \
+         township, village, applicant_name, id_number, phone, created_at, linked_to, body_json \
+         FROM declarations WHERE receipt = ?",
+    )
+    .bind(receipt)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| row_from(&r)).transpose()
+}
+
+/// Receipts of the other declarations made with the same ID number (both directions of a link).
+pub async fn linked_receipts(
+    pool: &SqlitePool,
+    row: &ReviewRow,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT receipt FROM declarations WHERE id_number = ? AND receipt != ? ORDER BY id",
+    )
+    .bind(&row.id_number)
+    .bind(&row.receipt)
+    .fetch_all(pool)
+    .await
+}
+
+/// Moves a declaration from `from` to `to` (only if it is still at `from`) and appends the event,
+/// in one transaction. `false` if someone else moved it first.
+pub async fn transition(
+    pool: &SqlitePool,
+    id: i64,
+    from: &str,
+    to: &str,
+    actor: &str,
+    note: Option<&str>,
+    at: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE declarations SET status = ?, status_since = ? WHERE id = ? AND status = ?",
+    )
+    .bind(to)
+    .bind(at)
+    .bind(id)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO declaration_events (declaration_id, from_status, to_status, actor, note, at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(actor)
+    .bind(note)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The full history of a declaration for a reviewer: (status, actor, at, note), oldest first.
+pub async fn review_history(
+    pool: &SqlitePool,
+    declaration_id: i64,
+) -> Result<Vec<(String, String, String, Option<String>)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT to_status, actor, at, note FROM declaration_events WHERE declaration_id = ? ORDER BY id",
+    )
+    .bind(declaration_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                r.try_get("to_status")?,
+                r.try_get("actor")?,
+                r.try_get("at")?,
+                r.try_get("note")?,
+            ))
+        })
+        .collect()
 }

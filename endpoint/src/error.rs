@@ -21,6 +21,10 @@ pub enum AppError {
     DeclarationNotFound,
     /// 405: the route exists but not with this method.
     MethodNotAllowed,
+    /// 401: the review API without a valid token.
+    Unauthorized,
+    /// 409: this status change is not allowed from the declaration's current status.
+    TransitionRefused { from: String, to: String },
     /// 409: the Idempotency-Key was already used for a different declaration.
     IdempotencyConflict,
     /// 413: the body is larger than the limit.
@@ -47,6 +51,8 @@ impl AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound | AppError::DeclarationNotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::TransitionRefused { .. } => StatusCode::CONFLICT,
             AppError::IdempotencyConflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -63,6 +69,8 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::DeclarationNotFound => "declaration_not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::Unauthorized => "unauthorized",
+            AppError::TransitionRefused { .. } => "transition_not_allowed",
             AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
@@ -81,6 +89,10 @@ impl AppError {
                 "没有找到这份申报：回执号或查询码不对。请核对后再试。".into()
             }
             AppError::MethodNotAllowed => "这个地址不支持这种请求方式。".into(),
+            AppError::Unauthorized => "请先用县乡发给您的审核口令登录。口令不对或已停用。".into(),
+            AppError::TransitionRefused { from, to } => {
+                format!("现在是「{from}」，不能改为「{to}」。请刷新后按办理顺序操作。")
+            }
             AppError::IdempotencyConflict => {
                 "这个提交编号已经用来提交过另一份不同的申报了。请刷新页面后重新提交。".into()
             }

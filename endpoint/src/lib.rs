@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod openapi;
+pub mod review;
 pub mod routes;
 pub mod token;
 pub mod workflow;
@@ -66,6 +67,45 @@ pub struct Config {
     /// Requests per minute one client address may make to submit or look up declarations.
     #[arg(long, env = "XIANGQIN_RATE_LIMIT", default_value_t = 30)]
     pub rate_limit: u32,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Operator tasks (without one, the server runs).
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Review tokens for cadres.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum TokenAction {
+    /// Issues a token and prints it once (only its hash is kept).
+    Add {
+        /// qinghai | longyan | shaanxi | inner_mongolia | liangzhou
+        #[arg(long, value_parser = ["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"])]
+        region: String,
+        /// Limit the token to one township (乡镇 / 苏木), as households write it.
+        #[arg(long)]
+        township: Option<String>,
+        /// Who uses it (shown in the history of every change they make).
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Issues a review token: stores its hash and returns the token (to be shown once).
+pub async fn issue_review_token(
+    pool: &SqlitePool,
+    reviewer: &db::Reviewer,
+) -> Result<String, BoxError> {
+    let token = format!("xqr_{}", token::new_secret());
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    db::add_reviewer_token(pool, &token::sha256_hex(&token), reviewer, &now).await?;
+    Ok(token)
 }
 
 /// Shared by every request.
@@ -137,6 +177,14 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .merge(limited)
         .route("/v1/openapi.json", get(routes::openapi))
+        .route("/v1/review/me", get(review::me))
+        .route("/v1/review/declarations", get(review::list))
+        .route("/v1/review/declarations.csv", get(review::csv))
+        .route("/v1/review/declarations/{receipt}", get(review::detail))
+        .route(
+            "/v1/review/declarations/{receipt}/transitions",
+            post(review::transition),
+        )
         .fallback(routes::api_not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

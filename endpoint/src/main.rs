@@ -7,7 +7,9 @@ use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
-use xiangqin_endpoint::{app, db, AppState, BoxError, Config};
+use xiangqin_endpoint::{
+    app, db, issue_review_token, AppState, BoxError, Command, Config, TokenAction,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -32,6 +34,32 @@ async fn run(config: Config) -> Result<(), BoxError> {
     let pool = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
+    if let Some(Command::Token {
+        action:
+            TokenAction::Add {
+                region,
+                township,
+                name,
+            },
+    }) = &config.command
+    {
+        let reviewer = db::Reviewer {
+            name: name.clone(),
+            region: region.clone(),
+            township: township.clone(),
+        };
+        let token = issue_review_token(&pool, &reviewer).await?;
+        println!("{token}");
+        eprintln!(
+            "review token for {name} ({region}{}): shown once, keep it safe",
+            township
+                .as_deref()
+                .map(|t| format!(", {t}"))
+                .unwrap_or_default()
+        );
+        pool.close().await;
+        return Ok(());
+    }
     let state = AppState::new(pool.clone(), config.static_dir.clone())
         .await?
         .configured(&config);

@@ -18,6 +18,31 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "Status and history of a declaration, for the household.",
     ),
     ("get", "/api/v1/openapi.json", "This document."),
+    (
+        "get",
+        "/api/v1/review/me",
+        "The signed-in reviewer and the scope of the token.",
+    ),
+    (
+        "get",
+        "/api/v1/review/declarations",
+        "Declarations in the token's scope; filters: status, village, from, to, overdue.",
+    ),
+    (
+        "get",
+        "/api/v1/review/declarations.csv",
+        "The same list as CSV for Excel (UTF-8 with BOM).",
+    ),
+    (
+        "get",
+        "/api/v1/review/declarations/{receipt}",
+        "One declaration with its history and linked declarations.",
+    ),
+    (
+        "post",
+        "/api/v1/review/declarations/{receipt}/transitions",
+        "Move a declaration along the workflow: {to, note}; 不予纳入 needs a note.",
+    ),
 ];
 
 fn error_response(description: &str) -> Value {
@@ -90,9 +115,23 @@ pub fn document() -> Value {
             ("get", "/readyz") => {
                 op["responses"] = json!({"200": {"description": "ready"}, "503": error_response("The database does not answer.")});
             }
+            (_, p) if p.starts_with("/api/v1/review/") => {
+                op["security"] = json!([{"reviewToken": []}]);
+                if p.contains("{receipt}") {
+                    op["parameters"] = json!([{"name": "receipt", "in": "path", "required": true, "schema": {"type": "string"}}]);
+                }
+                op["responses"] = json!({
+                    "200": {"description": "OK"},
+                    "401": error_response("No token, or a token that is unknown or revoked."),
+                    "404": error_response("Not found, or outside the token's region or township."),
+                    "409": error_response("That status change is not allowed now."),
+                    "422": error_response("A rejection without a reason."),
+                });
+            }
             _ => op["responses"] = json!({"200": {"description": "OK"}}),
         }
-        paths.insert(path.to_string(), json!({ *method: op }));
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[*method] = op;
     }
     json!({
         "openapi": "3.1.0",
@@ -102,7 +141,10 @@ pub fn document() -> Value {
             "description": "Receives households' self-declarations (一键申报) for village cadres to verify. Every error is {\"error\":{\"code\",\"message\"}} with a Chinese message."
         },
         "paths": paths,
-        "components": {"schemas": {
+        "components": {
+        "securitySchemes": {"reviewToken": {"type": "http", "scheme": "bearer",
+            "description": "Issued by the operator: `xiangqin-endpoint token add --region R [--township T] --name N`."}},
+        "schemas": {
             "Declaration": {"type": "object", "additionalProperties": false,
                 "required": ["region", "place", "applicant", "household_size", "risk_types", "happened_on", "description", "consent"],
                 "properties": declaration_fields},

@@ -780,7 +780,8 @@ async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(
     let doc: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), xiangqin_endpoint::openapi::OPERATIONS.len());
+    let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(operations, xiangqin_endpoint::openapi::OPERATIONS.len());
     for (method, path, _) in xiangqin_endpoint::openapi::OPERATIONS {
         assert!(
             paths[*path][*method].is_object(),
@@ -814,4 +815,260 @@ async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(
             "{required} in the example"
         );
     }
+}
+
+// ---- review API ----
+
+async fn review_app() -> (TestApp, String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    let db_path = dir.path().join("data/xiangqin.db");
+    let db_url = format!("sqlite://{}", db_path.display());
+    let pool = db::connect(&db_url).await.unwrap();
+    let reviewer = |name: &str, township: Option<&str>| db::Reviewer {
+        name: name.into(),
+        region: "longyan".into(),
+        township: township.map(str::to_string),
+    };
+    let here =
+        xiangqin_endpoint::issue_review_token(&pool, &reviewer("河田镇李干部", Some("河田镇")))
+            .await
+            .unwrap();
+    let elsewhere =
+        xiangqin_endpoint::issue_review_token(&pool, &reviewer("策武镇王干部", Some("策武镇")))
+            .await
+            .unwrap();
+    let county = xiangqin_endpoint::issue_review_token(&pool, &reviewer("县乡村振兴局", None))
+        .await
+        .unwrap();
+    let state = AppState::new(pool, dist).await.unwrap();
+    let app = TestApp {
+        router: app(state),
+        db_url,
+        db_path,
+        _dir: dir,
+    };
+    (app, here, elsewhere, county)
+}
+
+impl TestApp {
+    async fn review(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value, String) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let request = match body {
+            Some(b) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let (status, _, body) = self.send(request).await;
+        let text = String::from_utf8(body).unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        )
+    }
+}
+
+#[tokio::test]
+async fn cadres_work_the_queue_within_their_scope_along_the_workflow() {
+    let (app, here, elsewhere, county) = review_app().await;
+    let (status, sent) = app.post(declaration().to_string(), None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let receipt = sent["receipt"].as_str().unwrap().to_string();
+
+    // No token, a wrong token: 401 with a Chinese message.
+    let (status, body, _) = app
+        .review("GET", "/api/v1/review/declarations", None, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(is_chinese(body["error"]["message"].as_str().unwrap()));
+    let (status, _, _) = app
+        .review("GET", "/api/v1/review/declarations", Some("xqr_nope"), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // The township's cadre and the county see it; another township does not.
+    let (status, list, _) = app
+        .review("GET", "/api/v1/review/declarations", Some(&here), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["receipt"], receipt.as_str());
+    assert_eq!(list[0]["status_zh"], "已提交");
+    assert_eq!(list[0]["overdue"], false);
+    assert!(list[0]["due_on"].is_string());
+    let (_, list, _) = app
+        .review("GET", "/api/v1/review/declarations", Some(&county), None)
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (_, list, _) = app
+        .review("GET", "/api/v1/review/declarations", Some(&elsewhere), None)
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 0);
+    let detail_path = format!("/api/v1/review/declarations/{receipt}");
+    let (status, _, _) = app
+        .review("GET", &detail_path, Some(&elsewhere), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another township cannot open it"
+    );
+    let moves = format!("{detail_path}/transitions");
+    let (status, _, _) = app
+        .review(
+            "POST",
+            &moves,
+            Some(&elsewhere),
+            Some(json!({"to": "home_visit"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nor move it");
+
+    // Along the workflow only.
+    let (status, body, _) = app
+        .review(
+            "POST",
+            &moves,
+            Some(&here),
+            Some(json!({"to": "county_approval"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "transition_not_allowed");
+    let (status, body, _) = app
+        .review(
+            "POST",
+            &moves,
+            Some(&here),
+            Some(json!({"to": "home_visit", "note": "已入户，家中确有病人住院"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "home_visit");
+    assert_eq!(body["history"].as_array().unwrap().len(), 2);
+    assert_eq!(body["history"][1]["actor"], "河田镇李干部");
+    assert_eq!(body["declaration"]["applicant"]["name"], "张三");
+
+    // 不予纳入 needs a reason.
+    let (status, body, _) = app
+        .review("POST", &moves, Some(&here), Some(json!({"to": "rejected"})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["code"], "reason_required");
+    let (status, _, _) = app
+        .review(
+            "POST",
+            &moves,
+            Some(&here),
+            Some(json!({"to": "rejected", "note": "家庭收入稳定，未达到监测条件"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = app
+        .review(
+            "POST",
+            &moves,
+            Some(&here),
+            Some(json!({"to": "home_visit"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a final outcome stays final");
+
+    // The household sees the history and the reason.
+    let token = sent["status_token"].as_str().unwrap();
+    let (_, _, body) = app
+        .get(&format!("/api/v1/declarations/{receipt}?token={token}"))
+        .await;
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["status_zh"], "不予纳入");
+    assert_eq!(body["history"][2]["note"], "家庭收入稳定，未达到监测条件");
+
+    // The history is append-only in the database itself.
+    let pool = app.second_pool().await;
+    let err = sqlx::query("UPDATE declaration_events SET note = 'x'")
+        .execute(&pool)
+        .await;
+    assert!(err.is_err());
+
+    // Filters.
+    let (_, list, _) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations?status=rejected",
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (_, list, _) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations?status=submitted",
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 0);
+    let (status, _, _) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations?status=nonsense",
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_second_declaration_of_the_same_person_is_linked_and_csv_opens_in_excel() {
+    let (app, here, _, _) = review_app().await;
+    let (_, first) = app.post(declaration().to_string(), None).await;
+    let mut again = declaration();
+    again["description"] = json!("又遇到了困难，再报一次。");
+    let (status, second) = app.post(again.to_string(), None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (first, second) = (
+        first["receipt"].as_str().unwrap(),
+        second["receipt"].as_str().unwrap(),
+    );
+    let (_, list, _) = app
+        .review("GET", "/api/v1/review/declarations", Some(&here), None)
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "neither is dropped");
+    let newest = &list[0];
+    assert_eq!(newest["receipt"], second);
+    assert_eq!(newest["linked_to"], first);
+    let (_, detail, _) = app
+        .review(
+            "GET",
+            &format!("/api/v1/review/declarations/{first}"),
+            Some(&here),
+            None,
+        )
+        .await;
+    assert_eq!(detail["linked"], json!([second]));
+
+    let (status, _, text) = app
+        .review("GET", "/api/v1/review/declarations.csv", Some(&here), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.starts_with('\u{feff}'), "UTF-8 with BOM for Excel");
+    let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].contains("回执号") && lines[1].contains(second) && lines[1].contains("张三"));
 }

@@ -1,0 +1,387 @@
+//! The review API for village and township cadres, behind bearer tokens issued by the operator
+//! (`xiangqin-endpoint token add`). A token sees only its region, and only its township when it
+//! has one. Every status change is appended to the declaration's history with the reviewer's
+//! name, the time and the note; only the workflow's allowed transitions are accepted.
+use crate::db::{self, ReviewRow, Reviewer};
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::workflow::{self, add_working_days};
+use crate::{token, AppState};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{NaiveDate, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The steps a declaration may move to from each status. 不予纳入 is possible from every step
+/// of the verification (with a reason); 风险消除 follows 纳入监测帮扶.
+pub fn allowed_next(status: &str) -> &'static [&'static str] {
+    match status {
+        "submitted" => &["home_visit", "rejected"],
+        "home_visit" => &["village_review", "rejected"],
+        "village_review" => &["township_review", "rejected"],
+        "township_review" => &["county_approval", "rejected"],
+        "county_approval" => &["included", "rejected"],
+        "included" => &["risk_cleared"],
+        _ => &[],
+    }
+}
+
+/// The signed-in reviewer, from `Authorization: Bearer <token>`.
+pub struct Auth(pub Reviewer);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let given = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or_default();
+        if given.is_empty() {
+            return Err(AppError::Unauthorized);
+        }
+        // Looked up by its hash: the table holds no token, and the index does the comparing.
+        db::reviewer_by_token_hash(&state.pool, &token::sha256_hex(given))
+            .await?
+            .map(Auth)
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+fn in_scope(reviewer: &Reviewer, row: &ReviewRow) -> bool {
+    row.region == reviewer.region
+        && reviewer
+            .township
+            .as_deref()
+            .is_none_or(|t| t == row.township)
+}
+
+/// One declaration in the reviewer's list.
+#[derive(Debug, Serialize)]
+pub struct Item {
+    pub receipt: String,
+    pub status: String,
+    pub status_zh: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub applicant_name: String,
+    pub phone: String,
+    pub submitted_at: String,
+    /// When the current step should be done (working days from when it began), if it has a deadline.
+    pub due_on: Option<NaiveDate>,
+    pub overdue: bool,
+    pub linked_to: Option<String>,
+    pub next: Vec<&'static str>,
+}
+
+fn due_on(state: &AppState, row: &ReviewRow) -> Option<NaiveDate> {
+    let days = state.deadlines.for_step(&row.status)?;
+    let since = chrono::DateTime::parse_from_rfc3339(&row.status_since).ok()?;
+    let since_in_china = (since.with_timezone(&Utc) + chrono::Duration::hours(8)).date_naive();
+    Some(add_working_days(since_in_china, days))
+}
+
+fn item(state: &AppState, row: &ReviewRow, today: NaiveDate) -> Item {
+    let due = due_on(state, row);
+    Item {
+        receipt: row.receipt.clone(),
+        status: row.status.clone(),
+        status_zh: workflow::label_zh(&row.status).to_string(),
+        county: row.county.clone(),
+        township: row.township.clone(),
+        village: row.village.clone(),
+        applicant_name: row.applicant_name.clone(),
+        phone: row.phone.clone(),
+        submitted_at: row.created_at.clone(),
+        due_on: due,
+        overdue: due.is_some_and(|d| today > d),
+        linked_to: row.linked_to.clone(),
+        next: allowed_next(&row.status).to_vec(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub village: Option<String>,
+    /// `YYYY-MM-DD`, submitted on or after.
+    pub from: Option<NaiveDate>,
+    /// `YYYY-MM-DD`, submitted on or before.
+    pub to: Option<NaiveDate>,
+    /// `true`: only those past their deadline.
+    pub overdue: Option<bool>,
+}
+
+async fn list_rows(
+    state: &AppState,
+    reviewer: &Reviewer,
+    q: &ListQuery,
+) -> Result<Vec<(ReviewRow, Item)>, AppError> {
+    if let Some(s) = &q.status {
+        if !workflow::STEPS.iter().any(|x| x.key == s) {
+            return Err(AppError::BadRequest {
+                code: "invalid_status",
+                message: "没有这个办理状态。".into(),
+            });
+        }
+    }
+    let from = q.from.map(|d| format!("{d}T00:00:00"));
+    let to =
+        q.to.map(|d| format!("{}T00:00:00", d.succ_opt().unwrap_or(d)));
+    let rows = db::review_list(
+        &state.pool,
+        reviewer,
+        q.status.as_deref(),
+        q.village.as_deref(),
+        from.as_deref(),
+        to.as_deref(),
+    )
+    .await?;
+    let today = crate::today_in_china();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let i = item(state, &r, today);
+            (r, i)
+        })
+        .filter(|(_, i)| q.overdue != Some(true) || i.overdue)
+        .collect())
+}
+
+/// `GET /api/v1/review/me`
+pub async fn me(Auth(reviewer): Auth) -> Json<Reviewer> {
+    Json(reviewer)
+}
+
+/// `GET /api/v1/review/declarations`
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(reviewer): Auth,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<Item>>, AppError> {
+    let rows = list_rows(&state, &reviewer, &q).await?;
+    Ok(Json(rows.into_iter().map(|(_, i)| i).collect()))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Detail {
+    #[serde(flatten)]
+    pub item: Item,
+    pub id_number: String,
+    pub declaration: serde_json::Value,
+    pub history: Vec<HistoryEntry>,
+    /// Other declarations made with the same ID number.
+    pub linked: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryEntry {
+    pub status: String,
+    pub status_zh: String,
+    pub actor: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+async fn find_in_scope(
+    state: &AppState,
+    reviewer: &Reviewer,
+    receipt: &str,
+) -> Result<ReviewRow, AppError> {
+    let row = db::review_one(&state.pool, &receipt.trim().to_ascii_uppercase())
+        .await?
+        .ok_or(AppError::DeclarationNotFound)?;
+    // Outside the token's scope looks the same as not existing.
+    if !in_scope(reviewer, &row) {
+        return Err(AppError::DeclarationNotFound);
+    }
+    Ok(row)
+}
+
+/// `GET /api/v1/review/declarations/{receipt}`
+pub async fn detail(
+    State(state): State<AppState>,
+    Auth(reviewer): Auth,
+    Path(receipt): Path<String>,
+) -> Result<Json<Detail>, AppError> {
+    let row = find_in_scope(&state, &reviewer, &receipt).await?;
+    let history = db::review_history(&state.pool, row.id)
+        .await?
+        .into_iter()
+        .map(|(status, actor, at, note)| HistoryEntry {
+            status_zh: workflow::label_zh(&status).to_string(),
+            status,
+            actor,
+            at,
+            note,
+        })
+        .collect();
+    let linked = db::linked_receipts(&state.pool, &row).await?;
+    tracing::info!(receipt = %row.receipt, "declaration opened for review");
+    Ok(Json(Detail {
+        item: item(&state, &row, crate::today_in_china()),
+        id_number: row.id_number.clone(),
+        declaration: serde_json::from_str(&row.body_json).map_err(AppError::internal)?,
+        history,
+        linked,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TransitionRequest {
+    pub to: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/review/declarations/{receipt}/transitions` `{to, note}`
+pub async fn transition(
+    State(state): State<AppState>,
+    Auth(reviewer): Auth,
+    Path(receipt): Path<String>,
+    ApiJson(req): ApiJson<TransitionRequest>,
+) -> Result<Json<Detail>, AppError> {
+    let row = find_in_scope(&state, &reviewer, &receipt).await?;
+    let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if !allowed_next(&row.status).contains(&req.to.as_str()) {
+        return Err(AppError::TransitionRefused {
+            from: workflow::label_zh(&row.status).to_string(),
+            to: workflow::label_zh(&req.to).to_string(),
+        });
+    }
+    if req.to == "rejected" && note.is_none() {
+        return Err(AppError::Invalid(vec![
+            xiangqin_rules::declaration::FieldError {
+                field: "note".into(),
+                code: "reason_required".into(),
+                message: "不予纳入必须写明理由，农户可以据此申诉。".into(),
+            },
+        ]));
+    }
+    if note.is_some_and(|n| n.chars().count() > 1000) {
+        return Err(AppError::Invalid(vec![
+            xiangqin_rules::declaration::FieldError {
+                field: "note".into(),
+                code: "note_too_long".into(),
+                message: "说明最多1000个字。".into(),
+            },
+        ]));
+    }
+    let at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let moved = db::transition(
+        &state.pool,
+        row.id,
+        &row.status,
+        &req.to,
+        &reviewer.name,
+        note,
+        &at,
+    )
+    .await?;
+    if !moved {
+        return Err(AppError::TransitionRefused {
+            from: workflow::label_zh(&row.status).to_string(),
+            to: workflow::label_zh(&req.to).to_string(),
+        });
+    }
+    tracing::info!(receipt = %row.receipt, to = %req.to, "declaration moved");
+    detail(State(state), Auth(reviewer), Path(receipt)).await
+}
+
+/// A CSV field, quoted when needed; a leading = + - @ is neutralised so that a spreadsheet does
+/// not run it as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// `GET /api/v1/review/declarations.csv`: the list, for Excel (UTF-8 with BOM).
+pub async fn csv(
+    State(state): State<AppState>,
+    Auth(reviewer): Auth,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let rows = list_rows(&state, &reviewer, &q).await?;
+    let mut out = String::from(
+        "\u{feff}回执号,状态,县,乡镇,村,申报人,身份证号,手机号,提交时间,期限,是否超期,关联申报\r\n",
+    );
+    for (r, i) in rows {
+        let fields = [
+            r.receipt.clone(),
+            i.status_zh.clone(),
+            r.county.clone(),
+            r.township.clone(),
+            r.village.clone(),
+            r.applicant_name.clone(),
+            r.id_number.clone(),
+            r.phone.clone(),
+            r.created_at.clone(),
+            i.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            if i.overdue {
+                "是".into()
+            } else {
+                "否".into()
+            },
+            r.linked_to.clone().unwrap_or_default(),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    tracing::info!(rows = out.lines().count() - 1, "declarations exported");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"declarations.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_field("张三"), "张三");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+
+    #[test]
+    fn the_workflow_only_goes_forward() {
+        assert_eq!(allowed_next("submitted"), &["home_visit", "rejected"]);
+        assert!(allowed_next("rejected").is_empty());
+        assert!(allowed_next("risk_cleared").is_empty());
+        assert!(!allowed_next("home_visit").contains(&"county_approval"));
+    }
+}
