@@ -123,3 +123,161 @@ pub async fn send_declaration(body: String, idempotency_key: &str) -> Result<Rec
         status => Err(SendError::Server(status)),
     }
 }
+
+// ---- review API (cadres) ----
+
+/// The signed-in reviewer and the token's scope.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Reviewer {
+    pub name: String,
+    pub region: String,
+    pub township: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReviewItem {
+    pub receipt: String,
+    pub status: String,
+    pub status_zh: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub applicant_name: String,
+    pub phone: String,
+    pub submitted_at: String,
+    pub due_on: Option<String>,
+    pub overdue: bool,
+    pub linked_to: Option<String>,
+    pub next: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReviewHistory {
+    pub status: String,
+    pub status_zh: String,
+    pub actor: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReviewDetail {
+    #[serde(flatten)]
+    pub item: ReviewItem,
+    pub id_number: String,
+    pub declaration: serde_json::Value,
+    pub history: Vec<ReviewHistory>,
+    pub linked: Vec<String>,
+}
+
+/// Why a review request failed: the message to show (the endpoint's Chinese message, or ours).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReviewError {
+    Network,
+    Unauthorized,
+    /// The endpoint's message (e.g. a refused transition, a missing reason).
+    Refused(String),
+}
+
+async fn review_request(
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<String>,
+) -> Result<gloo_net::http::Response, ReviewError> {
+    let url = format!("/api/v1/review/{path}");
+    let builder = match method {
+        "POST" => Request::post(&url),
+        _ => Request::get(&url),
+    }
+    .header("Accept", "application/json")
+    .header("Authorization", &format!("Bearer {}", token.trim()));
+    let request = match body {
+        Some(b) => builder
+            .header("Content-Type", "application/json")
+            .body(b)
+            .map_err(|_| ReviewError::Network)?,
+        None => builder.build().map_err(|_| ReviewError::Network)?,
+    };
+    let response = request.send().await.map_err(|_| ReviewError::Network)?;
+    match response.status() {
+        200..=299 => Ok(response),
+        401 => Err(ReviewError::Unauthorized),
+        _ => {
+            #[derive(Deserialize)]
+            struct E {
+                error: EMsg,
+            }
+            #[derive(Deserialize)]
+            struct EMsg {
+                message: String,
+                #[serde(default)]
+                fields: Vec<FieldError>,
+            }
+            let message = response
+                .json::<E>()
+                .await
+                .map(|e| {
+                    e.error
+                        .fields
+                        .first()
+                        .map(|f| f.message.clone())
+                        .unwrap_or(e.error.message)
+                })
+                .unwrap_or_default();
+            Err(ReviewError::Refused(message))
+        }
+    }
+}
+
+pub async fn review_me(token: &str) -> Result<Reviewer, ReviewError> {
+    review_request("GET", "me", token, None)
+        .await?
+        .json()
+        .await
+        .map_err(|_| ReviewError::Network)
+}
+
+pub async fn review_list(token: &str, query: &str) -> Result<Vec<ReviewItem>, ReviewError> {
+    review_request("GET", &format!("declarations{query}"), token, None)
+        .await?
+        .json()
+        .await
+        .map_err(|_| ReviewError::Network)
+}
+
+pub async fn review_detail(token: &str, receipt: &str) -> Result<ReviewDetail, ReviewError> {
+    review_request("GET", &format!("declarations/{receipt}"), token, None)
+        .await?
+        .json()
+        .await
+        .map_err(|_| ReviewError::Network)
+}
+
+pub async fn review_move(
+    token: &str,
+    receipt: &str,
+    to: &str,
+    note: &str,
+) -> Result<ReviewDetail, ReviewError> {
+    let body = serde_json::json!({ "to": to, "note": note }).to_string();
+    review_request(
+        "POST",
+        &format!("declarations/{receipt}/transitions"),
+        token,
+        Some(body),
+    )
+    .await?
+    .json()
+    .await
+    .map_err(|_| ReviewError::Network)
+}
+
+/// The CSV export as text (saved by the page as a file).
+pub async fn review_csv(token: &str, query: &str) -> Result<String, ReviewError> {
+    review_request("GET", &format!("declarations.csv{query}"), token, None)
+        .await?
+        .text()
+        .await
+        .map_err(|_| ReviewError::Network)
+}

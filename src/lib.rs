@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/report/:step?") view=pages::report::Report/>
                     <Route path=path!("/results") view=pages::results::Results/>
                     <Route path=path!("/status") view=pages::status::StatusPage/>
+                    <Route path=path!("/review") view=pages::review::ReviewPage/>
                     <Route path=path!("/policy/:id") view=pages::policy::PolicyPage/>
                     <Route path=path!("/policies/:region?") view=pages::policy::Browse/>
                 </FlatRoutes>

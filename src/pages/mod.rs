@@ -5,6 +5,7 @@ pub mod not_found;
 pub mod policy;
 pub mod report;
 pub mod results;
+pub mod review;
 pub mod status;
 
 use crate::i18n::{t, Msg};

@@ -1,0 +1,464 @@
+//! 申报审核 (`/review`): a village or township cadre signs in with the token issued by the
+//! endpoint's operator and works the queue — filter, open, record the visit, move along the
+//! workflow, export for Excel. Uses only the endpoint's review API. The token and everything
+//! loaded live in this page's memory only: nothing is written to the device, and 「退出」 or
+//! closing the page forgets it all.
+use crate::api::{self, ReviewDetail, ReviewError, ReviewItem, Reviewer};
+use crate::i18n::{fill, t, use_i18n, Msg};
+use crate::pages::{BackLink, FocusHeading};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use xiangqin_rules::declaration::RiskType;
+
+/// The workflow's steps, for the status filter (keys and names as the endpoint has them).
+const STEPS: [(&str, &str); 8] = [
+    ("submitted", "已提交"),
+    ("home_visit", "入户核实"),
+    ("village_review", "村级评议公示"),
+    ("township_review", "乡镇审核"),
+    ("county_approval", "县级审批"),
+    ("included", "纳入监测帮扶"),
+    ("rejected", "不予纳入"),
+    ("risk_cleared", "风险消除"),
+];
+
+fn step_name(key: &str) -> &str {
+    STEPS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(key, |(_, n)| n)
+}
+
+fn error_text(e: &ReviewError, lang: &crate::i18n::Lang) -> String {
+    match e {
+        ReviewError::Network => lang.get(Msg::ReviewNetwork).to_string(),
+        ReviewError::Unauthorized => lang.get(Msg::ReviewBadToken).to_string(),
+        ReviewError::Refused(m) => m.clone(),
+    }
+}
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    // In memory only (see the module comment).
+    let token = RwSignal::new(String::new());
+    let reviewer: RwSignal<Option<Reviewer>> = RwSignal::new(None);
+    let typed = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let sign_in = move || {
+        let given = typed.get_untracked().trim().to_string();
+        if given.is_empty() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match api::review_me(&given).await {
+                Ok(r) => {
+                    token.set(given);
+                    typed.set(String::new());
+                    reviewer.set(Some(r));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(error_text(&e, i18n.lang()))),
+            }
+            busy.set(false);
+        });
+    };
+    let sign_out = move || {
+        token.set(String::new());
+        reviewer.set(None);
+        error.set(None);
+    };
+
+    view! {
+        <section class="screen review" data-testid="review">
+            <BackLink href="/".to_string()/>
+            <FocusHeading text=Msg::ReviewTitle testid="review-title"/>
+            {move || match reviewer.get() {
+                None => {
+                    view! {
+                        <p>{t(Msg::ReviewIntro)}</p>
+                        <form
+                            class="answer-form"
+                            novalidate
+                            on:submit=move |ev| {
+                                ev.prevent_default();
+                                sign_in()
+                            }
+                        >
+                            <label for="review-token">{t(Msg::ReviewTokenLabel)}</label>
+                            <input
+                                id="review-token"
+                                class="text-input"
+                                type="password"
+                                autocomplete="off"
+                                data-testid="review-token"
+                                prop:value=move || typed.get()
+                                on:input=move |ev| typed.set(event_target_value(&ev))
+                            />
+                            <button type="submit" class="button primary" data-testid="review-sign-in" disabled=move || busy.get()>
+                                {t(Msg::ReviewSignIn)}
+                            </button>
+                        </form>
+                        {move || error.get().map(|e| view! { <p class="status error" role="alert" data-testid="review-error">{e}</p> })}
+                    }
+                    .into_any()
+                }
+                Some(r) => {
+                    let region = xiangqin_rules::Region::from_key(&r.region)
+                        .map(|k| i18n.tr(crate::region_msg(k)).to_string())
+                        .unwrap_or(r.region.clone());
+                    let scope = format!("{region}{}", r.township.map(|t| format!(" · {t}")).unwrap_or_default());
+                    let who = fill(i18n.tr(Msg::ReviewSignedInAs), &[("name", &r.name), ("scope", &scope)]);
+                    view! {
+                        <div class="review-bar">
+                            <p data-testid="review-who">{who}</p>
+                            <button type="button" class="button secondary small" data-testid="review-sign-out" on:click=move |_| sign_out()>
+                                {t(Msg::ReviewSignOut)}
+                            </button>
+                        </div>
+                        <Queue token/>
+                    }
+                    .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Queue(token: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = RwSignal::new(String::new());
+    let overdue = RwSignal::new(false);
+    let items: RwSignal<Vec<ReviewItem>> = RwSignal::new(Vec::new());
+    let error = RwSignal::new(None::<String>);
+    let open: RwSignal<Option<String>> = RwSignal::new(None);
+
+    let query = move || {
+        let mut parts = Vec::new();
+        let s = status.get_untracked();
+        if !s.is_empty() {
+            parts.push(format!("status={s}"));
+        }
+        if overdue.get_untracked() {
+            parts.push("overdue=true".to_string());
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    };
+    let load = move || {
+        let tk = token.get_untracked();
+        let q = query();
+        spawn_local(async move {
+            match api::review_list(&tk, &q).await {
+                Ok(list) => {
+                    items.set(list);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(error_text(&e, i18n.lang()))),
+            }
+        });
+    };
+    load();
+
+    let export = move |_| {
+        let tk = token.get_untracked();
+        let q = query();
+        spawn_local(async move {
+            match api::review_csv(&tk, &q).await {
+                Ok(text) => save_file("declarations.csv", &text),
+                Err(e) => error.set(Some(error_text(&e, i18n.lang()))),
+            }
+        });
+    };
+
+    let options = STEPS
+        .iter()
+        .map(|(k, n)| view! { <option value=*k>{*n}</option> })
+        .collect_view();
+    let rows = move || {
+        items
+            .get()
+            .into_iter()
+            .map(|item| {
+                let receipt = item.receipt.clone();
+                let due = item.due_on.clone().map(|d| fill(i18n.tr(Msg::ReviewDue), &[("date", &d)]));
+                view! {
+                    <li class="review-item" class:overdue=item.overdue data-testid=format!("review-item-{}", item.receipt)>
+                        <p>
+                            <strong>{item.applicant_name.clone()}</strong> " · " {item.village.clone()} " · "
+                            <span data-testid="review-item-status">{item.status_zh.clone()}</span>
+                        </p>
+                        <p class="small">
+                            {item.receipt.clone()} " " {due}
+                            {item.overdue.then(|| view! { " " <span class="badge maybe">{t(Msg::ReviewOverdue)}</span> })}
+                        </p>
+                        {item.linked_to.clone().map(|l| view! { <p class="small">{move || fill(i18n.tr(Msg::ReviewLinked), &[("receipts", &l)])}</p> })}
+                        <button type="button" class="button secondary small" data-testid="review-open" on:click=move |_| open.set(Some(receipt.clone()))>
+                            {t(Msg::ReviewOpen)}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let count = move || {
+        fill(
+            i18n.tr(Msg::ReviewCount),
+            &[("n", &items.with(Vec::len).to_string())],
+        )
+    };
+
+    view! {
+        {move || error.get().map(|e| view! { <p class="status error" role="alert" data-testid="review-error">{e}</p> })}
+        {move || match open.get() {
+            Some(receipt) => view! { <Detail token receipt open on_change=Callback::new(move |_| load())/> }.into_any(),
+            None => view! {
+                <div class="review-filters">
+                    <label for="review-status">{t(Msg::ReviewFilterStatus)}</label>
+                    <select
+                        id="review-status"
+                        class="text-input"
+                        data-testid="review-filter-status"
+                        on:change=move |ev| {
+                            status.set(event_target_value(&ev));
+                            load();
+                        }
+                    >
+                        <option value="">{t(Msg::ReviewFilterAll)}</option>
+                        {options.clone()}
+                    </select>
+                    <label class="option">
+                        <input
+                            type="checkbox"
+                            data-testid="review-filter-overdue"
+                            prop:checked=move || overdue.get()
+                            on:change=move |ev| {
+                                overdue.set(event_target_checked(&ev));
+                                load();
+                            }
+                        />
+                        <span>{t(Msg::ReviewFilterOverdue)}</span>
+                    </label>
+                    <button type="button" class="button secondary small" data-testid="review-refresh" on:click=move |_| load()>
+                        {t(Msg::ReviewRefresh)}
+                    </button>
+                    <button type="button" class="button secondary small" data-testid="review-export" on:click=export>
+                        {t(Msg::ReviewExport)}
+                    </button>
+                </div>
+                <p role="status" data-testid="review-count">{count}</p>
+                {move || items.with(Vec::is_empty).then(|| view! { <p>{t(Msg::ReviewEmpty)}</p> })}
+                <ul class="review-list">{rows}</ul>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+/// Offers text as a file download (no storage: an object URL revoked right after).
+fn save_file(name: &str, text: &str) {
+    // The browser's decoder drops the byte-order mark the endpoint sent; Excel needs it to read
+    // UTF-8, so it goes back in front.
+    let text = format!("\u{feff}{}", text.trim_start_matches('\u{feff}'));
+    let parts = js_sys::Array::of1(&text.as_str().into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document()
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn text_of(v: &Value, path: &[&str]) -> String {
+    let mut cur = v;
+    for p in path {
+        cur = &cur[*p];
+    }
+    match cur {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[component]
+fn Detail(
+    token: RwSignal<String>,
+    receipt: String,
+    open: RwSignal<Option<String>>,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let detail: RwSignal<Option<ReviewDetail>> = RwSignal::new(None);
+    let error = RwSignal::new(None::<String>);
+    let note = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+    {
+        let receipt = receipt.clone();
+        let tk = token.get_untracked();
+        spawn_local(async move {
+            match api::review_detail(&tk, &receipt).await {
+                Ok(d) => detail.set(Some(d)),
+                Err(e) => error.set(Some(error_text(&e, i18n.lang()))),
+            }
+        });
+    }
+    let move_to = move |to: String| {
+        let tk = token.get_untracked();
+        let Some(r) = detail.with_untracked(|d| d.as_ref().map(|d| d.item.receipt.clone())) else {
+            return;
+        };
+        let n = note.get_untracked();
+        spawn_local(async move {
+            match api::review_move(&tk, &r, &to, &n).await {
+                Ok(d) => {
+                    done.set(Some(fill(
+                        i18n.tr(Msg::ReviewMoved),
+                        &[("step", step_name(&to))],
+                    )));
+                    detail.set(Some(d));
+                    note.set(String::new());
+                    error.set(None);
+                    on_change.run(());
+                }
+                Err(e) => error.set(Some(error_text(&e, i18n.lang()))),
+            }
+        });
+    };
+
+    let body = move || {
+        detail.get().map(|d| {
+            let decl = d.declaration.clone();
+            let risks = decl["risk_types"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| serde_json::from_value::<RiskType>(v.clone()).ok())
+                        .map(|r| r.label_zh())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+                .unwrap_or_default();
+            let place = format!(
+                "{} {} {}",
+                text_of(&decl, &["place", "county"]),
+                text_of(&decl, &["place", "township"]),
+                text_of(&decl, &["place", "village"])
+            );
+            let assisted = text_of(&decl, &["assisted", "operator_name"]);
+            let rows: Vec<(Msg, String)> = vec![
+                (Msg::ReviewFieldApplicant, text_of(&decl, &["applicant", "name"])),
+                (Msg::ReviewFieldId, d.id_number.clone()),
+                (Msg::ReviewFieldPhone, text_of(&decl, &["applicant", "phone"])),
+                (Msg::ReviewFieldPlace, place),
+                (Msg::ReviewFieldSize, text_of(&decl, &["household_size"])),
+                (Msg::ReviewFieldRisks, risks),
+                (Msg::ReviewFieldWhen, text_of(&decl, &["happened_on"])),
+                (Msg::ReviewFieldDescription, text_of(&decl, &["description"])),
+                (Msg::ReviewFieldHelp, text_of(&decl, &["help_wanted"])),
+                (Msg::ReviewFieldAssisted, assisted),
+                (Msg::ReviewFieldSubmitted, d.item.submitted_at.chars().take(16).collect()),
+            ];
+            let rows = rows
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| view! { <div class="review-row"><dt>{t(k)}</dt><dd>{v}</dd></div> })
+                .collect_view();
+            let history = d
+                .history
+                .iter()
+                .map(|h| {
+                    view! {
+                        <li>
+                            <strong>{h.status_zh.clone()}</strong> " · "
+                            {if h.actor == "household" { "农户本人".to_string() } else { h.actor.clone() }} " · "
+                            <span class="small">{h.at.chars().take(16).collect::<String>()}</span>
+                            {h.note.clone().map(|n| view! { <p class="small">{n}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view();
+            let linked = (!d.linked.is_empty()).then(|| {
+                let l = d.linked.join("、");
+                view! { <p data-testid="review-linked">{move || fill(i18n.tr(Msg::ReviewLinked), &[("receipts", &l)])}</p> }
+            });
+            let next = d.item.next.clone();
+            let buttons = next
+                .into_iter()
+                .map(|to| {
+                    let label = fill(i18n.tr(Msg::ReviewMoveTo), &[("step", step_name(&to))]);
+                    let key = to.clone();
+                    view! {
+                        <button
+                            type="button"
+                            class="button"
+                            class:primary=to != "rejected"
+                            class:secondary=to == "rejected"
+                            data-testid=format!("review-move-{to}")
+                            on:click=move |_| move_to(key.clone())
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view();
+            let closed = d.item.next.is_empty();
+            view! {
+                <h2 data-testid="review-detail-status">{d.item.receipt.clone()} " · " {d.item.status_zh.clone()}</h2>
+                <dl class="review">{rows}</dl>
+                {linked}
+                <h2>{t(Msg::ReviewHistory)}</h2>
+                <ol class="history" data-testid="review-history">{history}</ol>
+                {if closed {
+                    view! { <p>{t(Msg::ReviewFinal)}</p> }.into_any()
+                } else {
+                    view! {
+                        <h2>{t(Msg::ReviewMoveTitle)}</h2>
+                        <label for="review-note">{t(Msg::ReviewNoteLabel)}</label>
+                        <textarea
+                            id="review-note"
+                            class="text-input"
+                            rows="3"
+                            data-testid="review-note"
+                            prop:value=move || note.get()
+                            on:input=move |ev| note.set(event_target_value(&ev))
+                        ></textarea>
+                        <div class="choices">{buttons}</div>
+                    }
+                    .into_any()
+                }}
+            }
+        })
+    };
+    view! {
+        <div class="review-detail" data-testid="review-detail">
+            <button type="button" class="button secondary small" data-testid="review-back" on:click=move |_| open.set(None)>
+                {t(Msg::ReviewBackToList)}
+            </button>
+            {move || done.get().map(|m| view! { <p class="status ok" role="status" data-testid="review-done">{m}</p> })}
+            {move || error.get().map(|e| view! { <p class="status error" role="alert" data-testid="review-error">{e}</p> })}
+            {body}
+        </div>
+    }
+}
