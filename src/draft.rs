@@ -3,7 +3,9 @@
 //! turns it into the shared [`Declaration`] and runs the shared validation.
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use xiangqin_rules::declaration::{Applicant, Consent, Declaration, FieldError, Place, RiskType};
+use xiangqin_rules::declaration::{
+    Applicant, Assisted, Consent, Declaration, FieldError, Place, RiskType,
+};
 use xiangqin_rules::Region;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -28,6 +30,12 @@ pub struct Draft {
     pub help_wanted: String,
     pub truthful: bool,
     pub personal_info: bool,
+    /// 代填: the service-centre operator filling this in (empty when the household does it).
+    #[serde(default)]
+    pub operator: String,
+    /// 代填: the household confirmed the content on the printed form.
+    #[serde(default)]
+    pub household_confirmed: bool,
     /// The `Idempotency-Key` of the last attempt to send, and a fingerprint of the body it was
     /// made for: sending the same body again reuses the key, so the server records it once.
     pub attempt: Option<Attempt>,
@@ -132,7 +140,7 @@ pub const FIELD_ORDER: [&str; 16] = [
 
 /// Fields of the consent step; everything else is on the first step.
 pub fn is_consent_field(field: &str) -> bool {
-    field.starts_with("consent.")
+    field.starts_with("consent.") || field.starts_with("assisted.")
 }
 
 /// An error found by the app itself (input it cannot read); its text comes from the catalogue
@@ -351,7 +359,10 @@ impl Draft {
                 truthful: self.truthful,
                 personal_info: self.personal_info,
             },
-            assisted: None,
+            assisted: (!self.operator.trim().is_empty()).then(|| Assisted {
+                operator_name: self.operator.clone(),
+                household_confirmed: self.household_confirmed,
+            }),
         }
         .normalized();
 

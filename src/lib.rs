@@ -11,6 +11,7 @@ use xiangqin_rules::Region;
 pub mod api;
 pub mod draft;
 pub mod i18n;
+pub mod kiosk;
 pub mod outbox;
 pub mod pages;
 pub mod questions;
@@ -57,6 +58,17 @@ pub fn use_household() -> Household {
     expect_context::<Household>()
 }
 
+/// Whether no answers are stored (read from the device, outside any reactive context).
+pub fn use_household_untracked_is_empty() -> bool {
+    storage::load_answers().is_empty()
+}
+
+/// Removes every answer, draft and receipt of the household from the device (the outbox keeps
+/// what is not yet acknowledged, and sends it).
+pub fn clear_household_everywhere() {
+    storage::clear_household();
+}
+
 /// Today's date on the phone's clock and in its time zone.
 pub fn today() -> chrono::NaiveDate {
     let now = js_sys::Date::new_0();
@@ -85,6 +97,7 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     provide_context(Household::load());
     provide_context(outbox::Outbox::start());
+    provide_context(kiosk::Kiosk::start());
 
     // The page's language and title follow the chosen language.
     Effect::new(move || {
@@ -99,6 +112,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <TopBar/>
+            <IdleWarning/>
             <main id="main">
                 <FlatRoutes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home/>
@@ -107,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/results") view=pages::results::Results/>
                     <Route path=path!("/status") view=pages::status::StatusPage/>
                     <Route path=path!("/review") view=pages::review::ReviewPage/>
+                    <Route path=path!("/kiosk") view=pages::kiosk::KioskPage/>
                     <Route path=path!("/policy/:id") view=pages::policy::PolicyPage/>
                     <Route path=path!("/policies/:region?") view=pages::policy::Browse/>
                 </FlatRoutes>
@@ -133,10 +148,59 @@ fn TopBar() -> impl IntoView {
                     })
             }}
             <div class="top-tools">
+                <NextHousehold/>
                 <BigTextSwitch/>
                 <LangSwitch/>
             </div>
         </header>
+    }
+}
+
+/// 「下一户」 in service-centre mode, and the idle countdown.
+#[component]
+fn NextHousehold() -> impl IntoView {
+    let kiosk = kiosk::use_kiosk();
+    view! {
+        {move || {
+            kiosk
+                .on()
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="big-text-switch next-household"
+                            data-testid="next-household"
+                            on:click=move |_| kiosk.next_household()
+                        >
+                            {t(Msg::KioskNext)}
+                        </button>
+                    }
+                })
+        }}
+    }
+}
+
+/// The idle countdown of service-centre mode, across the top of the page.
+#[component]
+fn IdleWarning() -> impl IntoView {
+    let kiosk = kiosk::use_kiosk();
+    let i18n = use_i18n();
+    view! {
+        {move || {
+            kiosk
+                .countdown
+                .get()
+                .map(|n| {
+                    view! {
+                        <div class="idle-warning" role="alert" data-testid="idle-warning">
+                            <p>{i18n::fill(i18n.tr(Msg::KioskIdleWarning), &[("n", &n.to_string())])}</p>
+                            <button type="button" class="button primary small" data-testid="idle-keep" on:click=move |_| kiosk.keep()>
+                                {t(Msg::KioskKeep)}
+                            </button>
+                        </div>
+                    }
+                })
+        }}
     }
 }
 

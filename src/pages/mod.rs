@@ -1,6 +1,7 @@
 //! One file per screen.
 pub mod check;
 pub mod home;
+pub mod kiosk;
 pub mod not_found;
 pub mod policy;
 pub mod report;

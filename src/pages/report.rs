@@ -109,6 +109,7 @@ pub fn error_msg(code: &str) -> Option<Msg> {
         "not_an_amount" => Msg::ErrorNotAnAmount,
         "date_required" => Msg::ErrorDateRequired,
         "date_format" => Msg::ErrorDateFormat,
+        "confirmation_required" => Msg::ErrorConfirmationRequired,
         _ => return None,
     })
 }
@@ -124,6 +125,7 @@ fn field_label(field: &str, region: Option<Region>) -> Msg {
         "place.village" if im => Msg::ReportVillageInnerMongolia,
         "place.village" => Msg::ReportVillage,
         "applicant.name" => Msg::ReportName,
+        "assisted.household_confirmed" | "assisted.operator_name" => Msg::KioskConfirmed,
         "applicant.id_number" => Msg::ReportIdNumber,
         "applicant.phone" => Msg::ReportPhone,
         "household_size" => Msg::ReportHouseholdSize,
@@ -644,14 +646,11 @@ fn FormStep(form: Form) -> impl IntoView {
 #[component]
 fn ConsentBox(form: Form, field: &'static str, label: Msg, testid: &'static str) -> impl IntoView {
     let error = form.error(field);
-    let truthful = field == "consent.truthful";
     let checked = move || {
-        form.draft.with(|d| {
-            if truthful {
-                d.truthful
-            } else {
-                d.personal_info
-            }
+        form.draft.with(|d| match field {
+            "consent.truthful" => d.truthful,
+            "assisted.household_confirmed" => d.household_confirmed,
+            _ => d.personal_info,
         })
     };
     view! {
@@ -668,8 +667,10 @@ fn ConsentBox(form: Form, field: &'static str, label: Msg, testid: &'static str)
                         let on = event_target_checked(&ev);
                         form.update(
                             field,
-                            |d| {
-                                if truthful { d.truthful = on } else { d.personal_info = on }
+                            |d| match field {
+                                "consent.truthful" => d.truthful = on,
+                                "assisted.household_confirmed" => d.household_confirmed = on,
+                                _ => d.personal_info = on,
                             },
                         );
                     }
@@ -744,6 +745,13 @@ fn ConsentStep(form: Form) -> impl IntoView {
         ev.prevent_default();
         if form.state.get_untracked() == SendState::Sending {
             return;
+        }
+        // 代填 in service-centre mode: the operator's name goes with the declaration.
+        let operator = crate::kiosk::settings()
+            .map(|k| k.operator)
+            .unwrap_or_default();
+        if form.draft.with_untracked(|d| d.operator != operator) {
+            form.update("assisted.operator_name", |d| d.operator = operator.clone());
         }
         let declaration = match form.draft.with_untracked(|d| d.check(today())) {
             Ok(d) => d,
@@ -870,6 +878,20 @@ fn ConsentStep(form: Form) -> impl IntoView {
                     label=Msg::ReportConsentPersonalInfo
                     testid="consent-personal_info"
                 />
+                {crate::kiosk::settings()
+                    .map(|k| {
+                        view! {
+                            <p class="note" data-testid="assisted-by">
+                                {move || fill(i18n.tr(Msg::KioskAssistedBy), &[("name", &k.operator)])}
+                            </p>
+                            <ConsentBox
+                                form
+                                field="assisted.household_confirmed"
+                                label=Msg::KioskConfirmed
+                                testid="consent-household_confirmed"
+                            />
+                        }
+                    })}
                 {move || {
                     status()
                         .map(|msg| {

@@ -1,0 +1,125 @@
+//! Service-centre (kiosk) mode: one device, several households a day. Switched on at the device
+//! with the operator's name and a PIN the centre chooses. 「下一户」 — or a stretch of no use,
+//! after a countdown the operator can cancel — removes every answer, draft and receipt of the
+//! household from the device; declarations still in the outbox stay until they are sent.
+//! The settings are the device's, not a household's, so they survive 「下一户」.
+use crate::storage;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const KIOSK_KEY: &str = "xiangqin.kiosk.v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KioskSettings {
+    pub operator: String,
+    /// Salted hash of the PIN: it keeps passers-by from switching the mode off, nothing more.
+    pub pin_hash: String,
+    /// Seconds without a touch or key before the countdown starts.
+    pub idle_seconds: u32,
+}
+
+pub fn settings() -> Option<KioskSettings> {
+    storage::load(KIOSK_KEY)
+}
+
+pub fn pin_hash(pin: &str) -> String {
+    // FNV-1a over a fixed salt and the PIN: enough for a shared tablet's on/off switch.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in "xiangqin-kiosk:".bytes().chain(pin.trim().bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+pub fn valid_pin(pin: &str) -> bool {
+    let p = pin.trim();
+    (4..=6).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Shared through context: whether the mode is on, and the idle countdown.
+#[derive(Clone, Copy)]
+pub struct Kiosk {
+    pub settings: RwSignal<Option<KioskSettings>>,
+    /// Seconds left before an idle household is cleared; `None` while in use.
+    pub countdown: RwSignal<Option<u32>>,
+    idle_for: RwSignal<u32>,
+}
+
+impl Kiosk {
+    pub fn start() -> Self {
+        let kiosk = Kiosk {
+            settings: RwSignal::new(settings()),
+            countdown: RwSignal::new(None),
+            idle_for: RwSignal::new(0),
+        };
+        // Any touch, click or key counts as use.
+        for event in ["pointerdown", "keydown", "touchstart"] {
+            let _ =
+                window_event_listener(leptos::ev::Custom::new(event), move |_: web_sys::Event| {
+                    kiosk.idle_for.set(0);
+                    kiosk.countdown.set(None);
+                });
+        }
+        let _ = set_interval_with_handle(move || kiosk.tick(), std::time::Duration::from_secs(1));
+        kiosk
+    }
+
+    pub fn on(&self) -> bool {
+        self.settings.with(Option::is_some)
+    }
+
+    fn tick(&self) {
+        let Some(s) = self.settings.get_untracked() else {
+            return;
+        };
+        let household_data =
+            !crate::use_household_untracked_is_empty() || storage::has_declaration_data();
+        if !household_data {
+            self.idle_for.set(0);
+            self.countdown.set(None);
+            return;
+        }
+        let idle = self.idle_for.get_untracked() + 1;
+        self.idle_for.set(idle);
+        let warn = (s.idle_seconds / 3).clamp(2, 30);
+        if idle >= s.idle_seconds + warn {
+            self.next_household();
+        } else if idle >= s.idle_seconds {
+            self.countdown.set(Some(s.idle_seconds + warn - idle));
+        }
+    }
+
+    /// 「下一户」: forget this household on the device and start again.
+    pub fn next_household(&self) {
+        crate::clear_household_everywhere();
+        self.idle_for.set(0);
+        self.countdown.set(None);
+        // A fresh page: nothing of the household stays in memory either.
+        let _ = window().location().set_href("/?next=1");
+    }
+
+    /// Cancels the countdown (「继续办理」).
+    pub fn keep(&self) {
+        self.idle_for.set(0);
+        self.countdown.set(None);
+    }
+}
+
+pub fn use_kiosk() -> Kiosk {
+    expect_context::<Kiosk>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_are_four_to_six_digits_and_hashed() {
+        assert!(valid_pin("1234") && valid_pin("123456"));
+        assert!(!valid_pin("123") && !valid_pin("1234567") && !valid_pin("12a4"));
+        assert_eq!(pin_hash("1234"), pin_hash(" 1234 "));
+        assert_ne!(pin_hash("1234"), pin_hash("1235"));
+        assert!(!pin_hash("1234").contains("1234"));
+    }
+}

@@ -1,0 +1,107 @@
+// Service-centre mode: the operator switches it on with a PIN, fills in a declaration for a
+// household (代填, confirmed by the household), and 「下一户」 or a stretch of no use leaves
+// nothing of that household on the device (localStorage and IndexedDB checked directly).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startEnv, screenshot, appStorage, catalogue } from './harness.mjs';
+import { ReportPage } from './pages.mjs';
+
+const DEVICE_KEYS = ['xiangqin.lang.v1', 'xiangqin.big-text.v1', 'xiangqin.kiosk.v1'];
+let env;
+let zh;
+
+before(async () => {
+  zh = await catalogue('zh-Hans');
+  env = await startEnv();
+});
+after(async () => {
+  await env?.stop();
+});
+
+async function turnOn(page, { minutes } = {}) {
+  await page.goto('/kiosk');
+  await page.getByTestId('kiosk-operator').fill('服务中心小刘');
+  await page.getByTestId('kiosk-pin').fill('2468');
+  if (minutes) await page.getByTestId('kiosk-idle').selectOption(String(minutes));
+  await page.getByTestId('kiosk-turn-on').click();
+  await page.getByTestId('kiosk-on').waitFor();
+}
+
+async function householdLeft(page) {
+  const keys = Object.keys(await appStorage(page)).filter((k) => !DEVICE_KEYS.includes(k));
+  const idb = await page.evaluate(async () => (indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : []));
+  return { keys, idb };
+}
+
+function daysAgo(n) {
+  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+}
+
+test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves nothing behind', async (t) => {
+  const page = await env.newPage(t);
+  await turnOn(page);
+  // A wrong PIN does not switch it off.
+  await page.getByTestId('kiosk-pin').fill('0000');
+  await page.getByTestId('kiosk-off').click();
+  assert.equal(await page.getByTestId('kiosk-error').textContent(), zh['kiosk.bad_pin']);
+
+  await page.goto('/check');
+  await page.getByTestId('choice-longyan').click();
+  await page.getByTestId('question-title').waitFor();
+
+  const report = new ReportPage(page);
+  await report.open();
+  await report.fill({
+    'place.county': '长汀县', 'place.township': '河田镇', 'place.village': '露湖村',
+    'applicant.name': '郑十一', 'applicant.id_number': '11010519491231002X', 'applicant.phone': '13912345678',
+    household_size: '2', risks: ['illness'], happened_on: daysAgo(15), description: '老伴生病住院。',
+  });
+  await report.next.click();
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+  assert.match(await page.getByTestId('assisted-by').textContent(), /服务中心小刘/);
+  // Without the household's confirmation it is not sent.
+  await report.submit.click();
+  await report.fieldError('assisted.household_confirmed').waitFor();
+  await page.getByTestId('consent-household_confirmed').check();
+  await report.submit.click();
+  await report.receipt.waitFor();
+  const receipt = (await report.receipt.textContent()).trim();
+  const row = JSON.parse(execFileSync('sqlite3', ['-json', env.server.dbPath, `SELECT body_json FROM declarations WHERE receipt = '${receipt}'`], { encoding: 'utf8' }))[0];
+  assert.deepEqual(JSON.parse(row.body_json).assisted, { operator_name: '服务中心小刘', household_confirmed: true });
+  await screenshot(page, 'kiosk-receipt');
+
+  assert.ok((await householdLeft(page)).keys.length > 0, 'the household has data on the device before 下一户');
+  await page.getByTestId('next-household').click();
+  await page.getByTestId('kiosk-cleared').waitFor();
+  assert.deepEqual(await householdLeft(page), { keys: [], idb: [] });
+  await page.goto('/check');
+  assert.equal(await page.getByTestId('choice-longyan').getAttribute('aria-pressed'), 'false');
+  await screenshot(page, 'kiosk-next');
+});
+
+test('after a stretch of no use the household is cleared, unless the operator keeps working', async (t) => {
+  const page = await env.newPage(t);
+  await turnOn(page);
+  // A short idle time for the test (the settings screen offers minutes).
+  await page.evaluate(() => {
+    const s = JSON.parse(localStorage.getItem('xiangqin.kiosk.v1'));
+    s.idle_seconds = 3;
+    localStorage.setItem('xiangqin.kiosk.v1', JSON.stringify(s));
+  });
+  await page.goto('/check');
+  await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-title').waitFor();
+
+  // The countdown shows; 「继续办理」 cancels it and nothing is lost.
+  await page.getByTestId('idle-warning').waitFor({ timeout: 10_000 });
+  await screenshot(page, 'kiosk-idle-warning');
+  await page.getByTestId('idle-keep').click();
+  assert.equal(await page.getByTestId('idle-warning').count(), 0);
+  assert.ok((await householdLeft(page)).keys.includes('xiangqin.answers.v1'));
+
+  // Left alone, it clears.
+  await page.getByTestId('kiosk-cleared').waitFor({ timeout: 15_000 });
+  assert.deepEqual(await householdLeft(page), { keys: [], idb: [] });
+});
