@@ -15,6 +15,7 @@ pub mod kiosk;
 pub mod outbox;
 pub mod pages;
 pub mod questions;
+pub mod speech;
 pub mod storage;
 
 use i18n::{t, use_i18n, I18n, Msg, LANGS};

@@ -122,6 +122,7 @@ fn SeeResults() -> impl IntoView {
 #[component]
 fn RegionStep() -> impl IntoView {
     let household = use_household();
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let selected = move || household.answers.with(|a| a.region);
     let choices = Region::ALL
@@ -158,6 +159,9 @@ fn RegionStep() -> impl IntoView {
             <Progress/>
             <FocusHeading text=Msg::QRegionTitle testid="question-title"/>
             <p class="hint">{t(Msg::QRegionHint)}</p>
+            <crate::speech::ReadAloud text=Callback::new(move |_| {
+                format!("{}。{}", i18n.tr(Msg::QRegionTitle), i18n.tr(Msg::QRegionHint))
+            })/>
             <div class="choices" role="group" aria-label=t(Msg::QRegionTitle)>
                 {choices}
             </div>
@@ -242,7 +246,7 @@ fn AskStep(ask: Ask) -> impl IntoView {
             return view! { <crate::pages::not_found::NotFound/> }.into_any();
         }
     }
-    let (for_title, for_hint) = (ask.clone(), ask.clone());
+    let (for_title, for_hint, for_speech) = (ask.clone(), ask.clone(), ask.clone());
     let heading = Signal::derive(move || {
         household
             .answers
@@ -274,6 +278,9 @@ fn AskStep(ask: Ask) -> impl IntoView {
             <Progress/>
             <QuestionHeading text=heading/>
             {move || hint_text().map(|h| view! { <p class="hint">{h}</p> })}
+            <crate::speech::ReadAloud text=Callback::new(move |_| {
+                format!("{}。{}", heading.get_untracked(), hint(&for_speech, i18n.lang()).unwrap_or_default())
+            })/>
             {body}
             <p class="hint small">{t(Msg::AnsUnsureNote)}</p>
             <SeeResults/>
@@ -725,6 +732,9 @@ fn MembersStep() -> impl IntoView {
             <Progress/>
             <QuestionHeading text=heading/>
             <p class="hint">{t(Msg::QMembersHint)}</p>
+            <crate::speech::ReadAloud text=Callback::new(move |_| {
+                format!("{}。{}", i18n.tr(Msg::QMembersTitle), i18n.tr(Msg::QMembersHint))
+            })/>
             <ul class="member-list">{rows}</ul>
             {move || empty().then(|| view! { <p class="hint">{t(Msg::MemberListEmpty)}</p> })}
             <div class="choices">

@@ -73,6 +73,9 @@ pub fn PolicyPage() -> impl IntoView {
                 {policy.title.clone()}
             </h1>
             <p class="lead" lang="zh-Hans">{policy.summary.clone()}</p>
+            <crate::speech::ReadAloud text=Callback::new(move |_| {
+                format!("{}。{}。{}。{}", policy.title, policy.summary, policy.gets, policy.how_to_apply)
+            })/>
             {mine}
             // Policy texts are in Chinese, as in the documents; say so in other languages.
             {move || (i18n.lang().tag != "zh-Hans").then(|| view! { <p class="small">{t(Msg::PolicyContentZh)}</p> })}

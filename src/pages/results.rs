@@ -193,6 +193,17 @@ pub fn Results() -> impl IntoView {
     view! {
         <section class="screen results" data-testid="results">
             <FocusHeading text=Msg::ResultsTitle testid="results-title"/>
+            <crate::speech::ReadAloud text=Callback::new(move |_| {
+                let mut out = i18n.tr(Msg::ResultsTitle).to_string();
+                if let Some(e) = evaluation.get_untracked() {
+                    for r in e.results.iter().filter(|r| r.status != Status::NotApplicable) {
+                        if let Some(p) = rules().policy(&r.id) {
+                            out.push_str(&format!("。{}，{}：{}", i18n.tr(status_msg(r.status)), p.title, p.summary));
+                        }
+                    }
+                }
+                out
+            })/>
             {header}
             {counts}
             {move || {

@@ -331,3 +331,45 @@ test('大字 makes the text much larger and is remembered', async (t) => {
   assert.ok((await size()) >= 29.5);
   await screenshot(page, 'home-big-text');
 });
+
+/** A stand-in for the browser's speech synthesis, with or without a Chinese voice. */
+async function fakeSpeech(page, voices) {
+  await page.addInitScript((voiceList) => {
+    window.__spoken = [];
+    const fake = {
+      getVoices: () => voiceList,
+      speak: (u) => window.__spoken.push({ text: u.text, lang: u.lang }),
+      cancel: () => {},
+      onvoiceschanged: null,
+    };
+    Object.defineProperty(window, 'speechSynthesis', { value: fake, configurable: true });
+    window.SpeechSynthesisUtterance = class {
+      constructor(text) {
+        this.text = text;
+      }
+    };
+  }, voices);
+}
+
+test('朗读 reads the question in Mandarin where a Chinese voice exists, and is absent otherwise', async (t) => {
+  const page = await env.newPage(t);
+  await fakeSpeech(page, [{ lang: 'en-US', name: 'en' }, { lang: 'zh-CN', name: 'Ting-Ting' }]);
+  await page.goto('/check');
+  await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-title').waitFor();
+  const title = await page.getByTestId('question-title').textContent();
+  await page.getByTestId('read-aloud').click();
+  const spoken = await page.evaluate(() => window.__spoken);
+  assert.equal(spoken.length, 1);
+  assert.ok(spoken[0].text.startsWith(title), spoken[0].text);
+  assert.equal(spoken[0].lang, 'zh-CN');
+  await page.goto('/policy/qh-water-safety');
+  await page.getByTestId('read-aloud').click();
+  assert.match((await page.evaluate(() => window.__spoken))[0].text, /饮水/, 'a fresh page reads its own text');
+
+  const other = await env.newPage(t);
+  await fakeSpeech(other, [{ lang: 'en-US', name: 'en' }]);
+  await other.goto('/policy/qh-water-safety');
+  await other.getByTestId('policy-title').waitFor();
+  assert.equal(await other.getByTestId('read-aloud').count(), 0, 'no Chinese voice: no button');
+});
