@@ -79,13 +79,15 @@ impl Outbox {
             }
         });
         self.pending.with_untracked(|p| save(p));
-        self.try_one(&entry)
+        self.try_one(&entry, true)
             .await
             .unwrap_or(Outcome::Waiting(SendError::Network))
     }
 
-    /// Sends one entry; `None` if it is no longer waiting (already acknowledged).
-    async fn try_one(&self, entry: &Pending) -> Option<Outcome> {
+    /// Sends one entry; `None` if it is no longer waiting (already acknowledged). `foreground`:
+    /// the household is at the screen. In service-centre mode a declaration acknowledged in the
+    /// background belongs to a household that has left: its receipt is not kept on the device.
+    async fn try_one(&self, entry: &Pending, foreground: bool) -> Option<Outcome> {
         if !self
             .pending
             .with_untracked(|p| p.iter().any(|e| e.key == entry.key))
@@ -104,7 +106,9 @@ impl Outbox {
                     key: entry.key.clone(),
                     deadlines: r.deadlines,
                 };
-                storage::save(storage::RECEIPT_KEY, &receipt);
+                if foreground || crate::kiosk::settings().is_none() {
+                    storage::save(storage::RECEIPT_KEY, &receipt);
+                }
                 self.remove(&entry.key);
                 self.failures.set(0);
                 Outcome::Sent(receipt)
@@ -139,7 +143,7 @@ impl Outbox {
             let entries = this.pending.get_untracked();
             let mut waiting = false;
             for entry in &entries {
-                if let Some(Outcome::Waiting(_)) = this.try_one(entry).await {
+                if let Some(Outcome::Waiting(_)) = this.try_one(entry, false).await {
                     waiting = true;
                 }
             }
