@@ -438,8 +438,26 @@ mod tests {
             help_wanted: "".into(),
             truthful: true,
             personal_info: true,
+            operator: String::new(),
+            household_confirmed: false,
             attempt: None,
         }
+    }
+
+    #[test]
+    fn an_operators_draft_is_marked_as_assisted_and_needs_the_households_confirmation() {
+        let mut d = filled();
+        d.operator = "服务中心小刘".into();
+        assert!(fields(&d).contains(&(
+            "assisted.household_confirmed".into(),
+            "confirmation_required".into()
+        )));
+        d.household_confirmed = true;
+        let declaration = d.check(today()).unwrap();
+        let assisted = declaration.assisted.unwrap();
+        assert_eq!(assisted.operator_name, "服务中心小刘");
+        assert!(assisted.household_confirmed);
+        assert!(filled().check(today()).unwrap().assisted.is_none());
     }
 
     fn fields(d: &Draft) -> Vec<(String, String)> {

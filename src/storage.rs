@@ -240,7 +240,6 @@ pub struct SentReceipt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xiangqin_rules::Facts;
 
     #[test]
     fn answers_are_read_as_household_facts() {

@@ -110,7 +110,7 @@ test('a wrong ID number shows the Chinese message next to it and keeps everythin
   const report = new ReportPage(page);
   await report.open();
   // Last character wrong: the check digit of 110105194912310 02 is X.
-  const values = household({ region: 'qinghai', 'applicant.id_number': '110105194912310021' });
+  const values = household({ region: 'qinghai', 'applicant.id_number': '110105194912310021', 'applicant.phone': '1391234567' });
   await report.fill(values);
   assert.match(await report.channel.textContent(), /向村干部报告困难/);
   await report.next.click();
@@ -118,6 +118,9 @@ test('a wrong ID number shows the Chinese message next to it and keeps everythin
   const error = report.fieldError('applicant.id_number');
   await error.waitFor();
   assert.match(await error.textContent(), /身份证号码.*最后一位/);
+  const phoneError = report.fieldError('applicant.phone');
+  await phoneError.waitFor();
+  assert.match(await phoneError.textContent(), /手机号码/);
   assert.equal(await report.field('applicant.id_number').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'error-summary');
   assert.match(page.url(), /\/report$/, 'stays on the form');
@@ -140,8 +143,9 @@ test('a wrong ID number shows the Chinese message next to it and keeps everythin
   await report.heading.waitFor();
   await check();
 
-  // The error goes once the number is corrected.
+  // The errors go once the numbers are corrected.
   await report.field('applicant.id_number').fill('11010519491231002X');
+  await report.field('applicant.phone').fill('13912345678');
   await report.next.click();
   await page.waitForURL('**/report/confirm');
 });

@@ -157,3 +157,15 @@ test("the app runs under the endpoint's Content-Security-Policy without a violat
   await page.getByTestId('results-title').waitFor();
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
 });
+
+test('a browser without WebAssembly is told plainly what to do', async (t) => {
+  // The app's loader fails, as it would on such a phone: that error is expected here.
+  const page = await env.newPage(t, { allowErrors: true });
+  await page.addInitScript(() => {
+    delete window.WebAssembly;
+  });
+  await page.goto('/');
+  const note = page.locator('#loading');
+  await note.waitFor();
+  assert.match(await note.textContent(), /浏览器版本太旧/);
+});
