@@ -118,6 +118,40 @@ fn every_policy_is_tested_with_at_least_two_outcomes() {
     );
 }
 
+/// Every entry is tested for each outcome its Decision line allows: applies (where it has a `yes`
+/// and no `always_maybe`), maybe, and not applicable (where it has a `no`).
+#[test]
+fn every_entry_is_tested_for_each_outcome_its_decision_allows() {
+    let mut seen: BTreeMap<String, BTreeSet<Status>> = BTreeMap::new();
+    for (_, case) in load_cases() {
+        for (id, status) in case.expect {
+            seen.entry(id).or_default().insert(status);
+        }
+    }
+    let mut missing = Vec::new();
+    for p in &rules().policies {
+        let d = &p.decision;
+        let got = seen.get(&p.id).cloned().unwrap_or_default();
+        let mut want = vec![Status::Maybe];
+        if d.yes.is_some() && d.always_maybe.is_none() {
+            want.push(Status::Applies);
+        }
+        if d.no.is_some() {
+            want.push(Status::NotApplicable);
+        }
+        for w in want {
+            if !got.contains(&w) {
+                missing.push(format!("{} {w:?}", p.id));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "outcomes no case tests:\n{}",
+        missing.join("\n")
+    );
+}
+
 #[test]
 fn a_household_with_only_region_and_date_is_never_ruled_out() {
     for region in Region::ALL {
