@@ -1,59 +1,110 @@
-//! Everything SQLite-specific: connecting, pragmas, migrations and the SQL itself.
+//! The database: connecting, migrations and the SQL itself, for SQLite (the default) and
+//! PostgreSQL (when `DATABASE_URL` is `postgres://…`), chosen by the URL scheme.
 //!
-//! The SQL uses only what PostgreSQL understands too (`ON CONFLICT … DO NOTHING`, `RETURNING`;
-//! never `INSERT OR IGNORE` or `last_insert_rowid()`), except for the `?` placeholders: a
-//! PostgreSQL store would mirror these functions behind a trait, with `$1` placeholders and its
-//! own `migrations/postgres` folder, chosen by the URL scheme.
+//! Both go through sqlx's `Any` driver with one text per statement: the SQL uses only what both
+//! understand (`$1`-style placeholders, `ON CONFLICT … DO NOTHING`, `RETURNING`; never
+//! `INSERT OR IGNORE` or `last_insert_rowid()`), and each database has its own migrations folder
+//! (`migrations/sqlite`, `migrations/postgres`) describing the same tables.
 use crate::error::BoxError;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor, Row};
 use std::str::FromStr;
 use std::time::Duration;
 
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The connection pool of either database.
+pub type Pool = AnyPool;
 
-/// Opens (creating the folder and the file when missing) and migrates the database at `url`,
-/// e.g. `sqlite://data/xiangqin.db` (relative to the working directory) or `sqlite:///abs/x.db`.
-pub async fn connect(url: &str) -> Result<SqlitePool, BoxError> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // A declaration answered 201 must survive a power cut (village service centres).
-        .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
-    let file = options.get_filename();
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    if !in_memory {
-        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-            tokio::fs::create_dir_all(parent).await?;
+pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
         }
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await?;
-    MIGRATOR.run(&pool).await?;
-    Ok(pool)
+}
+
+/// Opens and migrates the database at `url`:
+/// - `sqlite://data/xiangqin.db` (relative to the working directory) or `sqlite:///abs/x.db`:
+///   the folder and the file are created when missing; WAL journal, `synchronous = FULL`;
+/// - `postgres://user:password@host:port/database`: the database must exist.
+pub async fn connect(url: &str) -> Result<Pool, BoxError> {
+    sqlx::any::install_default_drivers();
+    match Backend::of(url) {
+        Backend::Postgres => {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            POSTGRES_MIGRATOR.run(&pool).await?;
+            Ok(pool)
+        }
+        Backend::Sqlite => {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // A declaration answered 201 must survive a power cut (village service centres).
+                .synchronous(SqliteSynchronous::Full);
+            let file = options.get_filename().to_path_buf();
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            if !in_memory {
+                if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    tokio::fs::create_dir_all(parent).await?;
+                }
+                // Creates the file and switches it to WAL (a property of the file, kept).
+                options.connect().await?.close().await?;
+            }
+            // The pool's connections are opened from the URL by the Any driver; the settings
+            // that belong to a connection are applied to each one here.
+            let pool = AnyPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await?;
+            SQLITE_MIGRATOR.run(&pool).await?;
+            Ok(pool)
+        }
+    }
 }
 
 const SECRET_KEY: &str = "status_token_secret";
 
 /// The server secret that derives replayable status tokens, created on first start.
-pub async fn status_token_secret(pool: &SqlitePool) -> Result<Vec<u8>, BoxError> {
+pub async fn status_token_secret(pool: &Pool) -> Result<Vec<u8>, BoxError> {
     // Two servers starting on one new file at once: the primary key lets one insert win and
     // both then read the same row.
-    let inserted =
-        sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING")
-            .bind(SECRET_KEY)
-            .bind(crate::token::new_secret())
-            .execute(pool)
-            .await?;
+    let inserted = sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(SECRET_KEY)
+    .bind(crate::token::new_secret())
+    .execute(pool)
+    .await?;
     if inserted.rows_affected() == 1 {
         tracing::info!("created the status-token secret");
     }
-    let hex_value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+    let hex_value: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
         .bind(SECRET_KEY)
         .fetch_one(pool)
         .await?;
@@ -95,18 +146,39 @@ pub struct UniqueTaken;
 /// Inserts the declaration and its first event (`actor` sets it to `d.status`) in one transaction.
 /// The first statement of the transaction writes, so SQLite takes the write lock (waiting up to
 /// the busy timeout) before reading anything: no stale snapshot, no `SQLITE_BUSY` upgrade failure.
+/// (On SQLite the server inserts through [`crate::commit`], which batches this into group commits.)
 pub async fn insert_declaration(
-    pool: &SqlitePool,
+    pool: &Pool,
     d: &NewDeclaration,
     actor: &str,
 ) -> Result<Result<i64, UniqueTaken>, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    match insert_in(&mut tx, d, actor).await? {
+        Ok(id) => {
+            tx.commit().await?;
+            Ok(Ok(id))
+        }
+        Err(taken) => {
+            tx.rollback().await?;
+            Ok(Err(taken))
+        }
+    }
+}
+
+/// The two statements of [`insert_declaration`], inside the caller's transaction. After
+/// `Err(UniqueTaken)` nothing was written, but on PostgreSQL the transaction (or savepoint) must
+/// be rolled back.
+pub async fn insert_in(
+    conn: &mut sqlx::AnyConnection,
+    d: &NewDeclaration,
+    actor: &str,
+) -> Result<Result<i64, UniqueTaken>, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO declarations (receipt, status_token_hash, idempotency_key_hash, body_sha256, status, \
          region, county, township, village, applicant_name, id_number, phone, body_json, created_at, \
          status_since, linked_to) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-         (SELECT receipt FROM declarations WHERE id_number = ? \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         (SELECT receipt FROM declarations WHERE id_number = $16 \
           AND status NOT IN ('rejected', 'risk_cleared') ORDER BY id DESC LIMIT 1)) RETURNING id",
     )
     .bind(&d.receipt)
@@ -125,37 +197,33 @@ pub async fn insert_declaration(
     .bind(&d.created_at)
     .bind(&d.created_at)
     .bind(&d.id_number)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await;
     let id: i64 = match inserted {
         Ok(row) => row.try_get("id")?,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            tx.rollback().await?;
-            return Ok(Err(UniqueTaken));
-        }
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Err(UniqueTaken)),
         Err(e) => return Err(e),
     };
     sqlx::query(
         "INSERT INTO declaration_events (declaration_id, from_status, to_status, actor, note, at) \
-         VALUES (?, NULL, ?, ?, NULL, ?)",
+         VALUES ($1, NULL, $2, $3, NULL, $4)",
     )
     .bind(id)
     .bind(&d.status)
     .bind(actor)
     .bind(&d.created_at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(Ok(id))
 }
 
 /// The earlier submission made with this idempotency key (by its hash), if any.
 pub async fn find_by_idempotency_key(
-    pool: &SqlitePool,
+    pool: &Pool,
     key_hash: &str,
 ) -> Result<Option<Submitted>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT receipt, body_sha256, status, created_at FROM declarations WHERE idempotency_key_hash = ?",
+        "SELECT receipt, body_sha256, status, created_at FROM declarations WHERE idempotency_key_hash = $1",
     )
     .bind(key_hash)
     .fetch_optional(pool)
@@ -278,12 +346,9 @@ pub struct Event {
     pub note: Option<String>,
 }
 
-pub async fn find_by_receipt(
-    pool: &SqlitePool,
-    receipt: &str,
-) -> Result<Option<Tracked>, sqlx::Error> {
+pub async fn find_by_receipt(pool: &Pool, receipt: &str) -> Result<Option<Tracked>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, status_token_hash, status, created_at FROM declarations WHERE receipt = ?",
+        "SELECT id, status_token_hash, status, created_at FROM declarations WHERE receipt = $1",
     )
     .bind(receipt)
     .fetch_optional(pool)
@@ -300,9 +365,9 @@ pub async fn find_by_receipt(
 }
 
 /// The history of a declaration, oldest first.
-pub async fn history(pool: &SqlitePool, declaration_id: i64) -> Result<Vec<Event>, sqlx::Error> {
+pub async fn history(pool: &Pool, declaration_id: i64) -> Result<Vec<Event>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT to_status, at, note FROM declaration_events WHERE declaration_id = ? ORDER BY id",
+        "SELECT to_status, at, note FROM declaration_events WHERE declaration_id = $1 ORDER BY id",
     )
     .bind(declaration_id)
     .fetch_all(pool)
@@ -319,14 +384,14 @@ pub async fn history(pool: &SqlitePool, declaration_id: i64) -> Result<Vec<Event
 }
 
 /// Whether the database answers (for `/readyz`).
-pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+pub async fn ping(pool: &Pool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
 }
 
 // ---- review (cadres) ----
 
 /// Who a review token belongs to and what it may see.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Reviewer {
     pub name: String,
     pub region: String,
@@ -334,13 +399,13 @@ pub struct Reviewer {
 }
 
 pub async fn add_reviewer_token(
-    pool: &SqlitePool,
+    pool: &Pool,
     token_hash: &str,
     reviewer: &Reviewer,
     now: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO reviewer_tokens (token_hash, name, region, township, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO reviewer_tokens (token_hash, name, region, township, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash)
     .bind(&reviewer.name)
@@ -353,11 +418,11 @@ pub async fn add_reviewer_token(
 }
 
 pub async fn reviewer_by_token_hash(
-    pool: &SqlitePool,
+    pool: &Pool,
     token_hash: &str,
 ) -> Result<Option<Reviewer>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT name, region, township FROM reviewer_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+        "SELECT name, region, township FROM reviewer_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(pool)
@@ -391,40 +456,47 @@ pub struct ReviewRow {
     pub body_json: String,
 }
 
-/// Declarations of the reviewer's scope, newest first, with optional filters.
+/// Optional filters of the reviewer's list (all given ones must match).
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<String>,
+    pub county: Option<String>,
+    pub township: Option<String>,
+    pub village: Option<String>,
+    /// RFC 3339 UTC bounds on `created_at`: from (inclusive) and until (exclusive).
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+/// Declarations of the reviewer's scope, newest first (at most 1000), filtered.
 pub async fn review_list(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Reviewer,
-    status: Option<&str>,
-    village: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
+    filter: &ListFilter,
 ) -> Result<Vec<ReviewRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, receipt, status, COALESCE(status_since, created_at) AS status_since, region, county, \
          township, village, applicant_name, id_number, phone, created_at, linked_to, body_json \
-         FROM declarations WHERE region = ? AND (? IS NULL OR township = ?) \
-         AND (? IS NULL OR status = ?) AND (? IS NULL OR village = ?) \
-         AND (? IS NULL OR created_at >= ?) AND (? IS NULL OR created_at < ?) \
+         FROM declarations WHERE region = $1 AND ($2 IS NULL OR township = $2) \
+         AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR county = $4) \
+         AND ($5 IS NULL OR township = $5) AND ($6 IS NULL OR village = $6) \
+         AND ($7 IS NULL OR created_at >= $7) AND ($8 IS NULL OR created_at < $8) \
          ORDER BY id DESC LIMIT 1000",
     )
     .bind(&scope.region)
     .bind(&scope.township)
-    .bind(&scope.township)
-    .bind(status)
-    .bind(status)
-    .bind(village)
-    .bind(village)
-    .bind(from)
-    .bind(from)
-    .bind(to)
-    .bind(to)
+    .bind(&filter.status)
+    .bind(&filter.county)
+    .bind(&filter.township)
+    .bind(&filter.village)
+    .bind(&filter.from)
+    .bind(&filter.until)
     .fetch_all(pool)
     .await?;
     rows.into_iter().map(|r| row_from(&r)).collect()
 }
 
-fn row_from(r: &sqlx::sqlite::SqliteRow) -> Result<ReviewRow, sqlx::Error> {
+fn row_from(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
     Ok(ReviewRow {
         id: r.try_get("id")?,
         receipt: r.try_get("receipt")?,
@@ -443,14 +515,11 @@ fn row_from(r: &sqlx::sqlite::SqliteRow) -> Result<ReviewRow, sqlx::Error> {
     })
 }
 
-pub async fn review_one(
-    pool: &SqlitePool,
-    receipt: &str,
-) -> Result<Option<ReviewRow>, sqlx::Error> {
+pub async fn review_one(pool: &Pool, receipt: &str) -> Result<Option<ReviewRow>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT id, receipt, status, COALESCE(status_since, created_at) AS status_since, region, county, \
          township, village, applicant_name, id_number, phone, created_at, linked_to, body_json \
-         FROM declarations WHERE receipt = ?",
+         FROM declarations WHERE receipt = $1",
     )
     .bind(receipt)
     .fetch_optional(pool)
@@ -459,12 +528,9 @@ pub async fn review_one(
 }
 
 /// Receipts of the other declarations made with the same ID number (both directions of a link).
-pub async fn linked_receipts(
-    pool: &SqlitePool,
-    row: &ReviewRow,
-) -> Result<Vec<String>, sqlx::Error> {
+pub async fn linked_receipts(pool: &Pool, row: &ReviewRow) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT receipt FROM declarations WHERE id_number = ? AND receipt != ? ORDER BY id",
+        "SELECT receipt FROM declarations WHERE id_number = $1 AND receipt != $2 ORDER BY id",
     )
     .bind(&row.id_number)
     .bind(&row.receipt)
@@ -475,7 +541,7 @@ pub async fn linked_receipts(
 /// Moves a declaration from `from` to `to` (only if it is still at `from`) and appends the event,
 /// in one transaction. `false` if someone else moved it first.
 pub async fn transition(
-    pool: &SqlitePool,
+    pool: &Pool,
     id: i64,
     from: &str,
     to: &str,
@@ -485,7 +551,7 @@ pub async fn transition(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let moved = sqlx::query(
-        "UPDATE declarations SET status = ?, status_since = ? WHERE id = ? AND status = ?",
+        "UPDATE declarations SET status = $1, status_since = $2 WHERE id = $3 AND status = $4",
     )
     .bind(to)
     .bind(at)
@@ -500,7 +566,7 @@ pub async fn transition(
     }
     sqlx::query(
         "INSERT INTO declaration_events (declaration_id, from_status, to_status, actor, note, at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id)
     .bind(from)
@@ -516,11 +582,11 @@ pub async fn transition(
 
 /// The full history of a declaration for a reviewer: (status, actor, at, note), oldest first.
 pub async fn review_history(
-    pool: &SqlitePool,
+    pool: &Pool,
     declaration_id: i64,
 ) -> Result<Vec<(String, String, String, Option<String>)>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT to_status, actor, at, note FROM declaration_events WHERE declaration_id = ? ORDER BY id",
+        "SELECT to_status, actor, at, note FROM declaration_events WHERE declaration_id = $1 ORDER BY id",
     )
     .bind(declaration_id)
     .fetch_all(pool)

@@ -155,3 +155,30 @@ impl IntoResponse for AppError {
         response
     }
 }
+
+/// The body of every error answer, as documented in the OpenAPI document.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// A machine code, e.g. `invalid`, `idempotency_conflict`.
+    pub code: String,
+    /// For people, in Chinese.
+    pub message: String,
+    /// 422 only: one entry per wrong field.
+    pub fields: Option<Vec<FieldErrorDoc>>,
+}
+
+/// One wrong field of a 422 answer (`xiangqin_rules::declaration::FieldError`).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldErrorDoc {
+    /// The path of the field, e.g. `applicant.id_number`.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}

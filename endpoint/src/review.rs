@@ -63,7 +63,8 @@ fn in_scope(reviewer: &Reviewer, row: &ReviewRow) -> bool {
 }
 
 /// One declaration in the reviewer's list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ReviewItem)]
 pub struct Item {
     pub receipt: String,
     pub status: String,
@@ -78,6 +79,8 @@ pub struct Item {
     pub due_on: Option<NaiveDate>,
     pub overdue: bool,
     pub linked_to: Option<String>,
+    /// The statuses it may be moved to now.
+    #[schema(value_type = Vec<String>)]
     pub next: Vec<&'static str>,
 }
 
@@ -107,9 +110,16 @@ fn item(state: &AppState, row: &ReviewRow, today: NaiveDate) -> Item {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// A workflow status key, e.g. `home_visit`.
     pub status: Option<String>,
+    /// 县（区、旗）, as households write it.
+    pub county: Option<String>,
+    /// 乡镇 / 苏木 (within the token's scope).
+    pub township: Option<String>,
+    /// 村 / 嘎查.
     pub village: Option<String>,
     /// `YYYY-MM-DD`, submitted on or after.
     pub from: Option<NaiveDate>,
@@ -132,18 +142,26 @@ async fn list_rows(
             });
         }
     }
-    let from = q.from.map(|d| format!("{d}T00:00:00"));
-    let to =
-        q.to.map(|d| format!("{}T00:00:00", d.succ_opt().unwrap_or(d)));
-    let rows = db::review_list(
-        &state.pool,
-        reviewer,
-        q.status.as_deref(),
-        q.village.as_deref(),
-        from.as_deref(),
-        to.as_deref(),
-    )
-    .await?;
+    // Dates are days in China (UTC+8); `created_at` is UTC.
+    let china_midnight_utc = |d: NaiveDate| {
+        (d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(8))
+            .to_rfc3339_opts(SecondsFormat::Millis, true)
+    };
+    let trimmed = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let filter = db::ListFilter {
+        status: trimmed(&q.status),
+        county: trimmed(&q.county),
+        township: trimmed(&q.township),
+        village: trimmed(&q.village),
+        from: q.from.map(china_midnight_utc),
+        until: q.to.map(|d| china_midnight_utc(d.succ_opt().unwrap_or(d))),
+    };
+    let rows = db::review_list(&state.pool, reviewer, &filter).await?;
     let today = crate::today_in_china();
     Ok(rows
         .into_iter()
@@ -156,11 +174,23 @@ async fn list_rows(
 }
 
 /// `GET /api/v1/review/me`
+#[utoipa::path(get, path = "/v1/review/me", tag = "review", security(("reviewToken" = [])),
+    responses(
+        (status = 200, description = "The signed-in reviewer and the scope of the token.", body = Reviewer),
+        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
+    ))]
 pub async fn me(Auth(reviewer): Auth) -> Json<Reviewer> {
     Json(reviewer)
 }
 
 /// `GET /api/v1/review/declarations`
+#[utoipa::path(get, path = "/v1/review/declarations", tag = "review", security(("reviewToken" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Declarations in the token's scope, newest first, overdue ones flagged.", body = Vec<Item>),
+        (status = 400, description = "Unknown status filter.", body = crate::error::ErrorBody),
+        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
@@ -170,7 +200,8 @@ pub async fn list(
     Ok(Json(rows.into_iter().map(|(_, i)| i).collect()))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ReviewDetail)]
 pub struct Detail {
     #[serde(flatten)]
     pub item: Item,
@@ -181,7 +212,8 @@ pub struct Detail {
     pub linked: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ReviewHistoryEntry)]
 pub struct HistoryEntry {
     pub status: String,
     pub status_zh: String,
@@ -206,6 +238,13 @@ async fn find_in_scope(
 }
 
 /// `GET /api/v1/review/declarations/{receipt}`
+#[utoipa::path(get, path = "/v1/review/declarations/{receipt}", tag = "review", security(("reviewToken" = [])),
+    params(("receipt" = String, Path, description = "`XQ-XXXX-XXXX`")),
+    responses(
+        (status = 200, description = "One declaration with its history and the declarations linked to it.", body = Detail),
+        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found, or outside the token's region or township.", body = crate::error::ErrorBody),
+    ))]
 pub async fn detail(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
@@ -234,7 +273,7 @@ pub async fn detail(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct TransitionRequest {
     pub to: String,
     #[serde(default)]
@@ -242,6 +281,16 @@ pub struct TransitionRequest {
 }
 
 /// `POST /api/v1/review/declarations/{receipt}/transitions` `{to, note}`
+#[utoipa::path(post, path = "/v1/review/declarations/{receipt}/transitions", tag = "review", security(("reviewToken" = [])),
+    params(("receipt" = String, Path, description = "`XQ-XXXX-XXXX`")),
+    request_body = TransitionRequest,
+    responses(
+        (status = 200, description = "Moved; the declaration as it is now.", body = Detail),
+        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found, or outside the token's region or township.", body = crate::error::ErrorBody),
+        (status = 409, description = "That status change is not allowed from the current status.", body = crate::error::ErrorBody),
+        (status = 422, description = "不予纳入 without a reason, or a note over 1000 characters.", body = crate::error::ErrorBody),
+    ))]
 pub async fn transition(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
@@ -311,6 +360,13 @@ fn csv_field(s: &str) -> String {
 }
 
 /// `GET /api/v1/review/declarations.csv`: the list, for Excel (UTF-8 with BOM).
+#[utoipa::path(get, path = "/v1/review/declarations.csv", tag = "review", security(("reviewToken" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The same list as CSV for Excel (UTF-8 with BOM).", body = String, content_type = "text/csv"),
+        (status = 400, description = "Unknown status filter.", body = crate::error::ErrorBody),
+        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
+    ))]
 pub async fn csv(
     State(state): State<AppState>,
     Auth(reviewer): Auth,

@@ -22,16 +22,31 @@ pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-
 /// How many fresh receipts to try when one is already taken (40 random bits: practically never).
 const RECEIPT_ATTEMPTS: usize = 5;
 
+/// `GET /healthz`
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The process is up.", body = String, content_type = "text/plain")))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
 /// `GET /api/v1/openapi.json`
-pub async fn openapi() -> Json<serde_json::Value> {
-    Json(crate::openapi::document())
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "operations",
+    responses((status = 200, description = "This document (OpenAPI 3.1).", body = Object)))]
+pub async fn openapi() -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        crate::openapi::document_json(),
+    )
+        .into_response()
 }
 
 /// `GET /readyz`: 200 when the database answers, else 503.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "The database answers.", body = String, content_type = "text/plain"),
+    (status = 503, description = "The database does not answer.", body = crate::error::ErrorBody)))]
 pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
     match db::ping(&state.pool).await {
         Ok(()) => Ok("ready"),
@@ -51,7 +66,8 @@ pub async fn method_not_allowed() -> AppError {
 }
 
 /// The answer to a declaration: 201 when stored now, 200 when replayed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = Receipt)]
 pub struct SubmitResponse {
     /// `XQ-XXXX-XXXX`, for the household to keep.
     pub receipt: String,
@@ -65,7 +81,8 @@ pub struct SubmitResponse {
 }
 
 /// `GET /api/v1/declarations/{receipt}`: what the household may see of its declaration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = Status)]
 pub struct StatusResponse {
     pub receipt: String,
     pub status: String,
@@ -75,7 +92,7 @@ pub struct StatusResponse {
     pub deadlines: Vec<Deadline>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HistoryItem {
     pub status: String,
     pub status_zh: String,
@@ -91,6 +108,17 @@ pub struct TokenQuery {
 /// `GET /api/v1/declarations/{receipt}` with the status token (header `X-Status-Token`, or
 /// `?token=`). An unknown receipt and a wrong token get the same 404, so receipts cannot be
 /// probed; tokens are compared by their hashes in constant time.
+#[utoipa::path(get, path = "/v1/declarations/{receipt}", tag = "households",
+    params(
+        ("receipt" = String, Path, description = "`XQ-XXXX-XXXX`", pattern = "^XQ-[0-9A-Z]{4}-[0-9A-Z]{4}$"),
+        ("X-Status-Token" = Option<String>, Header, description = "The status_token given with the receipt (or the `token` query parameter)."),
+        ("token" = Option<String>, Query, description = "The status token, when a header cannot be set (a link or QR code)."),
+    ),
+    responses(
+        (status = 200, description = "Status and history; no personal data.", body = StatusResponse),
+        (status = 404, description = "Unknown receipt or wrong token (not told apart).", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client (see Retry-After).", body = crate::error::ErrorBody),
+    ))]
 pub async fn declaration_status(
     State(state): State<AppState>,
     Path(receipt): Path<String>,
@@ -162,6 +190,20 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 }
 
 /// `POST /api/v1/declarations`
+#[utoipa::path(post, path = "/v1/declarations", tag = "households",
+    request_body(content = crate::openapi::DeclarationSchema, content_type = "application/json"),
+    params(("Idempotency-Key" = Option<uuid::Uuid>, Header,
+        description = "A UUID made on the phone per declaration and resent with every retry: the same key and body answer 200 with the same receipt; the same key with another body answers 409.")),
+    responses(
+        (status = 201, description = "Stored (after the commit is durable).", body = SubmitResponse),
+        (status = 200, description = "The same key and body again: the same receipt (header Idempotent-Replayed: true).", body = SubmitResponse),
+        (status = 400, description = "Malformed JSON or a bad Idempotency-Key.", body = crate::error::ErrorBody),
+        (status = 409, description = "The key was used for a different declaration.", body = crate::error::ErrorBody),
+        (status = 413, description = "Body over 64 KiB.", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON.", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid fields: a machine code and a Chinese message per field.", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client (see Retry-After).", body = crate::error::ErrorBody),
+    ))]
 pub async fn submit_declaration(
     State(state): State<AppState>,
     IdempotencyKey(key): IdempotencyKey,
@@ -210,7 +252,12 @@ pub async fn submit_declaration(
 
     for _ in 0..RECEIPT_ATTEMPTS {
         row.receipt = token::new_receipt();
-        match db::insert_declaration(&state.pool, &row, "household").await? {
+        match state
+            .writer
+            .insert(row.clone(), "household")
+            .await
+            .map_err(AppError::Internal)?
+        {
             Ok(_) => {
                 tracing::info!(receipt = %row.receipt, "declaration submitted");
                 let body = SubmitResponse {

@@ -56,7 +56,7 @@ pub fn label_zh(key: &str) -> &str {
 }
 
 /// Working days allowed for one step, counted from the moment the declaration reached it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deadline {
     pub step: String,
     pub label_zh: String,

@@ -11,18 +11,20 @@ struct Server {
     child: Child,
     addr: String,
     stderr: Arc<Mutex<String>>,
-    db: std::path::PathBuf,
+    /// The database URL the server uses.
+    db: String,
     _dir: tempfile::TempDir,
 }
 
-fn start() -> Server {
+/// Starts the server on a new SQLite file, or on `db` when given.
+fn start(db: Option<String>) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("x.db");
+    let db = db.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("x.db").display()));
     let mut child = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"))
         .args(["--listen", "127.0.0.1:0", "--static-dir"])
         .arg(dir.path())
         .arg("--database-url")
-        .arg(format!("sqlite://{}", db.display()))
+        .arg(&db)
         .arg("--rate-limit")
         .arg("100000")
         .env("RUST_LOG", "debug")
@@ -87,7 +89,7 @@ async fn post(addr: &str, body: &str) -> Option<(u16, String)> {
 
 #[tokio::test]
 async fn logs_carry_receipts_never_names_id_numbers_or_phones() {
-    let mut server = start();
+    let mut server = start(None);
     let (status, body) = post(&server.addr, &declaration("欧阳娜娜")).await.unwrap();
     assert_eq!(status, 201, "{body}");
     let receipt = serde_json::from_str::<Value>(&body).unwrap()["receipt"]
@@ -106,7 +108,37 @@ async fn logs_carry_receipts_never_names_id_numbers_or_phones() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_declaration_survives_kill_9_during_a_burst() {
-    let mut server = start();
+    burst_then_kill_9(start(None)).await;
+}
+
+/// The same on PostgreSQL when `XIANGQIN_TEST_POSTGRES_URL` names a server (else a note).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_acknowledged_declaration_survives_kill_9_on_postgres() {
+    let Some(server_url) = std::env::var("XIANGQIN_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: kill -9 test on PostgreSQL skipped: set XIANGQIN_TEST_POSTGRES_URL"
+        );
+        return;
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!("xq_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::AnyPool::connect(&server_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let base = server_url.split('?').next().unwrap();
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    burst_then_kill_9(start(Some(format!("{base}/{name}")))).await;
+}
+
+async fn burst_then_kill_9(mut server: Server) {
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut clients = Vec::new();
     for c in 0..16 {
@@ -142,9 +174,8 @@ async fn every_acknowledged_declaration_survives_kill_9_during_a_burst() {
         acked.len()
     );
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", server.db.display()))
-        .await
-        .unwrap();
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&server.db).await.unwrap();
     let stored: Vec<String> = sqlx::query_scalar("SELECT receipt FROM declarations")
         .fetch_all(&pool)
         .await
@@ -156,9 +187,25 @@ async fn every_acknowledged_declaration_survives_kill_9_during_a_burst() {
         missing.len(),
         acked.len()
     );
+    // The server logs each group commit (at debug) with its size.
+    let logs = server.stderr.lock().unwrap().clone();
+    let sizes: Vec<usize> = logs
+        .lines()
+        .filter(|l| l.contains("group commit"))
+        .filter_map(|l| {
+            l.split("size=")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
     eprintln!(
-        "{} acknowledged before kill -9, {} rows on disk, none lost",
+        "{} acknowledged before kill -9, {} rows on disk, none lost; {} group commits, largest {}",
         acked.len(),
-        stored.len()
+        stored.len(),
+        sizes.len(),
+        sizes.iter().max().unwrap_or(&0)
     );
 }
