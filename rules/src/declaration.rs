@@ -540,7 +540,7 @@ mod tests {
             assert_eq!(check_id_number(&id, today()), Ok(()), "{id}");
             for other in "0123456789X"
                 .chars()
-                .filter(|c| Some(*c) != id.chars().last())
+                .filter(|c| !id.ends_with(*c))
             {
                 assert_eq!(
                     check_id_number(&format!("{first17}{other}"), today()),
