@@ -2,12 +2,12 @@
 //! every policy of a region with a text search (`/policies/<region>`).
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::pages::results::{
-    category_msg, document_msg, evaluate_today, status_msg, time_msg, CATEGORY_ORDER,
+    category_msg, document_msg, evaluate_today, status_msg, time_plain, CATEGORY_ORDER,
 };
 use crate::pages::{BackLink, FocusHeading};
 use crate::region_msg;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use xiangqin_rules::{rules, Policy, Region, Status};
 
 #[component]
@@ -83,7 +83,7 @@ pub fn PolicyPage() -> impl IntoView {
             {section(Msg::PolicyGets, &policy.gets, "policy-gets")}
             {section(Msg::PolicyHow, &policy.how_to_apply, "policy-how")}
             <h2>{t(Msg::PolicyTime)}</h2>
-            <p data-testid="policy-time">{t(time_msg(policy))}</p>
+            <p data-testid="policy-time">{t(time_plain(policy, crate::today()))}</p>
             {section(Msg::PolicyCareful, &policy.careful, "policy-careful")}
             <h2>{t(Msg::PolicySource)}</h2>
             {sources}
@@ -105,12 +105,15 @@ fn haystack(p: &Policy) -> String {
 #[component]
 pub fn Browse() -> impl IntoView {
     let params = use_params_map();
+    let query_params = use_query_map();
     let household = crate::use_household();
     let i18n = use_i18n();
+    // `/policies/longyan`, or `/policies?region=longyan`, or the household's own region.
     let region = Memo::new(move |_| {
         params
             .read()
             .get("region")
+            .or_else(|| query_params.read().get("region"))
             .and_then(|k| Region::from_key(&k))
             .or_else(|| household.answers.with_untracked(|a| a.region))
     });
@@ -203,12 +206,14 @@ pub fn Browse() -> impl IntoView {
             <h1 id="page-heading" tabindex="-1" data-testid="browse-title">{heading}</h1>
             <nav class="region-links" aria-label=t(Msg::BrowseChooseRegion)>{region_links}</nav>
             <label for="browse-search">{t(Msg::BrowseSearch)}</label>
+            <p id="browse-search-help" class="hint small">{t(Msg::BrowseSearchHelp)}</p>
             <input
                 id="browse-search"
                 class="text-input"
                 type="search"
+                aria-describedby="browse-search-help"
                 data-testid="browse-search"
-                placeholder=t(Msg::BrowseSearchHint)
+                placeholder=t(Msg::BrowseSearchPlaceholder)
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))
             />

@@ -60,6 +60,23 @@ pub fn time_msg(p: &Policy) -> Msg {
     }
 }
 
+/// The time limit said plainly for today's date: whether the window the text states has passed
+/// (catalogue §3). The household's own result says the same in its reasons.
+pub fn time_plain(p: &Policy, today: chrono::NaiveDate) -> Msg {
+    let after_2025 = today > chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
+    let after_2022 = today > chrono::NaiveDate::from_ymd_opt(2022, 12, 31).unwrap_or_default();
+    match p.time_limit {
+        TimeLimit::None if after_2025 => Msg::TimeNoneCheck,
+        TimeLimit::None => Msg::TimeNone,
+        TimeLimit::SomePeriod => Msg::TimeSomePeriodPlain,
+        TimeLimit::Plan2022 if after_2022 => Msg::TimePlan2022Ended,
+        TimeLimit::Plan2022 => Msg::TimePlan2022,
+        TimeLimit::Transition if p.region == Region::InnerMongolia => Msg::TimeTransitionNm,
+        TimeLimit::Transition if after_2025 => Msg::TimeTransitionEnded,
+        TimeLimit::Transition => Msg::TimeTransitionRunning,
+    }
+}
+
 pub fn status_msg(s: Status) -> Msg {
     match s {
         Status::Applies => Msg::ResultsApplies,

@@ -373,3 +373,183 @@ test('朗读 reads the question in Mandarin where a Chinese voice exists, and is
   await other.getByTestId('policy-title').waitFor();
   assert.equal(await other.getByTestId('read-aloud').count(), 0, 'no Chinese voice: no button');
 });
+
+/** Today (the phone's clock) is after this date. */
+const isPast = (iso) => new Date() > new Date(`${iso}T23:59:59`);
+
+test('a policy page says plainly whether the time its text states has passed', async (t) => {
+  const page = await env.newPage(t);
+  const cases = [
+    ['qh-microcredit', isPast('2025-12-31') ? 'time.transition_ended' : 'time.transition_running'],
+    ['nm-eco-forest-ranger', 'time.transition_nm'],
+    ['lz-return-poverty-monitoring', isPast('2022-12-31') ? 'time.plan_2022_ended' : 'time.plan_2022'],
+    ['ly-dibao', isPast('2025-12-31') ? 'time.none_check' : 'time.none'],
+  ];
+  for (const [id, key] of cases) {
+    await page.goto(`/policy/${id}`);
+    await page.getByTestId('policy-title').waitFor();
+    assert.equal(await page.getByTestId('policy-time').textContent(), zh[key], id);
+  }
+});
+
+test('/policies?region= lists a region, and the search looks into the quoted text', async (t) => {
+  const page = await env.newPage(t);
+  await page.goto('/policies?region=shaanxi');
+  await page.getByTestId('browse-title').waitFor();
+  assert.equal(await page.getByTestId('browse-count').textContent(), '共 8 项');
+  assert.equal(await page.getByTestId('browse-region-shaanxi').getAttribute('aria-current'), 'page');
+  // 「周统计」 is only in the quote of 002 “二”, not in any title or summary.
+  await page.getByTestId('browse-search').fill('周统计');
+  await page.getByTestId('browse-count').filter({ hasText: '共 1 项' }).waitFor();
+  assert.ok(await page.getByTestId('browse-sx-return-poverty-monitoring').isVisible());
+});
+
+test('the results print on A4 in black and white, and 分享 uses the browser’s share sheet', async (t) => {
+  const page = await env.newPage(t);
+  await page.addInitScript(() => {
+    window.__shared = [];
+    Object.defineProperty(navigator, 'share', {
+      value: (data) => {
+        window.__shared.push(data);
+        return Promise.resolve();
+      },
+      configurable: true,
+    });
+  });
+  await page.goto('/check');
+  await page.getByTestId('choice-liangzhou').click();
+  await page.getByTestId('see-results').click();
+  await page.getByTestId('results-title').waitFor();
+  await page.getByTestId('results-share').click();
+  const shared = await page.evaluate(() => window.__shared);
+  assert.equal(shared.length, 1);
+  assert.match(shared[0].url, /\/results$/);
+  assert.equal(shared[0].title, zh['results.title']);
+
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(!(await page.locator('.top-bar').isVisible()), 'no top bar on paper');
+  assert.ok(!(await page.getByTestId('results-print').isVisible()), 'no buttons on paper');
+  const colours = await page.evaluate(() =>
+    [...document.querySelectorAll('.results *')]
+      .filter((el) => el.offsetParent !== null)
+      .map((el) => {
+        const s = getComputedStyle(el);
+        return [s.color, s.backgroundColor];
+      }),
+  );
+  for (const [fg, bg] of colours) {
+    assert.equal(fg, 'rgb(0, 0, 0)');
+    assert.ok(bg === 'rgba(0, 0, 0, 0)' || bg === 'rgb(255, 255, 255)', bg);
+  }
+  await screenshot(page, 'results-print');
+  await page.emulateMedia({ media: 'screen' });
+
+  // Without a share sheet there is no 分享 button (printing stays).
+  const plain = await env.newPage(t);
+  await plain.addInitScript(() => {
+    delete Navigator.prototype.share;
+  });
+  await plain.goto('/results');
+  await plain.getByTestId('results-title').waitFor();
+  assert.equal(await plain.getByTestId('results-share').count(), 0);
+  assert.ok(await plain.getByTestId('results-print').isVisible());
+});
+
+test('the questionnaire and the results are complete in English', async (t) => {
+  const en = await catalogue('en');
+  const page = await env.newPage(t);
+  await page.goto('/check');
+  await page.getByTestId('lang-en').click();
+  assert.equal(await page.getByTestId('question-title').textContent(), en['q.region.title']);
+  await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-title').waitFor();
+  assert.equal(await page.getByTestId('choice-unsure').textContent(), en['ans.unsure']);
+  await screenshot(page, 'check-question-en');
+  await page.getByTestId('see-results').click();
+  assert.equal(await page.getByTestId('results-title').textContent(), en['results.title']);
+  assert.match(await page.getByTestId('results-source').textContent(), /June 2022/);
+  const labels = await page.locator('[data-testid^="result-"] [data-testid="status"]').allTextContents();
+  assert.ok(labels.length > 0);
+  for (const l of labels) assert.ok([en['results.applies'], en['results.maybe']].includes(l.trim()), l);
+  await assertAccessible(page, 'results in English');
+});
+
+/**
+ * Every visible text at least 18 CSS px; every control at least 48×48 px (a link inside a sentence
+ * is excepted: it is as tall as its line), primary buttons at least 60 px tall.
+ */
+async function assertSizes(page, label) {
+  const problems = await page.evaluate(() => {
+    const out = [];
+    const visible = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const name = (el) => `${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''} "${(el.textContent || el.placeholder || '').trim().slice(0, 20)}"`;
+    for (const el of document.querySelectorAll('body *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (own && visible(el) && parseFloat(getComputedStyle(el).fontSize) < 17.9) {
+        out.push(`text ${getComputedStyle(el).fontSize}: ${name(el)}`);
+      }
+    }
+    for (const el of document.querySelectorAll('a[href], button, input, select, textarea')) {
+      if (!visible(el)) continue;
+      const parent = el.parentElement;
+      const inSentence = el.tagName === 'A' && parent && [...parent.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (inSentence) continue;
+      const r = el.getBoundingClientRect();
+      if (r.height < 47.5 || r.width < 47.5) out.push(`target ${Math.round(r.width)}×${Math.round(r.height)}: ${name(el)}`);
+      if (el.classList.contains('primary') && r.height < 59.5) out.push(`primary ${Math.round(r.height)} px: ${name(el)}`);
+    }
+    return out;
+  });
+  assert.deepEqual(problems, [], `${label}: sizes`);
+}
+
+test('text is at least 18 px and every control at least 48 px on the main screens', async (t) => {
+  const page = await env.newPage(t);
+  await page.goto('/check');
+  await page.getByTestId('question-title').waitFor();
+  await assertSizes(page, 'region question');
+  await page.getByTestId('choice-inner_mongolia').click();
+  await page.waitForURL((u) => !u.pathname.endsWith('/check/next') && !u.pathname.endsWith('/check'));
+  await page.getByTestId('question-title').waitFor();
+  await assertSizes(page, 'first question');
+  await page.goto('/check/members');
+  await page.getByTestId('question-title').waitFor();
+  await assertSizes(page, 'members');
+  await page.goto('/results');
+  await page.getByTestId('results-title').waitFor();
+  await assertSizes(page, 'results');
+  await page.goto('/check/done');
+  await page.getByTestId('summary-title').waitFor();
+  await assertSizes(page, 'summary');
+  await page.goto('/policy/nm-microcredit');
+  await page.getByTestId('policy-title').waitFor();
+  await assertSizes(page, 'policy page');
+  await page.goto('/policies/inner_mongolia');
+  await page.getByTestId('browse-title').waitFor();
+  await assertSizes(page, 'browse');
+  await page.goto('/');
+  await page.getByTestId('home-title').waitFor();
+  await assertSizes(page, 'home');
+
+  // 「大字」: 30 px text, and still nothing wider than the phone.
+  await page.getByTestId('big-text').click();
+  const noSideways = async (where) => {
+    const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= width, `${where}: the page scrolls sideways (${scroll} > ${width})`);
+  };
+  await noSideways('home');
+  await page.goto('/check/members');
+  await page.getByTestId('question-title').waitFor();
+  await noSideways('members');
+  await screenshot(page, 'check-members-big-text');
+  await page.goto('/results');
+  await page.getByTestId('results-title').waitFor();
+  await noSideways('results');
+  await screenshot(page, 'results-big-text');
+  await page.goto('/policy/nm-microcredit');
+  await page.getByTestId('policy-title').waitFor();
+  await noSideways('policy page');
+});
