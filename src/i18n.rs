@@ -104,6 +104,29 @@ mod tests {
         }
     }
 
+    /// index.html shows the home screen in plain HTML before the app starts: the same words.
+    #[test]
+    fn the_first_screen_in_index_html_says_what_the_app_says() {
+        let html = include_str!("../index.html");
+        let start = html.find("<div id=\"first-screen\"").expect("first screen in index.html");
+        let first = &html[start..start + html[start..].find("</div>\n  <p id=\"loading\"").unwrap()];
+        for msg in [
+            Msg::AppName,
+            Msg::HomeIntro,
+            Msg::HomeCheck,
+            Msg::HomeCheckNote,
+            Msg::HomeReport,
+            Msg::HomeReportNote,
+            Msg::HomePrivacy,
+        ] {
+            let text = LANGS[0].get(msg);
+            assert!(first.contains(&format!(">{text}<")), "index.html lacks {text:?}");
+        }
+        for path in ["href=\"/check\"", "href=\"/report\""] {
+            assert!(first.contains(path), "index.html lacks {path}");
+        }
+    }
+
     #[test]
     fn fill_replaces_placeholders() {
         assert_eq!(

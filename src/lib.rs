@@ -21,10 +21,13 @@ pub mod storage;
 use i18n::{t, use_i18n, I18n, Msg, LANGS};
 use storage::Answers;
 
-/// Removes the "loading" note of `index.html` and mounts the app.
+/// Removes what `index.html` shows before the app starts (its plain-HTML first screen and the
+/// "loading" note) and mounts the app.
 pub fn mount() {
-    if let Some(el) = document().get_element_by_id("loading") {
-        el.remove();
+    for id in ["first-screen", "loading"] {
+        if let Some(el) = document().get_element_by_id(id) {
+            el.remove();
+        }
     }
     leptos::mount::mount_to_body(App);
 }

@@ -169,3 +169,31 @@ test('a browser without WebAssembly is told plainly what to do', async (t) => {
   await note.waitFor();
   assert.match(await note.textContent(), /浏览器版本太旧/);
 });
+
+test('on a slow link the first screen shows before the app, and a tap on it is not lost', async (t) => {
+  const page = await env.newPage(t);
+  // A slow mobile link (400 kbit/s, 400 ms round trip): the app takes seconds to download.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 400,
+    downloadThroughput: 400_000 / 8,
+    uploadThroughput: 400_000 / 8,
+  });
+  await page.goto('/', { waitUntil: 'domcontentloaded' });
+  const first = page.locator('#first-screen');
+  await first.waitFor();
+  assert.equal(await first.locator('h1').textContent(), zh['app.name']);
+  assert.equal(await first.locator('.lead').textContent(), zh['home.intro']);
+  // The app has not started yet: its own home screen is not there.
+  assert.equal(await page.getByTestId('home-title').count(), 0);
+  await screenshot(page, 'first-screen');
+  await first.getByRole('link', { name: new RegExp(zh['home.check']) }).click();
+  assert.equal(new URL(page.url()).pathname, '/check');
+  assert.match(await page.locator('#loading').textContent(), /正在打开/);
+  // When the app has arrived it opens the screen that was tapped, and the first screen is gone.
+  await page.getByTestId('question-title').waitFor({ timeout: 90_000 });
+  assert.equal(await page.getByTestId('question-title').textContent(), zh['q.region.title']);
+  assert.equal(await page.locator('#first-screen, #loading').count(), 0);
+});
