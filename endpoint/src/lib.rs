@@ -76,6 +76,11 @@ pub struct Config {
     /// Requests per minute one client address may make to submit or look up declarations.
     #[arg(long, env = "XIANGQIN_RATE_LIMIT", default_value_t = 30)]
     pub rate_limit: u32,
+
+    /// How declarations are committed on SQLite: `group` (one fsync for all waiting ones) or
+    /// `each` (one transaction per request: the baseline the benchmarks compare with).
+    #[arg(long, env = "XIANGQIN_COMMIT", value_enum, default_value_t = CommitMode::Group)]
+    pub commit: CommitMode,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -117,6 +122,12 @@ pub async fn issue_review_token(
     Ok(token)
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CommitMode {
+    Group,
+    Each,
+}
+
 /// Shared by every request.
 #[derive(Clone)]
 pub struct AppState {
@@ -148,6 +159,9 @@ impl AppState {
     pub fn configured(mut self, config: &Config) -> Self {
         self.deadlines = config.deadlines.clone();
         self.limiter = Arc::new(guard::RateLimiter::new(config.rate_limit));
+        if config.commit == CommitMode::Each {
+            self.writer = commit::Writer::direct(self.pool.clone());
+        }
         self
     }
 
