@@ -279,7 +279,7 @@ impl Declaration {
             *s = s.trim().to_string();
         }
         d.applicant.id_number = d.applicant.id_number.trim().to_ascii_uppercase();
-        d.applicant.phone = d.applicant.phone.trim().replace([' ', '-'], "");
+        d.applicant.phone = d.applicant.phone.replace([' ', '-'], "").trim().to_string();
         d.help_wanted = d
             .help_wanted
             .map(|h| h.trim().to_string())
@@ -725,6 +725,16 @@ mod tests {
         d.risk_types = vec![RiskType::IncomeDrop, RiskType::Illness, RiskType::Illness];
         assert_eq!(d.normalized(), valid().normalized());
         assert_eq!(d.normalized().validate(today()), Ok(()));
+    }
+
+    #[test]
+    fn normalizing_twice_changes_nothing() {
+        let mut d = valid();
+        // Spaces and dashes go before trimming, so no tab is left at either end.
+        d.applicant.phone = " -\t139 1234 5678\n".into();
+        let once = d.normalized();
+        assert_eq!(once.applicant.phone, "13912345678");
+        assert_eq!(once.normalized(), once);
     }
 
     #[test]
