@@ -1,4 +1,4 @@
-//! A JSON body extractor whose every rejection is an [`AppError`] with a Chinese message:
+//! Extractors whose every rejection is an [`AppError`] with a Chinese message. JSON bodies:
 //! not JSON → 415, too large → 413, malformed → 400, wrong shape → 422 naming the field.
 use crate::error::AppError;
 use axum::body::Bytes;
@@ -136,6 +136,32 @@ fn data_error(path: &str, message: &str) -> FieldError {
         return field(here, "wrong_type", "这一项填的内容类型不对，请再核对一遍。");
     }
     field(here, "invalid_value", "这一项填的内容不对，请再核对一遍。")
+}
+
+/// A query-string extractor whose rejection is a JSON [`AppError`] (400) in Chinese, like every
+/// other error of the API (axum's own `Query` answers in plain text).
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|axum::extract::Query(q)| ApiQuery(q))
+            .map_err(|_| AppError::BadRequest {
+                code: "bad_query",
+                message:
+                    "筛选条件写得不对：日期请写成 2026-01-31 这样，“只看超期”只能是 true 或 false。"
+                        .into(),
+            })
+    }
 }
 
 #[cfg(test)]

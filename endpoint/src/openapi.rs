@@ -108,14 +108,14 @@ impl PartialSchema for DeclarationSchema {
     fn schema() -> RefOr<Schema> {
         let declaration_fields = json!({
             "region": {"type": "string", "enum": ["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"]},
-            "place": {"type": "object", "required": ["county", "township", "village"], "properties": {
-                "county": {"type": "string", "description": "县（区、旗）"},
-                "township": {"type": "string", "description": "乡镇 / 苏木"},
-                "village": {"type": "string", "description": "村 / 嘎查"}}},
-            "applicant": {"type": "object", "required": ["name", "id_number", "phone"], "properties": {
-                "name": {"type": "string"},
-                "id_number": {"type": "string", "description": "18-digit resident ID, GB 11643 check digit"},
-                "phone": {"type": "string", "description": "11-digit mainland mobile number"}}},
+            "place": {"type": "object", "additionalProperties": false, "required": ["county", "township", "village"], "properties": {
+                "county": {"type": "string", "pattern": "\\S", "description": "县（区、旗）"},
+                "township": {"type": "string", "pattern": "\\S", "description": "乡镇 / 苏木"},
+                "village": {"type": "string", "pattern": "\\S", "description": "村 / 嘎查"}}},
+            "applicant": {"type": "object", "additionalProperties": false, "required": ["name", "id_number", "phone"], "properties": {
+                "name": {"type": "string", "pattern": "\\S"},
+                "id_number": {"type": "string", "pattern": "^\\s*[0-9]{17}[0-9Xx]\\s*$", "description": "18-digit resident ID with a valid birth date and the GB 11643 check digit (not expressible here: a wrong one gets 422)"},
+                "phone": {"type": "string", "pattern": "^[\\s-]*1([\\s-]*[0-9]){10}[\\s-]*$", "description": "11-digit mainland mobile number (spaces and dashes are ignored)"}}},
             "household_size": {"type": "integer", "minimum": 1, "maximum": 30},
             "risk_types": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": [
                 "illness", "disability", "education", "disaster", "accident", "epidemic",
@@ -125,7 +125,7 @@ impl PartialSchema for DeclarationSchema {
             "income_change_yuan": {"type": ["number", "null"]},
             "description": {"type": "string", "maxLength": 500},
             "help_wanted": {"type": ["string", "null"]},
-            "consent": {"type": "object", "required": ["truthful", "personal_info"], "properties": {
+            "consent": {"type": "object", "additionalProperties": false, "required": ["truthful", "personal_info"], "properties": {
                 "truthful": {"type": "boolean", "enum": [true]},
                 "personal_info": {"type": "boolean", "enum": [true]}}},
             "assisted": {"type": ["object", "null"], "description": "代填: filled in by a service-centre operator"}

@@ -4,10 +4,10 @@
 //! name, the time and the note; only the workflow's allowed transitions are accepted.
 use crate::db::{self, ReviewRow, Reviewer};
 use crate::error::AppError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::workflow::{self, add_working_days};
 use crate::{token, AppState};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -114,6 +114,7 @@ fn item(state: &AppState, row: &ReviewRow, today: NaiveDate) -> Item {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// A workflow status key, e.g. `home_visit`.
+    #[param(schema_with = status_key_schema)]
     pub status: Option<String>,
     /// 县（区、旗）, as households write it.
     pub county: Option<String>,
@@ -127,6 +128,14 @@ pub struct ListQuery {
     pub to: Option<NaiveDate>,
     /// `true`: only those past their deadline.
     pub overdue: Option<bool>,
+}
+
+/// The workflow's status keys, as an enum in the OpenAPI document.
+fn status_key_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(crate::workflow::STEPS.iter().map(|s| s.key)))
+        .build()
 }
 
 async fn list_rows(
@@ -188,13 +197,13 @@ pub async fn me(Auth(reviewer): Auth) -> Json<Reviewer> {
     params(ListQuery),
     responses(
         (status = 200, description = "Declarations in the token's scope, newest first, overdue ones flagged.", body = Vec<Item>),
-        (status = 400, description = "Unknown status filter.", body = crate::error::ErrorBody),
+        (status = 400, description = "A filter that is not a status key, a date or true/false.", body = crate::error::ErrorBody),
         (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
     ))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<Item>>, AppError> {
     let rows = list_rows(&state, &reviewer, &q).await?;
     Ok(Json(rows.into_iter().map(|(_, i)| i).collect()))
@@ -286,9 +295,12 @@ pub struct TransitionRequest {
     request_body = TransitionRequest,
     responses(
         (status = 200, description = "Moved; the declaration as it is now.", body = Detail),
+        (status = 400, description = "Malformed JSON.", body = crate::error::ErrorBody),
         (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
         (status = 404, description = "Not found, or outside the token's region or township.", body = crate::error::ErrorBody),
         (status = 409, description = "That status change is not allowed from the current status.", body = crate::error::ErrorBody),
+        (status = 413, description = "Body over 64 KiB.", body = crate::error::ErrorBody),
+        (status = 415, description = "Not JSON.", body = crate::error::ErrorBody),
         (status = 422, description = "不予纳入 without a reason, or a note over 1000 characters.", body = crate::error::ErrorBody),
     ))]
 pub async fn transition(
@@ -364,13 +376,13 @@ fn csv_field(s: &str) -> String {
     params(ListQuery),
     responses(
         (status = 200, description = "The same list as CSV for Excel (UTF-8 with BOM).", body = String, content_type = "text/csv"),
-        (status = 400, description = "Unknown status filter.", body = crate::error::ErrorBody),
+        (status = 400, description = "A filter that is not a status key, a date or true/false.", body = crate::error::ErrorBody),
         (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
     ))]
 pub async fn csv(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, AppError> {
     let rows = list_rows(&state, &reviewer, &q).await?;
     let mut out = String::from(

@@ -1247,7 +1247,39 @@ async fn a_second_declaration_of_the_same_person_is_linked_and_csv_opens_in_exce
     assert!(lines[0].contains("回执号") && lines[1].contains(second) && lines[1].contains("张三"));
 }
 
+/// Found by the API fuzz pass (bench/api-fuzz.sh): a bad filter was a plain-text 400 from axum.
+async fn a_bad_review_filter_gets_a_json_400_in_chinese(backend: Backend) {
+    let (app, _, _, county) = review_app(&backend).await;
+    for query in ["from=tomorrow", "overdue=yes", "to=2026-13-01"] {
+        for path in [
+            "/api/v1/review/declarations",
+            "/api/v1/review/declarations.csv",
+        ] {
+            let (status, body, text) = app
+                .review("GET", &format!("{path}?{query}"), Some(&county), None)
+                .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}?{query}: {text}");
+            assert_eq!(body["error"]["code"], "bad_query", "{text}");
+            assert!(
+                body["error"]["message"].as_str().unwrap().contains("日期"),
+                "{text}"
+            );
+        }
+    }
+    let (status, body, text) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations?status=nonsense",
+            Some(&county),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(body["error"]["message"].is_string(), "{text}");
+}
+
 on_both_databases!(
+    a_bad_review_filter_gets_a_json_400_in_chinese,
     healthz_answers_ok,
     a_valid_declaration_is_stored_with_its_first_event_before_the_answer,
     the_declaration_is_normalized_before_it_is_stored,
