@@ -1,5 +1,7 @@
-//! Extractors whose every rejection is an [`AppError`] with a Chinese message. JSON bodies:
-//! not JSON → 415, too large → 413, malformed → 400, wrong shape → 422 naming the field.
+//! Extractors whose every rejection is an [`AppError`] with a Chinese message, never axum's
+//! plain-text rejections. JSON bodies: not JSON → 415, too large → 413, malformed → 400, wrong
+//! shape → 422 naming the field. Queries that do not parse → 400. Path segments that do not
+//! decode (percent-encoded bytes that are not UTF-8) → 404, like any unknown receipt.
 use crate::error::AppError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -161,6 +163,28 @@ where
                     "筛选条件写得不对：日期请写成 2026-01-31 这样，“只看超期”只能是 true 或 false。"
                         .into(),
             })
+    }
+}
+
+/// A path extractor: a segment that cannot be decoded cannot name a declaration, so it gets the
+/// same JSON 404 as an unknown receipt (axum's own `Path` answers a plain-text 400).
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(p)| ApiPath(p))
+            .map_err(|_| AppError::DeclarationNotFound)
     }
 }
 

@@ -4,10 +4,10 @@
 //! name, the time and the note; only the workflow's allowed transitions are accepted.
 use crate::db::{self, ReviewRow, Reviewer};
 use crate::error::AppError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::workflow::{self, add_working_days};
 use crate::{token, AppState};
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -257,7 +257,7 @@ async fn find_in_scope(
 pub async fn detail(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
-    Path(receipt): Path<String>,
+    ApiPath(receipt): ApiPath<String>,
 ) -> Result<Json<Detail>, AppError> {
     let row = find_in_scope(&state, &reviewer, &receipt).await?;
     let history = db::review_history(&state.pool, row.id)
@@ -306,7 +306,7 @@ pub struct TransitionRequest {
 pub async fn transition(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
-    Path(receipt): Path<String>,
+    ApiPath(receipt): ApiPath<String>,
     ApiJson(req): ApiJson<TransitionRequest>,
 ) -> Result<Json<Detail>, AppError> {
     let row = find_in_scope(&state, &reviewer, &receipt).await?;
@@ -353,7 +353,7 @@ pub async fn transition(
         });
     }
     tracing::info!(receipt = %row.receipt, to = %req.to, "declaration moved");
-    detail(State(state), Auth(reviewer), Path(receipt)).await
+    detail(State(state), Auth(reviewer), ApiPath(receipt)).await
 }
 
 /// A CSV field, quoted when needed; a leading = + - @ is neutralised so that a spreadsheet does

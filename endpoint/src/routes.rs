@@ -1,11 +1,11 @@
 //! The handlers.
 use crate::db::{self, NewDeclaration, Submitted, UniqueTaken};
 use crate::error::AppError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath};
 use crate::token;
 use crate::workflow::{self, Deadline};
 use crate::AppState;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -121,8 +121,8 @@ pub struct TokenQuery {
     ))]
 pub async fn declaration_status(
     State(state): State<AppState>,
-    Path(receipt): Path<String>,
-    Query(query): Query<TokenQuery>,
+    ApiPath(receipt): ApiPath<String>,
+    uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<StatusResponse>, AppError> {
     let receipt = receipt.trim().to_ascii_uppercase();
@@ -130,7 +130,12 @@ pub async fn declaration_status(
         .get("x-status-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-        .or(query.token)
+        // A query that does not parse (say, two tokens) gives no token: the same 404 as a wrong one.
+        .or_else(|| {
+            Query::<TokenQuery>::try_from_uri(&uri)
+                .ok()
+                .and_then(|q| q.0.token)
+        })
         .unwrap_or_default();
     let given = given.trim().to_ascii_lowercase();
     let found = db::find_by_receipt(&state.pool, &receipt).await?;

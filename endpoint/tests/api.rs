@@ -1278,7 +1278,25 @@ async fn a_bad_review_filter_gets_a_json_400_in_chinese(backend: Backend) {
     assert!(body["error"]["message"].is_string(), "{text}");
 }
 
+/// Found by the API fuzz pass: a path segment that does not decode, or a status query with two
+/// tokens, got axum's plain-text 400. They now get the JSON answers of an unknown receipt.
+async fn undecodable_paths_and_doubled_tokens_get_json_answers(backend: Backend) {
+    let (app, here, _, _) = review_app(&backend).await;
+    for (method, path) in [
+        ("GET", "/api/v1/declarations/%FF%FE"),
+        ("GET", "/api/v1/declarations/XQ-AAAA-AAAA?token=a&token=b"),
+        ("GET", "/api/v1/review/declarations/%C0"),
+        ("POST", "/api/v1/review/declarations/%C0/transitions"),
+    ] {
+        let body = (method == "POST").then(|| json!({"to": "home_visit"}));
+        let (status, body, text) = app.review(method, path, Some(&here), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {text}");
+        assert_error(&body, "declaration_not_found");
+    }
+}
+
 on_both_databases!(
+    undecodable_paths_and_doubled_tokens_get_json_answers,
     a_bad_review_filter_gets_a_json_400_in_chinese,
     healthz_answers_ok,
     a_valid_declaration_is_stored_with_its_first_event_before_the_answer,
