@@ -87,20 +87,37 @@ async fn post(addr: &str, body: &str) -> Option<(u16, String)> {
     Some((status, body))
 }
 
+/// One GET over a fresh connection; the status code.
+async fn get(addr: &str, path: &str) -> u16 {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    s.read_to_end(&mut response).await.unwrap();
+    let text = String::from_utf8_lossy(&response).to_string();
+    text.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
 #[tokio::test]
-async fn logs_carry_receipts_never_names_id_numbers_or_phones() {
+async fn logs_carry_receipts_never_names_id_numbers_phones_or_status_tokens() {
     let mut server = start(None);
     let (status, body) = post(&server.addr, &declaration("欧阳娜娜")).await.unwrap();
     assert_eq!(status, 201, "{body}");
-    let receipt = serde_json::from_str::<Value>(&body).unwrap()["receipt"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    let receipt = answer["receipt"].as_str().unwrap().to_string();
+    let token = answer["status_token"].as_str().unwrap().to_string();
+    // The household's status link carries the token in the query string (a QR code).
+    let link = format!("/api/v1/declarations/{receipt}?token={token}");
+    assert_eq!(get(&server.addr, &link).await, 200);
     tokio::time::sleep(Duration::from_millis(200)).await;
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     let logs = server.stderr.lock().unwrap().clone();
     assert!(logs.contains(&receipt), "the receipt is logged:\n{logs}");
+    assert!(
+        !logs.contains(&token),
+        "the status token is in the logs:\n{logs}"
+    );
     for personal in ["欧阳娜娜", "11010519491231002X", "13912345678", "露湖村"] {
         assert!(!logs.contains(personal), "{personal} in the logs:\n{logs}");
     }
