@@ -108,8 +108,11 @@ mod tests {
     #[test]
     fn the_first_screen_in_index_html_says_what_the_app_says() {
         let html = include_str!("../index.html");
-        let start = html.find("<div id=\"first-screen\"").expect("first screen in index.html");
-        let first = &html[start..start + html[start..].find("</div>\n  <p id=\"loading\"").unwrap()];
+        let start = html
+            .find("<div id=\"first-screen\"")
+            .expect("first screen in index.html");
+        let first =
+            &html[start..start + html[start..].find("</div>\n  <p id=\"loading\"").unwrap()];
         for msg in [
             Msg::AppName,
             Msg::HomeIntro,
@@ -120,7 +123,10 @@ mod tests {
             Msg::HomePrivacy,
         ] {
             let text = LANGS[0].get(msg);
-            assert!(first.contains(&format!(">{text}<")), "index.html lacks {text:?}");
+            assert!(
+                first.contains(&format!(">{text}<")),
+                "index.html lacks {text:?}"
+            );
         }
         for path in ["href=\"/check\"", "href=\"/report\""] {
             assert!(first.contains(path), "index.html lacks {path}");

@@ -538,10 +538,7 @@ mod tests {
         ] {
             let id = with_check(first17);
             assert_eq!(check_id_number(&id, today()), Ok(()), "{id}");
-            for other in "0123456789X"
-                .chars()
-                .filter(|c| !id.ends_with(*c))
-            {
+            for other in "0123456789X".chars().filter(|c| !id.ends_with(*c)) {
                 assert_eq!(
                     check_id_number(&format!("{first17}{other}"), today()),
                     Err(IdNumberError::CheckDigit)

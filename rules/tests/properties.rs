@@ -33,8 +33,7 @@ fn valid_id() -> impl Strategy<Value = String> {
 
 /// Whether characters 7 to 14 still spell a date the check accepts.
 fn birth_date_ok(id: &str) -> bool {
-    NaiveDate::parse_from_str(&id[6..14], "%Y%m%d")
-        .is_ok_and(|d| d.year() >= 1900 && d <= today())
+    NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").is_ok_and(|d| d.year() >= 1900 && d <= today())
 }
 
 proptest! {
@@ -114,9 +113,9 @@ fn fact_value(name: &str, kind: FactKind) -> BoxedStrategy<Value> {
         (_, FactKind::Bool) => any::<bool>().prop_map(Value::from).boxed(),
         ("member.age", _) => (0u32..=100).prop_map(Value::from).boxed(),
         ("member.disability_grade", _) => (1u32..=4).prop_map(Value::from).boxed(),
-        ("household.livestock_head", _) => {
-            prop_oneof![Just(0u32), 1u32..20, 20u32..2000].prop_map(Value::from).boxed()
-        }
+        ("household.livestock_head", _) => prop_oneof![Just(0u32), 1u32..20, 20u32..2000]
+            .prop_map(Value::from)
+            .boxed(),
         (_, FactKind::Num) => prop_oneof![Just(0u32), 1u32..10_000, 10_000u32..60_000]
             .prop_map(Value::from)
             .boxed(),
@@ -137,7 +136,9 @@ fn fact_value(name: &str, kind: FactKind) -> BoxedStrategy<Value> {
 }
 
 /// Some of `facts` known (at random), as a JSON object keyed by the last path component.
-fn some_known(facts: Vec<(&'static str, BoxedStrategy<Value>)>) -> BoxedStrategy<Map<String, Value>> {
+fn some_known(
+    facts: Vec<(&'static str, BoxedStrategy<Value>)>,
+) -> BoxedStrategy<Map<String, Value>> {
     let fields: Vec<_> = facts
         .into_iter()
         .map(|(name, s)| {
@@ -145,7 +146,9 @@ fn some_known(facts: Vec<(&'static str, BoxedStrategy<Value>)>) -> BoxedStrategy
             proptest::option::weighted(0.6, s).prop_map(move |v| v.map(|v| (key.clone(), v)))
         })
         .collect();
-    fields.prop_map(|kv| kv.into_iter().flatten().collect()).boxed()
+    fields
+        .prop_map(|kv| kv.into_iter().flatten().collect())
+        .boxed()
 }
 
 fn member() -> BoxedStrategy<Value> {
@@ -213,7 +216,9 @@ fn known_facts(value: &Value, path: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                if path.is_empty() && (k == "region" || k == "as_of") || path.ends_with("/rigid_expense") {
+                if path.is_empty() && (k == "region" || k == "as_of")
+                    || path.ends_with("/rigid_expense")
+                {
                     continue;
                 }
                 let p = format!("{path}/{k}");
