@@ -180,10 +180,12 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
         });
     };
 
-    let options = STEPS
-        .iter()
-        .map(|(k, n)| view! { <option value=*k>{*n}</option> })
-        .collect_view();
+    let options = || {
+        STEPS
+            .iter()
+            .map(|(k, n)| view! { <option value=*k>{*n}</option> })
+            .collect_view()
+    };
     let rows = move || {
         items
             .get()
@@ -234,7 +236,7 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
                         }
                     >
                         <option value="">{t(Msg::ReviewFilterAll)}</option>
-                        {options.clone()}
+                        {options()}
                     </select>
                     <label class="option">
                         <input
