@@ -118,6 +118,7 @@ pub struct Declaration {
     pub region: Region,
     pub place: Place,
     pub applicant: Applicant,
+    #[serde(deserialize_with = "whole_number")]
     pub household_size: u32,
     pub risk_types: Vec<RiskType>,
     /// When it happened (or began).
@@ -469,6 +470,33 @@ pub fn channel_zh(region: Region) -> &'static str {
     }
 }
 
+/// JSON has one kind of number: `4.0` is the whole number 4 (JSON Schema's `integer` agrees), so
+/// a client that writes it is not refused; `4.5` or `-1` is.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    use serde::de::{Error, Unexpected, Visitor};
+    struct Whole;
+    impl Visitor<'_> for Whole {
+        type Value = u32;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number")
+        }
+        fn visit_u64<E: Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+        }
+        fn visit_i64<E: Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))
+        }
+        fn visit_f64<E: Error>(self, v: f64) -> Result<u32, E> {
+            if v.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&v) {
+                Ok(v as u32)
+            } else {
+                Err(E::invalid_value(Unexpected::Float(v), &self))
+            }
+        }
+    }
+    d.deserialize_any(Whole)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,6 +507,22 @@ mod tests {
 
     fn with_check(first17: &str) -> String {
         format!("{first17}{}", id_check_digit(first17).unwrap())
+    }
+
+    #[test]
+    fn household_size_is_any_whole_json_number() {
+        let mut body = serde_json::to_value(valid()).unwrap();
+        for (given, expected) in [
+            (serde_json::json!(4), Some(4)),
+            (serde_json::json!(4.0), Some(4)),
+            (serde_json::json!(4.5), None),
+            (serde_json::json!(-1), None),
+            (serde_json::json!("4"), None),
+        ] {
+            body["household_size"] = given.clone();
+            let parsed = serde_json::from_value::<Declaration>(body.clone());
+            assert_eq!(parsed.ok().map(|d| d.household_size), expected, "{given}");
+        }
     }
 
     pub(crate) fn valid() -> Declaration {
