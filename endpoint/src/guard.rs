@@ -2,6 +2,7 @@
 //! allows the app and nothing else), cache rules for the app's files, and a per-client rate
 //! limit on the routes that write or look up declarations.
 use crate::error::AppError;
+use crate::proxy::TrustedProxies;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
@@ -104,10 +105,12 @@ pub async fn headers(State(csp): State<Arc<str>>, request: Request, next: Next) 
     response
 }
 
-/// A token bucket per client address: `per_minute` requests, refilled evenly.
+/// A token bucket per client address: `per_minute` requests, refilled evenly. Behind trusted
+/// proxies the client address comes from `X-Forwarded-For` (see [`TrustedProxies`]).
 #[derive(Debug)]
 pub struct RateLimiter {
     per_minute: u32,
+    trusted: TrustedProxies,
     buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
 }
 
@@ -115,8 +118,15 @@ impl RateLimiter {
     pub fn new(per_minute: u32) -> Self {
         RateLimiter {
             per_minute: per_minute.max(1),
+            trusted: TrustedProxies::default(),
             buckets: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Believes `X-Forwarded-For` on connections from these proxies.
+    pub fn trusting(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted = proxies;
+        self
     }
 
     /// Takes one token for this client, or says how many seconds until one is free.
@@ -156,7 +166,7 @@ pub async fn rate_limit(
     let client = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+        .map(|c| limiter.trusted.client(c.0.ip(), request.headers()));
     if let Some(ip) = client {
         limiter
             .check(ip)

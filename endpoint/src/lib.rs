@@ -22,6 +22,7 @@ pub mod error;
 pub mod extract;
 pub mod guard;
 pub mod openapi;
+pub mod proxy;
 pub mod review;
 pub mod routes;
 pub mod token;
@@ -76,6 +77,11 @@ pub struct Config {
     /// Requests per minute one client address may make to submit or look up declarations.
     #[arg(long, env = "XIANGQIN_RATE_LIMIT", default_value_t = 30)]
     pub rate_limit: u32,
+    /// Load balancers or reverse proxies in front of the endpoint, e.g. `10.0.0.0/8,fd00::/8`:
+    /// for a connection from one of them, the client (for the rate limit) is read from
+    /// `X-Forwarded-For`. Empty (default): every connection is its own client.
+    #[arg(long, env = "XIANGQIN_TRUSTED_PROXIES", default_value = "", value_parser = proxy::TrustedProxies::parse)]
+    pub trusted_proxies: proxy::TrustedProxies,
 
     /// How declarations are committed on SQLite: `group` (one fsync for all waiting ones) or
     /// `each` (one transaction per request: the baseline the benchmarks compare with).
@@ -155,10 +161,12 @@ impl AppState {
         })
     }
 
-    /// Sets the deadlines and the rate limit from the configuration.
+    /// Sets the deadlines, the rate limit and the trusted proxies from the configuration.
     pub fn configured(mut self, config: &Config) -> Self {
         self.deadlines = config.deadlines.clone();
-        self.limiter = Arc::new(guard::RateLimiter::new(config.rate_limit));
+        self.limiter = Arc::new(
+            guard::RateLimiter::new(config.rate_limit).trusting(config.trusted_proxies.clone()),
+        );
         if config.commit == CommitMode::Each {
             self.writer = commit::Writer::direct(self.pool.clone());
         }

@@ -867,6 +867,52 @@ async fn a_client_over_its_rate_gets_429_with_retry_after_in_chinese() {
     );
 }
 
+#[tokio::test]
+async fn behind_a_trusted_load_balancer_each_phone_has_its_own_rate_limit() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    use xiangqin_endpoint::{guard::RateLimiter, proxy::TrustedProxies};
+    let dir = tempfile::tempdir().unwrap();
+    let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
+        .await
+        .unwrap();
+    let mut state = AppState::new(pool, dir.path()).await.unwrap();
+    state.limiter = std::sync::Arc::new(
+        RateLimiter::new(2).trusting(TrustedProxies::parse("10.0.0.0/8").unwrap()),
+    );
+    let router = app(state);
+    // Every connection comes from the balancer (10.0.0.2); it appends the phone's address.
+    let lookup = |forwarded_for: &str| {
+        let mut request = Request::get("/api/v1/declarations/XQ-AAAA-AAAA?token=x")
+            .header("x-forwarded-for", forwarded_for)
+            .body(Body::empty())
+            .unwrap();
+        let balancer: SocketAddr = "10.0.0.2:40000".parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(balancer));
+        router.clone().oneshot(request)
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            lookup("203.0.113.5").await.unwrap().status(),
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        lookup("203.0.113.5").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The phone cannot escape its bucket by writing its own header in front.
+    assert_eq!(
+        lookup("198.51.100.1, 203.0.113.5").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another phone behind the same balancer is not affected.
+    assert_eq!(
+        lookup("203.0.113.6").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
 async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(backend: Backend) {
     let app = spawn_app(&backend).await;
     let (status, _, body) = app.get("/api/v1/openapi.json").await;
