@@ -238,12 +238,19 @@ pub async fn review_me(token: &str) -> Result<Reviewer, ReviewError> {
         .map_err(|_| ReviewError::Network)
 }
 
-pub async fn review_list(token: &str, query: &str) -> Result<Vec<ReviewItem>, ReviewError> {
-    review_request("GET", &format!("declarations{query}"), token, None)
-        .await?
-        .json()
-        .await
-        .map_err(|_| ReviewError::Network)
+/// The reviewer's list (at most 1000, newest first) and how many declarations match in all.
+pub async fn review_list(
+    token: &str,
+    query: &str,
+) -> Result<(Vec<ReviewItem>, usize), ReviewError> {
+    let response = review_request("GET", &format!("declarations{query}"), token, None).await?;
+    let total = response
+        .headers()
+        .get("x-total-count")
+        .and_then(|n| n.parse().ok());
+    let items: Vec<ReviewItem> = response.json().await.map_err(|_| ReviewError::Network)?;
+    let total = total.unwrap_or(items.len());
+    Ok((items, total))
 }
 
 pub async fn review_detail(token: &str, receipt: &str) -> Result<ReviewDetail, ReviewError> {

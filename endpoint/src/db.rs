@@ -46,6 +46,13 @@ pub async fn connect(url: &str) -> Result<Pool, BoxError> {
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
+                // A 201 means the commit is on disk, whatever the cluster's default says.
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("SET synchronous_commit = on").await?;
+                        Ok(())
+                    })
+                })
                 .connect(url)
                 .await?;
             POSTGRES_MIGRATOR.run(&pool).await?;
@@ -468,7 +475,8 @@ pub struct ListFilter {
     pub until: Option<String>,
 }
 
-/// Declarations of the reviewer's scope, newest first (at most 1000), filtered.
+/// Declarations of the reviewer's scope, newest first, filtered: all of them (the caller pages),
+/// without their bodies (`body_json` is empty; `review_one` has it).
 pub async fn review_list(
     pool: &Pool,
     scope: &Reviewer,
@@ -476,12 +484,12 @@ pub async fn review_list(
 ) -> Result<Vec<ReviewRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, receipt, status, COALESCE(status_since, created_at) AS status_since, region, county, \
-         township, village, applicant_name, id_number, phone, created_at, linked_to, body_json \
+         township, village, applicant_name, id_number, phone, created_at, linked_to, '' AS body_json \
          FROM declarations WHERE region = $1 AND ($2 IS NULL OR township = $2) \
          AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR county = $4) \
          AND ($5 IS NULL OR township = $5) AND ($6 IS NULL OR village = $6) \
          AND ($7 IS NULL OR created_at >= $7) AND ($8 IS NULL OR created_at < $8) \
-         ORDER BY id DESC LIMIT 1000",
+         ORDER BY id DESC",
     )
     .bind(&scope.region)
     .bind(&scope.township)
@@ -527,13 +535,22 @@ pub async fn review_one(pool: &Pool, receipt: &str) -> Result<Option<ReviewRow>,
     row.map(|r| row_from(&r)).transpose()
 }
 
-/// Receipts of the other declarations made with the same ID number (both directions of a link).
-pub async fn linked_receipts(pool: &Pool, row: &ReviewRow) -> Result<Vec<String>, sqlx::Error> {
+/// Receipts of the other declarations made with the same ID number (both directions of a link,
+/// and declarations that arrived at the same moment on another instance), within the reviewer's
+/// scope: another township's receipts are not this reviewer's to see.
+pub async fn linked_receipts(
+    pool: &Pool,
+    scope: &Reviewer,
+    row: &ReviewRow,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT receipt FROM declarations WHERE id_number = $1 AND receipt != $2 ORDER BY id",
+        "SELECT receipt FROM declarations WHERE id_number = $1 AND receipt != $2 \
+         AND region = $3 AND ($4 IS NULL OR township = $4) ORDER BY id",
     )
     .bind(&row.id_number)
     .bind(&row.receipt)
+    .bind(&scope.region)
+    .bind(&scope.township)
     .fetch_all(pool)
     .await
 }

@@ -196,7 +196,8 @@ pub async fn me(Auth(reviewer): Auth) -> Json<Reviewer> {
 #[utoipa::path(get, path = "/v1/review/declarations", tag = "review", security(("reviewToken" = [])),
     params(ListQuery),
     responses(
-        (status = 200, description = "Declarations in the token's scope, newest first, overdue ones flagged.", body = Vec<Item>),
+        (status = 200, description = "Declarations in the token's scope, newest first, overdue ones flagged; at most 1000 (the CSV has all). `X-Total-Count` says how many match.", body = Vec<Item>,
+            headers(("X-Total-Count" = u64, description = "How many declarations match the filters, of which at most 1000 are listed."))),
         (status = 400, description = "A filter that is not a status key, a date or true/false.", body = crate::error::ErrorBody),
         (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
     ))]
@@ -204,10 +205,16 @@ pub async fn list(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Json<Vec<Item>>, AppError> {
+) -> Result<Response, AppError> {
     let rows = list_rows(&state, &reviewer, &q).await?;
-    Ok(Json(rows.into_iter().map(|(_, i)| i).collect()))
+    let total = rows.len();
+    let items: Vec<Item> = rows.into_iter().take(LIST_LIMIT).map(|(_, i)| i).collect();
+    Ok(([("x-total-count", total.to_string())], Json(items)).into_response())
 }
+
+/// The most declarations one list answer carries (a phone or a kiosk page, not an archive);
+/// the filters narrow it, and the CSV export has them all.
+pub const LIST_LIMIT: usize = 1000;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = ReviewDetail)]
@@ -271,7 +278,7 @@ pub async fn detail(
             note,
         })
         .collect();
-    let linked = db::linked_receipts(&state.pool, &row).await?;
+    let linked = db::linked_receipts(&state.pool, &reviewer, &row).await?;
     tracing::info!(receipt = %row.receipt, "declaration opened for review");
     Ok(Json(Detail {
         item: item(&state, &row, crate::today_in_china()),
@@ -356,6 +363,20 @@ pub async fn transition(
     detail(State(state), Auth(reviewer), ApiPath(receipt)).await
 }
 
+/// A long number (ID number, phone) as a CSV cell that Excel keeps as text: a bare
+/// 110105194912310021 would be shown as 1.10105E+17 and stored with its last digits lost.
+/// Only digits and X are written this way; anything else goes through `csv_field`.
+fn csv_digits_as_text(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x')
+    {
+        format!("\"=\"\"{s}\"\"\"") // the cell ="…", quoted as CSV quotes
+    } else {
+        csv_field(s)
+    }
+}
+
 /// A CSV field, quoted when needed; a leading = + - @ is neutralised so that a spreadsheet does
 /// not run it as a formula.
 fn csv_field(s: &str) -> String {
@@ -389,31 +410,25 @@ pub async fn csv(
         "\u{feff}回执号,状态,县,乡镇,村,申报人,身份证号,手机号,提交时间,期限,是否超期,关联申报\r\n",
     );
     for (r, i) in rows {
-        let fields = [
-            r.receipt.clone(),
-            i.status_zh.clone(),
-            r.county.clone(),
-            r.township.clone(),
-            r.village.clone(),
-            r.applicant_name.clone(),
-            r.id_number.clone(),
-            r.phone.clone(),
-            r.created_at.clone(),
-            i.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        let cells = [
+            csv_field(&r.receipt),
+            csv_field(&i.status_zh),
+            csv_field(&r.county),
+            csv_field(&r.township),
+            csv_field(&r.village),
+            csv_field(&r.applicant_name),
+            csv_digits_as_text(&r.id_number),
+            csv_digits_as_text(&r.phone),
+            csv_field(&r.created_at),
+            csv_field(&i.due_on.map(|d| d.to_string()).unwrap_or_default()),
             if i.overdue {
                 "是".into()
             } else {
                 "否".into()
             },
-            r.linked_to.clone().unwrap_or_default(),
+            csv_field(&r.linked_to.clone().unwrap_or_default()),
         ];
-        out.push_str(
-            &fields
-                .iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
     tracing::info!(rows = out.lines().count() - 1, "declarations exported");
@@ -443,6 +458,18 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+
+    #[test]
+    fn long_numbers_stay_text_in_excel() {
+        assert_eq!(
+            csv_digits_as_text("110105194912310021"),
+            r#""=""110105194912310021""""#
+        );
+        assert_eq!(csv_digits_as_text("13912345678"), r#""=""13912345678""""#);
+        // Anything else goes through csv_field, which neutralises formulas.
+        assert_eq!(csv_digits_as_text("=1+1"), "'=1+1");
+        assert_eq!(csv_digits_as_text(""), "");
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub struct HistoryItem {
     pub status: String,
     pub status_zh: String,
     pub at: String,
+    /// The reason given for 不予纳入; other steps carry no note (cadres' notes stay with cadres).
     pub note: Option<String>,
 }
 
@@ -150,9 +151,11 @@ pub async fn declaration_status(
         .into_iter()
         .map(|e| HistoryItem {
             status_zh: workflow::label_zh(&e.status).to_string(),
+            // Cadres' notes may speak of other people (neighbours, the village's review); the
+            // household sees only the reason it was not included, which it needs to appeal.
+            note: e.note.filter(|_| e.status == "rejected"),
             status: e.status,
             at: e.at,
-            note: e.note,
         })
         .collect();
     tracing::info!(receipt = %receipt, "status looked up");
@@ -166,16 +169,22 @@ pub async fn declaration_status(
     }))
 }
 
-/// The optional `Idempotency-Key` header: a UUID (any version but nil and max), else 400.
-/// The client makes a new random one (v4) per declaration and resends it with every retry.
-pub struct IdempotencyKey(pub Option<Uuid>);
+/// The `Idempotency-Key` header: a UUID (any version but nil and max), else 400. The client
+/// makes a new random one (v4) per declaration and resends it with every retry; without one a
+/// retry after a lost answer would store the declaration twice, so it is required.
+pub struct IdempotencyKey(pub Uuid);
 
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get("idempotency-key") else {
-            return Ok(IdempotencyKey(None));
+            return Err(AppError::BadRequest {
+                code: "missing_idempotency_key",
+                message:
+                    "缺少提交编号（Idempotency-Key），无法防止重复提交。请刷新页面后重新提交。"
+                        .into(),
+            });
         };
         value
             .to_str()
@@ -184,7 +193,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
             // The all-zero and all-one UUIDs are placeholders, not keys: two households sending
             // one would collide.
             .filter(|k| !k.is_nil() && !k.is_max())
-            .map(|k| IdempotencyKey(Some(k)))
+            .map(IdempotencyKey)
             .ok_or_else(|| AppError::BadRequest {
                 code: "invalid_idempotency_key",
                 message:
@@ -197,12 +206,12 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 /// `POST /api/v1/declarations`
 #[utoipa::path(post, path = "/v1/declarations", tag = "households",
     request_body(content = crate::openapi::DeclarationSchema, content_type = "application/json"),
-    params(("Idempotency-Key" = Option<uuid::Uuid>, Header,
-        description = "A UUID made on the phone per declaration and resent with every retry: the same key and body answer 200 with the same receipt; the same key with another body answers 409.")),
+    params(("Idempotency-Key" = uuid::Uuid, Header,
+        description = "Required. A UUID made on the phone per declaration and resent with every retry: the same key and body answer 200 with the same receipt; the same key with another body answers 409.")),
     responses(
         (status = 201, description = "Stored (after the commit is durable).", body = SubmitResponse),
         (status = 200, description = "The same key and body again: the same receipt (header Idempotent-Replayed: true).", body = SubmitResponse),
-        (status = 400, description = "Malformed JSON or a bad Idempotency-Key.", body = crate::error::ErrorBody),
+        (status = 400, description = "Malformed JSON, or a missing or bad Idempotency-Key.", body = crate::error::ErrorBody),
         (status = 409, description = "The key was used for a different declaration.", body = crate::error::ErrorBody),
         (status = 413, description = "Body over 64 KiB.", body = crate::error::ErrorBody),
         (status = 415, description = "Not JSON.", body = crate::error::ErrorBody),
@@ -221,18 +230,13 @@ pub async fn submit_declaration(
 
     let body_json = serde_json::to_string(&declaration).map_err(AppError::internal)?;
     let body_sha256 = token::sha256_hex(&body_json);
-    let key_hash = key.as_ref().map(token::idempotency_key_hash);
+    let key_hash = token::idempotency_key_hash(&key);
 
-    if let Some(hash) = &key_hash {
-        if let Some(earlier) = db::find_by_idempotency_key(&state.pool, hash).await? {
-            return replay(&state, key, earlier, &body_sha256);
-        }
+    if let Some(earlier) = db::find_by_idempotency_key(&state.pool, &key_hash).await? {
+        return replay(&state, key, earlier, &body_sha256);
     }
 
-    let status_token = match &key {
-        Some(k) => token::keyed_status_token(&state.secret, k),
-        None => token::random_status_token(),
-    };
+    let status_token = token::keyed_status_token(&state.secret, &key);
     let region = serde_json::to_value(declaration.region)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -241,7 +245,7 @@ pub async fn submit_declaration(
     let mut row = NewDeclaration {
         receipt: String::new(),
         status_token_hash: token::sha256_hex(&status_token),
-        idempotency_key_hash: key_hash.clone(),
+        idempotency_key_hash: Some(key_hash.clone()),
         body_sha256: body_sha256.clone(),
         status: STATUS_SUBMITTED.into(),
         region,
@@ -276,10 +280,8 @@ pub async fn submit_declaration(
             }
             Err(UniqueTaken) => {
                 // Either a concurrent request with the same key won the race, or the receipt is taken.
-                if let Some(hash) = &key_hash {
-                    if let Some(earlier) = db::find_by_idempotency_key(&state.pool, hash).await? {
-                        return replay(&state, key, earlier, &body_sha256);
-                    }
+                if let Some(earlier) = db::find_by_idempotency_key(&state.pool, &key_hash).await? {
+                    return replay(&state, key, earlier, &body_sha256);
                 }
                 tracing::warn!("receipt already taken, drawing another");
             }
@@ -292,11 +294,10 @@ pub async fn submit_declaration(
 /// 409 for a different one.
 fn replay(
     state: &AppState,
-    key: Option<Uuid>,
+    key: Uuid,
     earlier: Submitted,
     body_sha256: &str,
 ) -> Result<Response, AppError> {
-    let key = key.ok_or_else(|| AppError::internal("replay without a key"))?;
     if earlier.body_sha256 != body_sha256 {
         tracing::info!(receipt = %earlier.receipt, "idempotency key reused for a different declaration");
         return Err(AppError::IdempotencyConflict);

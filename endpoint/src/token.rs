@@ -2,13 +2,12 @@
 //!
 //! ## How a status token can be replayed without being stored
 //! The status token lets a household check its declaration later; only its SHA-256 is stored.
-//! A request repeated with the same `Idempotency-Key` must get the same token back, so:
-//! - without a key, the token is 128 random bits;
-//! - with a key, the token is the first 128 bits of HMAC-SHA256(server secret, key). The secret is
-//!   32 random bytes created on first start in the `settings` table; the key is stored only as its
-//!   SHA-256. Anyone holding the database therefore has neither a token nor what derives one
-//!   (the key is a client-made random UUID, and only the client knows it), while the server can
-//!   recompute the token when the client presents the same key and the same declaration again.
+//! A request repeated with the same `Idempotency-Key` (required) must get the same token back, so
+//! the token is the first 128 bits of HMAC-SHA256(server secret, key). The secret is
+//! 32 random bytes created on first start in the `settings` table; the key is stored only as its
+//! SHA-256. Anyone holding the database therefore has neither a token nor what derives one
+//! (the key is a client-made random UUID, and only the client knows it), while the server can
+//! recompute the token when the client presents the same key and the same declaration again.
 use hmac::{Hmac, Mac};
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -39,11 +38,6 @@ pub fn is_receipt(s: &str) -> bool {
             .iter()
             .chain(&b[8..])
             .all(|c| RECEIPT_ALPHABET.contains(c))
-}
-
-/// A new random status token: 128 bits as 32 lower-case hex characters.
-pub fn random_status_token() -> String {
-    hex::encode(rand::rng().random::<[u8; 16]>())
 }
 
 /// The status token for a request carrying `key`; see the module documentation.
@@ -95,10 +89,10 @@ mod tests {
 
     #[test]
     fn tokens_are_128_bit_hex() {
-        let t = random_status_token();
+        let t = keyed_status_token(b"secret", &Uuid::new_v4());
         assert_eq!(t.len(), 32);
         assert!(t.chars().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(t, random_status_token());
+        assert_ne!(t, keyed_status_token(b"secret", &Uuid::new_v4()));
     }
 
     #[test]

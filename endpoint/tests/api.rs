@@ -134,9 +134,9 @@ impl TestApp {
     async fn post(&self, body: impl Into<Body>, key: Option<&str>) -> (StatusCode, Value) {
         let mut request =
             Request::post("/api/v1/declarations").header(header::CONTENT_TYPE, "application/json");
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
+        // The phone always sends a key; tests that do not care get a fresh one.
+        let fresh = uuid::Uuid::new_v4().to_string();
+        request = request.header("Idempotency-Key", key.unwrap_or(&fresh));
         let (status, headers, body) = self.send(request.body(body.into()).unwrap()).await;
         if !body.is_empty() {
             assert_eq!(
@@ -207,7 +207,8 @@ async fn healthz_answers_ok(backend: Backend) {
 
 async fn a_valid_declaration_is_stored_with_its_first_event_before_the_answer(backend: Backend) {
     let app = spawn_app(&backend).await;
-    let (status, body) = app.post(declaration().to_string(), None).await;
+    let key = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b";
+    let (status, body) = app.post(declaration().to_string(), Some(key)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let receipt = body["receipt"].as_str().unwrap();
     assert!(xiangqin_endpoint::token::is_receipt(receipt), "{receipt}");
@@ -237,7 +238,9 @@ async fn a_valid_declaration_is_stored_with_its_first_event_before_the_answer(ba
     assert_eq!(row.get::<String, _>("id_number"), "11010519491231002X");
     assert_eq!(row.get::<String, _>("phone"), "13912345678");
     assert_eq!(row.get::<String, _>("created_at"), submitted_at);
-    assert_eq!(row.get::<Option<String>, _>("idempotency_key_hash"), None);
+    let key_hash = row.get::<Option<String>, _>("idempotency_key_hash").unwrap();
+    assert_eq!(key_hash.len(), 64, "the key's hash, not the key");
+    assert!(!key_hash.contains(&key[..8]));
     let token_hash: String = row.get("status_token_hash");
     assert_eq!(
         token_hash,
@@ -388,6 +391,7 @@ async fn a_body_that_is_not_json_gets_415(backend: Backend) {
     let app = spawn_app(&backend).await;
     let request = Request::post("/api/v1/declarations")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
         .body(Body::from("a=b"))
         .unwrap();
     let (status, _, body) = app.send(request).await;
@@ -473,13 +477,26 @@ async fn different_keys_make_different_declarations(backend: Backend) {
     assert_eq!(app.count("declarations").await, 3);
 }
 
-async fn an_idempotency_key_that_is_not_a_uuid_gets_400(backend: Backend) {
+async fn an_idempotency_key_that_is_missing_or_not_a_uuid_gets_400(backend: Backend) {
     let app = spawn_app(&backend).await;
     for bad in ["my-key-1", "00000000-0000-0000-0000-000000000000", ""] {
         let (status, body) = app.post(declaration().to_string(), Some(bad)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}: {body}");
         assert_error(&body, "invalid_idempotency_key");
     }
+    // Without a key a retry after a lost answer would store the declaration twice.
+    let request = Request::post("/api/v1/declarations")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(declaration().to_string()))
+        .unwrap();
+    let (status, _, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_error(&body, "missing_idempotency_key");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("提交编号"));
     assert_eq!(app.count("declarations").await, 0);
 }
 
@@ -1143,6 +1160,7 @@ async fn cadres_work_the_queue_within_their_scope_along_the_workflow(backend: Ba
     assert_eq!(body["status"], "home_visit");
     assert_eq!(body["history"].as_array().unwrap().len(), 2);
     assert_eq!(body["history"][1]["actor"], "河田镇李干部");
+    assert_eq!(body["history"][1]["note"], "已入户，家中确有病人住院");
     assert_eq!(body["declaration"]["applicant"]["name"], "张三");
 
     // 不予纳入 needs a reason.
@@ -1178,6 +1196,10 @@ async fn cadres_work_the_queue_within_their_scope_along_the_workflow(backend: Ba
     let body: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["status_zh"], "不予纳入");
     assert_eq!(body["history"][2]["note"], "家庭收入稳定，未达到监测条件");
+    // The cadres' note of the home visit stays with the cadres.
+    assert_eq!(body["history"][1]["status"], "home_visit");
+    assert_eq!(body["history"][1]["note"], Value::Null);
+    assert!(!body.to_string().contains("病人住院"), "{body}");
 
     // The history is append-only in the database itself.
     let pool = app.second_pool().await;
@@ -1257,8 +1279,13 @@ async fn a_second_declaration_of_the_same_person_is_linked_and_csv_opens_in_exce
     backend: Backend,
 ) {
     let (app, here, _, _) = review_app(&backend).await;
-    let (_, first) = app.post(declaration().to_string(), None).await;
+    // An ID number of digits only: Excel would show it as 1.10105E+17 unless it is kept as text.
+    let mut first = declaration();
+    first["applicant"]["id_number"] = json!("110105194912310038");
+    let (status, first) = app.post(first.to_string(), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
     let mut again = declaration();
+    again["applicant"]["id_number"] = json!("110105194912310038");
     again["description"] = json!("又遇到了困难，再报一次。");
     let (status, second) = app.post(again.to_string(), None).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -1291,6 +1318,108 @@ async fn a_second_declaration_of_the_same_person_is_linked_and_csv_opens_in_exce
     let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
     assert_eq!(lines.len(), 3);
     assert!(lines[0].contains("回执号") && lines[1].contains(second) && lines[1].contains("张三"));
+    // ID number and phone as text cells (="…"), every digit kept.
+    assert!(
+        lines[1].contains(r#","=""110105194912310038""","=""13912345678""","#),
+        "{}",
+        lines[1]
+    );
+}
+
+/// A county with more declarations than one list answer carries: the list says how many match,
+/// the oldest (most likely overdue) cases are still found by the overdue filter, and the CSV has
+/// every one of them.
+async fn overdue_cases_beyond_the_newest_thousand_are_still_found(backend: Backend) {
+    let (app, _, _, county) = review_app(&backend).await;
+    let total = xiangqin_endpoint::review::LIST_LIMIT + 3;
+    let mut receipts = Vec::new();
+    for batch in 0..total.div_ceil(100) {
+        let posts = (batch * 100..total.min(batch * 100 + 100)).map(|_| {
+            let router = app.router.clone();
+            let request = Request::post("/api/v1/declarations")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                .body(Body::from(declaration().to_string()))
+                .unwrap();
+            tokio::spawn(async move {
+                let response = router.oneshot(request).await.unwrap();
+                assert_eq!(response.status(), StatusCode::CREATED);
+                let body = response.into_body().collect().await.unwrap().to_bytes();
+                let body: Value = serde_json::from_slice(&body).unwrap();
+                body["receipt"].as_str().unwrap().to_string()
+            })
+        });
+        for p in posts.collect::<Vec<_>>() {
+            receipts.push(p.await.unwrap());
+        }
+    }
+    // The first one declared was sent 40 days ago and nobody has visited yet.
+    let oldest: String = {
+        let pool = app.second_pool().await;
+        let oldest: String =
+            sqlx::query_scalar("SELECT receipt FROM declarations ORDER BY id LIMIT 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        let long_ago = (chrono::Utc::now() - chrono::Duration::days(40))
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        sqlx::query(
+            "UPDATE declarations SET created_at = $1, status_since = $1 WHERE receipt = $2",
+        )
+        .bind(&long_ago)
+        .bind(&oldest)
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        oldest
+    };
+
+    let request = Request::get("/api/v1/review/declarations")
+        .header(header::AUTHORIZATION, format!("Bearer {county}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["x-total-count"], total.to_string().as_str());
+    let list: Value = serde_json::from_slice(&body).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), xiangqin_endpoint::review::LIST_LIMIT);
+    assert!(list.iter().all(|i| i["receipt"] != oldest.as_str()));
+    assert!(list.iter().all(|i| i["overdue"] == false));
+
+    let (status, overdue, _) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations?overdue=true",
+            Some(&county),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(overdue.as_array().unwrap().len(), 1, "{overdue}");
+    assert_eq!(overdue[0]["receipt"], oldest.as_str());
+    assert_eq!(overdue[0]["overdue"], true);
+
+    let (status, _, csv) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations.csv",
+            Some(&county),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: Vec<&str> = csv.trim_end().split("\r\n").skip(1).collect();
+    assert_eq!(rows.len(), total);
+    let old_row = rows.iter().find(|r| r.starts_with(&oldest)).unwrap();
+    assert!(old_row.contains(",是,"), "{old_row}");
+    for r in &receipts {
+        assert!(
+            rows.iter().any(|row| row.starts_with(r.as_str())),
+            "{r} in the CSV"
+        );
+    }
 }
 
 /// Found by the API fuzz pass (bench/api-fuzz.sh): a bad filter was a plain-text 400 from axum.
@@ -1356,7 +1485,8 @@ on_both_databases!(
     a_repeated_request_with_the_same_key_gets_the_same_receipt_and_token,
     the_same_key_with_a_different_declaration_gets_409,
     different_keys_make_different_declarations,
-    an_idempotency_key_that_is_not_a_uuid_gets_400,
+    an_idempotency_key_that_is_missing_or_not_a_uuid_gets_400,
+    overdue_cases_beyond_the_newest_thousand_are_still_found,
     concurrent_identical_requests_with_one_key_store_one_declaration,
     app_routes_fall_back_to_index_html_and_files_are_served,
     unknown_api_paths_get_json_404_and_wrong_methods_json_405,

@@ -243,7 +243,8 @@ enum Attempt {
 
 fn post_request(addr: &str, body: &str) -> Vec<u8> {
     format!(
-        "POST /api/v1/declarations HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST /api/v1/declarations HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nIdempotency-Key: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        uuid::Uuid::new_v4(),
         body.len()
     )
     .into_bytes()

@@ -136,6 +136,8 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let overdue = RwSignal::new(false);
     let items: RwSignal<Vec<ReviewItem>> = RwSignal::new(Vec::new());
+    // How many match in all: the list carries the newest 1000, the export all of them.
+    let total = RwSignal::new(0usize);
     let error = RwSignal::new(None::<String>);
     let open: RwSignal<Option<String>> = RwSignal::new(None);
 
@@ -159,8 +161,9 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
         let q = query();
         spawn_local(async move {
             match api::review_list(&tk, &q).await {
-                Ok(list) => {
+                Ok((list, all)) => {
                     items.set(list);
+                    total.set(all);
                     error.set(None);
                 }
                 Err(e) => error.set(Some(error_text(&e, i18n.lang()))),
@@ -215,8 +218,18 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
     let count = move || {
         fill(
             i18n.tr(Msg::ReviewCount),
-            &[("n", &items.with(Vec::len).to_string())],
+            &[("n", &total.get().to_string())],
         )
+    };
+    let cut = move || {
+        let shown = items.with(Vec::len);
+        (total.get() > shown).then(|| {
+            view! {
+                <p class="small" data-testid="review-list-cut">
+                    {move || fill(i18n.tr(Msg::ReviewListCut), &[("shown", &shown.to_string())])}
+                </p>
+            }
+        })
     };
 
     view! {
@@ -258,6 +271,7 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
                     </button>
                 </div>
                 <p role="status" data-testid="review-count">{count}</p>
+                {cut}
                 {move || items.with(Vec::is_empty).then(|| view! { <p>{t(Msg::ReviewEmpty)}</p> })}
                 <ul class="review-list">{rows}</ul>
             }
