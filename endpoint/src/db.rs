@@ -424,6 +424,49 @@ pub async fn add_reviewer_token(
     .map(|_| ())
 }
 
+/// One issued review token, as `token list` shows it (the token itself is not kept).
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub id: i64,
+    pub reviewer: Reviewer,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+pub async fn reviewer_tokens(pool: &Pool) -> Result<Vec<IssuedToken>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, name, region, township, created_at, revoked_at FROM reviewer_tokens ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(IssuedToken {
+                id: r.try_get("id")?,
+                reviewer: Reviewer {
+                    name: r.try_get("name")?,
+                    region: r.try_get("region")?,
+                    township: r.try_get("township")?,
+                },
+                created_at: r.try_get("created_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes token `id`; `false` if there is no such token or it was already revoked.
+pub async fn revoke_reviewer_token(pool: &Pool, id: i64, now: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE reviewer_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn reviewer_by_token_hash(
     pool: &Pool,
     token_hash: &str,

@@ -27,6 +27,8 @@ pub enum AppError {
     TransitionRefused { from: String, to: String },
     /// 409: the Idempotency-Key was already used for a different declaration.
     IdempotencyConflict,
+    /// 408: the request took longer than the server waits (a stuck or very slow connection).
+    RequestTimeout,
     /// 413: the body is larger than the limit.
     PayloadTooLarge,
     /// 415: the body is not declared as JSON.
@@ -54,6 +56,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::TransitionRefused { .. } => StatusCode::CONFLICT,
             AppError::IdempotencyConflict => StatusCode::CONFLICT,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -72,6 +75,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::TransitionRefused { .. } => "transition_not_allowed",
             AppError::IdempotencyConflict => "idempotency_conflict",
+            AppError::RequestTimeout => "request_timeout",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Invalid(_) => "invalid",
@@ -95,6 +99,9 @@ impl AppError {
             }
             AppError::IdempotencyConflict => {
                 "这个提交编号已经用来提交过另一份不同的申报了。请刷新页面后重新提交。".into()
+            }
+            AppError::RequestTimeout => {
+                "网络太慢，这次没有传完。您填的内容没有丢，请到信号好的地方再试。".into()
             }
             AppError::PayloadTooLarge => "提交的内容太长了，请删减后再提交。".into(),
             AppError::UnsupportedMediaType => {

@@ -179,6 +179,14 @@ pub async fn rate_limit(
 /// not hold a worker forever).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Answers 408 (JSON, in Chinese, like every other error) when a request takes longer than
+/// [`REQUEST_TIMEOUT`]. It sits inside [`headers`], so the answer carries the security headers.
+pub async fn timeout(request: Request, next: Next) -> Result<Response, AppError> {
+    tokio::time::timeout(REQUEST_TIMEOUT, next.run(request))
+        .await
+        .map_err(|_| AppError::RequestTimeout)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,7 +40,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -87,6 +86,11 @@ pub struct Config {
     /// `each` (one transaction per request: the baseline the benchmarks compare with).
     #[arg(long, env = "XIANGQIN_COMMIT", value_enum, default_value_t = CommitMode::Group)]
     pub commit: CommitMode,
+    /// Seconds to finish open requests after SIGTERM before stopping anyway (a connection that
+    /// never finishes sending must not hold the stop; below the 30 s after which an orchestrator
+    /// such as Kubernetes kills).
+    #[arg(long, env = "XIANGQIN_SHUTDOWN_GRACE", default_value_t = 25)]
+    pub shutdown_grace: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -114,6 +118,13 @@ pub enum TokenAction {
         /// Who uses it (shown in the history of every change they make).
         #[arg(long)]
         name: String,
+    },
+    /// Lists the tokens issued (number, name, scope, issued, revoked); never the tokens.
+    List,
+    /// Revokes a token by its number in `token list`: it stops working at once.
+    Revoke {
+        /// The number shown by `token list`.
+        id: i64,
     },
 }
 
@@ -229,11 +240,8 @@ pub fn app(state: AppState) -> Router {
 
     let csp: Arc<str> = guard::content_security_policy(dir).into();
     router
+        .layer(axum::middleware::from_fn(guard::timeout))
         .layer(axum::middleware::from_fn_with_state(csp, guard::headers))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            guard::REQUEST_TIMEOUT,
-        ))
         // Method and path only (no query string, headers or bodies): nothing personal reaches
         // the logs. The query may hold a status token (`?token=`) or a village (review filters).
         .layer(

@@ -34,31 +34,10 @@ async fn run(config: Config) -> Result<(), BoxError> {
     let pool = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    if let Some(Command::Token {
-        action:
-            TokenAction::Add {
-                region,
-                township,
-                name,
-            },
-    }) = &config.command
-    {
-        let reviewer = db::Reviewer {
-            name: name.clone(),
-            region: region.clone(),
-            township: township.clone(),
-        };
-        let token = issue_review_token(&pool, &reviewer).await?;
-        println!("{token}");
-        eprintln!(
-            "review token for {name} ({region}{}): shown once, keep it safe",
-            township
-                .as_deref()
-                .map(|t| format!(", {t}"))
-                .unwrap_or_default()
-        );
+    if let Some(Command::Token { action }) = &config.command {
+        let done = token_command(&pool, action).await;
         pool.close().await;
-        return Ok(());
+        return done;
     }
     let state = AppState::new(pool.clone(), config.static_dir.clone())
         .await?
@@ -83,11 +62,84 @@ async fn run(config: Config) -> Result<(), BoxError> {
     }
     // The peer address feeds the per-client rate limit; it is never logged.
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // On SIGTERM: stop accepting and finish the open requests, but for no longer than the grace
+    // (a connection that never finishes its request must not hold the stop).
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping_tx.send(());
+    });
+    let grace = std::time::Duration::from_secs(config.shutdown_grace);
+    tokio::select! {
+        served = server => served?,
+        _ = async move {
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            tracing::warn!(grace_secs = config.shutdown_grace, "requests still open after the grace: stopping anyway");
+        }
+    }
+    // Declarations already handed to the writer are committed before the pool closes.
     tracing::info!("stopping: closing the database");
     pool.close().await;
+    Ok(())
+}
+
+/// `token add | list | revoke`: the operator's review tokens.
+async fn token_command(pool: &db::Pool, action: &TokenAction) -> Result<(), BoxError> {
+    let now = || chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match action {
+        TokenAction::Add {
+            region,
+            township,
+            name,
+        } => {
+            let reviewer = db::Reviewer {
+                name: name.clone(),
+                region: region.clone(),
+                township: township.clone(),
+            };
+            let token = issue_review_token(pool, &reviewer).await?;
+            println!("{token}");
+            eprintln!(
+                "review token for {name} ({region}{}): shown once, keep it safe",
+                township
+                    .as_deref()
+                    .map(|t| format!(", {t}"))
+                    .unwrap_or_default()
+            );
+        }
+        TokenAction::List => {
+            let mut out = std::io::stdout().lock();
+            for t in db::reviewer_tokens(pool).await? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}{}\tissued {}\t{}",
+                    t.id,
+                    t.reviewer.name,
+                    t.reviewer.region,
+                    t.reviewer
+                        .township
+                        .as_deref()
+                        .map(|w| format!(" {w}"))
+                        .unwrap_or_default(),
+                    t.created_at,
+                    t.revoked_at
+                        .map(|r| format!("revoked {r}"))
+                        .unwrap_or_else(|| "active".into()),
+                )?;
+            }
+        }
+        TokenAction::Revoke { id } => {
+            if !db::revoke_reviewer_token(pool, *id, &now()).await? {
+                return Err(format!("no active token number {id} (see `token list`)").into());
+            }
+            eprintln!("token {id} revoked: it no longer opens the review");
+        }
+    }
     Ok(())
 }
 

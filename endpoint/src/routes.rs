@@ -213,6 +213,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         (status = 200, description = "The same key and body again: the same receipt (header Idempotent-Replayed: true).", body = SubmitResponse),
         (status = 400, description = "Malformed JSON, or a missing or bad Idempotency-Key.", body = crate::error::ErrorBody),
         (status = 409, description = "The key was used for a different declaration.", body = crate::error::ErrorBody),
+        (status = 408, description = "The request took longer than 30 s (a very slow or stuck connection); nothing was stored.", body = crate::error::ErrorBody),
         (status = 413, description = "Body over 64 KiB.", body = crate::error::ErrorBody),
         (status = 415, description = "Not JSON.", body = crate::error::ErrorBody),
         (status = 422, description = "Invalid fields: a machine code and a Chinese message per field.", body = crate::error::ErrorBody),

@@ -238,7 +238,9 @@ async fn a_valid_declaration_is_stored_with_its_first_event_before_the_answer(ba
     assert_eq!(row.get::<String, _>("id_number"), "11010519491231002X");
     assert_eq!(row.get::<String, _>("phone"), "13912345678");
     assert_eq!(row.get::<String, _>("created_at"), submitted_at);
-    let key_hash = row.get::<Option<String>, _>("idempotency_key_hash").unwrap();
+    let key_hash = row
+        .get::<Option<String>, _>("idempotency_key_hash")
+        .unwrap();
     assert_eq!(key_hash.len(), 64, "the key's hash, not the key");
     assert!(!key_hash.contains(&key[..8]));
     let token_hash: String = row.get("status_token_hash");
@@ -600,6 +602,106 @@ async fn without_index_html_only_the_api_is_served() {
     assert_eq!(response.status(), StatusCode::OK);
 }
 
+/// A phone that starts sending and never finishes gets a JSON 408 in Chinese, with the security
+/// headers, after the request timeout (the test clock is paused and jumps ahead).
+#[tokio::test]
+async fn a_request_that_never_finishes_gets_a_json_408_with_the_security_headers() {
+    let app = spawn_app(&Backend::Sqlite).await;
+    tokio::time::pause();
+    let never_ends = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
+    let request = Request::post("/api/v1/declarations")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+        .body(Body::from_stream(never_ends))
+        .unwrap();
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_error(&body, "request_timeout");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("没有丢"));
+    assert!(
+        headers.contains_key("content-security-policy"),
+        "{headers:?}"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(!headers[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
+}
+
+/// The operator lists and revokes review tokens with the binary; a revoked token opens nothing.
+#[tokio::test]
+async fn the_operator_lists_and_revokes_review_tokens() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"))
+            .args(["--database-url", &url])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (ok, token, _) = run(&[
+        "token",
+        "add",
+        "--region",
+        "longyan",
+        "--township",
+        "河田镇",
+        "--name",
+        "河田镇李干部",
+    ]);
+    assert!(ok);
+    let token = token.trim().to_string();
+    let (ok, list, _) = run(&["token", "list"]);
+    assert!(ok);
+    assert!(
+        list.starts_with("1\t河田镇李干部\tlongyan 河田镇\tissued "),
+        "{list}"
+    );
+    assert!(list.trim_end().ends_with("active"), "{list}");
+    assert!(
+        !list.contains(&token),
+        "the token itself is never shown again"
+    );
+
+    let me = |router: Router| {
+        let token = token.clone();
+        async move {
+            let request = Request::get("/api/v1/review/me")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            router.oneshot(request).await.unwrap().status()
+        }
+    };
+    let router = || async {
+        let pool = db::connect(&url).await.unwrap();
+        app(AppState::new(pool, dir.path().join("dist")).await.unwrap())
+    };
+    assert_eq!(me(router().await).await, StatusCode::OK);
+
+    let (ok, _, said) = run(&["token", "revoke", "1"]);
+    assert!(ok, "{said}");
+    let (_, list, _) = run(&["token", "list"]);
+    assert!(list.contains("\trevoked "), "{list}");
+    assert_eq!(me(router().await).await, StatusCode::UNAUTHORIZED);
+    let (ok, _, said) = run(&["token", "revoke", "1"]);
+    assert!(!ok, "revoking twice says so");
+    assert!(said.contains("no active token number 1"), "{said}");
+}
+
 /// The real binary: port 0, a database in a folder that does not exist yet, SIGTERM.
 #[cfg(unix)]
 #[test]
@@ -942,7 +1044,7 @@ async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(
             .unwrap()
             .keys()
             .collect::<Vec<_>>(),
-        ["200", "201", "400", "409", "413", "415", "422", "429"]
+        ["200", "201", "400", "408", "409", "413", "415", "422", "429"]
     );
     let paths = doc["paths"].as_object().unwrap();
     // Every route the app serves, and nothing else, is in the generated document.

@@ -18,6 +18,11 @@ struct Server {
 
 /// Starts the server on a new SQLite file, or on `db` when given.
 fn start(db: Option<String>) -> Server {
+    start_with(db, &[])
+}
+
+/// The same, with more command-line arguments.
+fn start_with(db: Option<String>, args: &[&str]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = db.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("x.db").display()));
     let mut child = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"))
@@ -27,6 +32,7 @@ fn start(db: Option<String>) -> Server {
         .arg(&db)
         .arg("--rate-limit")
         .arg("100000")
+        .args(args)
         .env("RUST_LOG", "debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -419,4 +425,43 @@ async fn burst_then_sigterm(mut server: Server) {
         *never_read.lock().unwrap(),
         stored.len()
     );
+}
+
+/// A connection that never finishes its request cannot hold the stop: after the grace
+/// (`--shutdown-grace`) the server exits anyway.
+#[tokio::test]
+async fn a_connection_that_never_finishes_cannot_hold_the_stop() {
+    let mut server = start_with(None, &["--shutdown-grace", "1"]);
+    let mut stuck = TcpStream::connect(&server.addr).await.unwrap();
+    stuck
+        .write_all(b"POST /api/v1/declarations HTTP/1.1\r\nHost: x\r\nContent-Le")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let signalled = std::time::Instant::now();
+    assert!(Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let exit = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        if signalled.elapsed() > Duration::from_secs(15) {
+            let _ = server.child.kill();
+            panic!("a half-sent request held the stop for 15 s");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(exit.success(), "{exit:?}");
+    let waited = signalled.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900),
+        "it waited for the grace: {waited:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let logs = server.stderr.lock().unwrap().clone();
+    assert!(logs.contains("stopping anyway"), "{logs}");
+    drop(stuck);
 }
