@@ -196,8 +196,10 @@ def crash(args):
 
 
 def crash_one(name, db_url, work, args, pg) -> bool:
-    bodies = declarations(100_000, seed=7)
+    # Distinct declarations, so that a row stored twice shows up by its body as well as its key.
+    bodies = list(dict.fromkeys(declarations(100_000, seed=7)))
     port = free_port()
+    deadline = time.monotonic() + 300  # bounded: no client retries past this
     server = Server(db_url, port, str(work)).start()
     lock = threading.Lock()
     acknowledged = {}  # Idempotency-Key -> receipt
@@ -211,7 +213,7 @@ def crash_one(name, db_url, work, args, pg) -> bool:
                 body = next(next_body)
                 counts["sent"] += 1
             key = str(uuid.uuid4())
-            while True:  # retry with the same key until the server answers
+            while time.monotonic() < deadline:  # retry with the same key until answered
                 with lock:
                     counts["requests"] += 1
                 try:
@@ -234,10 +236,12 @@ def crash_one(name, db_url, work, args, pg) -> bool:
                 log(f"unexpected answer {status}")
                 break
 
-    threads = [threading.Thread(target=client) for _ in range(args.clients)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(args.clients)]
     for t in threads:
         t.start()
-    rng = random.Random()
+    seed = args.seed if args.seed is not None else random.randrange(1 << 32)
+    log(f"kill times drawn with --seed {seed}")
+    rng = random.Random(seed)
     for _ in range(args.kills):
         time.sleep(rng.uniform(0.3, 2.0))
         server.kill()
@@ -245,26 +249,31 @@ def crash_one(name, db_url, work, args, pg) -> bool:
     time.sleep(1.0)
     stop_new.set()
     for t in threads:
-        t.join()
+        t.join(timeout=max(1.0, deadline - time.monotonic()))
     server.stop()
 
     if db_url.startswith("sqlite://"):
         with sqlite3.connect(db_url.removeprefix("sqlite://")) as db:
-            rows = db.execute("SELECT receipt, idempotency_key_hash FROM declarations").fetchall()
+            rows = db.execute("SELECT receipt, idempotency_key_hash, body_sha256 FROM declarations").fetchall()
     else:
-        rows = [tuple(r) for r in pg.query(db_url, "SELECT receipt, idempotency_key_hash FROM declarations")]
+        rows = [tuple(r) for r in pg.query(db_url, "SELECT receipt, idempotency_key_hash, body_sha256 FROM declarations")]
     by_receipt = {}
     by_key = {}
-    for receipt, key_hash in rows:
+    by_body = {}
+    for receipt, key_hash, body_sha in rows:
         by_receipt[receipt] = by_receipt.get(receipt, 0) + 1
         by_key[key_hash] = by_key.get(key_hash, 0) + 1
+        by_body[body_sha] = by_body.get(body_sha, 0) + 1
     key_hash = lambda k: hashlib.sha256(k.encode()).hexdigest()
     found = sum(1 for k, r in acknowledged.items() if by_receipt.get(r) == 1 and by_key.get(key_hash(k)) == 1)
     lost = sum(1 for r in acknowledged.values() if r not in by_receipt)
-    duplicated = sum(n - 1 for n in by_key.values() if n > 1) + sum(n - 1 for n in by_receipt.values() if n > 1)
+    # Receipts and key hashes are UNIQUE columns, so the body is the check that can fail: the same
+    # declaration stored twice under two keys (a retry that lost its key) would show here.
+    duplicated = sum(n - 1 for n in by_body.values() if n > 1) + sum(n - 1 for n in by_key.values() if n > 1) + sum(n - 1 for n in by_receipt.values() if n > 1)
     unacknowledged_rows = len({h for h in by_key} - {key_hash(k) for k in acknowledged})
     p = f"crash_{name}"
     print(f"{p}_kills {args.kills} count")
+    print(f"{p}_seed {seed} seed")
     print(f"{p}_sent {counts['sent']} count")
     print(f"{p}_requests {counts['requests']} count")
     print(f"{p}_failed_requests_retried {counts['failed_requests']} count")
@@ -284,6 +293,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--clients", type=lambda s: [int(c) for c in s.split(",")], default=None)
     ap.add_argument("--kills", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=None, help="seed of the kill times (printed when drawn)")
     ap.add_argument("--postgres-url", default=None)
     args = ap.parse_args()
     if args.what == "throughput":

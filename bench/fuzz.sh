@@ -62,6 +62,10 @@ for t in "${targets[@]}"; do
   echo "fuzz_${t}_corpus $(find "fuzz/corpus/$t" -type f | wc -l) files"
   echo "fuzz_${t}_crashes $crashes count"
   total_crashes=$((total_crashes + crashes))
+  if [[ $execs -eq 0 ]]; then
+    echo "fuzz target $t ran no input: libFuzzer did not start (see its output above)" >&2
+    exit 1
+  fi
 done
 
 if [[ $total_crashes -gt 0 ]]; then

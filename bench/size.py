@@ -33,6 +33,8 @@ def linked_files(dist: Path):
     refs = re.findall(r'(?:href|src)=["\']?/?([^"\'\s>?#]+\.(?:js|wasm|css))', html)
     refs += re.findall(r'["\'`]/?([^"\'`\s?#]+\.(?:js|wasm))["\'`]', html)
     for ref in refs:
+        if ref == "sw.js":
+            continue  # the service worker is registered after load, not needed to show anything
         path = dist / ref
         if path.exists() and path not in files:
             files.append(path)

@@ -33,11 +33,13 @@ pub use error::{AppError, BoxError};
 use axum::extract::DefaultBodyLimit;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::Router;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -241,6 +243,13 @@ pub fn app(state: AppState) -> Router {
     let csp: Arc<str> = guard::content_security_policy(dir).into();
     router
         .layer(axum::middleware::from_fn(guard::timeout))
+        // A bug that panics in a handler answers the JSON 500 (and is logged) instead of
+        // dropping the phone's connection without a word.
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                AppError::internal("a request handler panicked").into_response()
+            },
+        ))
         .layer(axum::middleware::from_fn_with_state(csp, guard::headers))
         // Method and path only (no query string, headers or bodies): nothing personal reaches
         // the logs. The query may hold a status token (`?token=`) or a village (review filters).
