@@ -75,6 +75,13 @@ pub struct Config {
     /// county_approval 15).
     #[arg(long, env = "XIANGQIN_DEADLINES", default_value = "", value_parser = workflow::Deadlines::parse)]
     pub deadlines: workflow::Deadlines,
+    /// Public holidays, not counted as working days, e.g. `2026-10-01..2026-10-07,2027-01-01`
+    /// (from the State Council's notice for the year).
+    #[arg(long, env = "XIANGQIN_HOLIDAYS", default_value = "", value_parser = workflow::Dates::parse)]
+    pub holidays: workflow::Dates,
+    /// Weekend days worked in exchange for a holiday (调休上班), counted as working days.
+    #[arg(long, env = "XIANGQIN_MAKE_UP_WORKDAYS", default_value = "", value_parser = workflow::Dates::parse)]
+    pub make_up_workdays: workflow::Dates,
     /// Requests per minute one client address may make to submit or look up declarations.
     #[arg(long, env = "XIANGQIN_RATE_LIMIT", default_value_t = 30)]
     pub rate_limit: u32,
@@ -153,6 +160,8 @@ pub struct AppState {
     pub pool: db::Pool,
     pub static_dir: PathBuf,
     pub deadlines: workflow::Deadlines,
+    /// Which days count as working days for the deadlines.
+    pub calendar: workflow::WorkCalendar,
     pub limiter: Arc<guard::RateLimiter>,
     /// Writes declarations (group commit on SQLite, see [`commit`]).
     pub writer: commit::Writer,
@@ -169,14 +178,20 @@ impl AppState {
             pool,
             static_dir: static_dir.into(),
             deadlines: workflow::Deadlines::default(),
+            calendar: workflow::WorkCalendar::default(),
             limiter: Arc::new(guard::RateLimiter::new(30)),
             secret: secret.into(),
         })
     }
 
-    /// Sets the deadlines, the rate limit and the trusted proxies from the configuration.
+    /// Sets the deadlines, the work calendar, the rate limit and the trusted proxies from the
+    /// configuration.
     pub fn configured(mut self, config: &Config) -> Self {
         self.deadlines = config.deadlines.clone();
+        self.calendar = workflow::WorkCalendar {
+            holidays: config.holidays.clone(),
+            make_up_workdays: config.make_up_workdays.clone(),
+        };
         self.limiter = Arc::new(
             guard::RateLimiter::new(config.rate_limit).trusting(config.trusted_proxies.clone()),
         );

@@ -5,7 +5,7 @@
 use crate::db::{self, ReviewRow, Reviewer};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::workflow::{self, add_working_days};
+use crate::workflow;
 use crate::{token, AppState};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -88,7 +88,7 @@ fn due_on(state: &AppState, row: &ReviewRow) -> Option<NaiveDate> {
     let days = state.deadlines.for_step(&row.status)?;
     let since = chrono::DateTime::parse_from_rfc3339(&row.status_since).ok()?;
     let since_in_china = (since.with_timezone(&Utc) + chrono::Duration::hours(8)).date_naive();
-    Some(add_working_days(since_in_china, days))
+    Some(state.calendar.add_working_days(since_in_china, days))
 }
 
 fn item(state: &AppState, row: &ReviewRow, today: NaiveDate) -> Item {

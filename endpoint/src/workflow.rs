@@ -3,7 +3,9 @@
 //! 已提交 → 入户核实 → 村级评议公示 → 乡镇审核 → 县级审批 → 纳入监测帮扶 | 不予纳入 → 风险消除
 //! (the steps the seeds describe for taking a household into monitoring). Deadlines are in
 //! working days, set by the operator (`XIANGQIN_DEADLINES`), with defaults below.
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// One status of the workflow: its key (stored, and used by the API) and its Chinese name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -122,23 +124,71 @@ impl Deadlines {
     }
 }
 
-/// Adds `days` working days (Monday to Friday) to a date. Public holidays are not known here.
-pub fn add_working_days(mut date: chrono::NaiveDate, days: u32) -> chrono::NaiveDate {
-    use chrono::{Datelike, Weekday};
-    let mut left = days;
-    while left > 0 {
-        date = date.succ_opt().unwrap_or(date);
-        if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
+/// A set of days given by the operator: `2026-10-01..2026-10-07,2027-01-01` (ranges inclusive).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dates(pub BTreeSet<NaiveDate>);
+
+impl Dates {
+    pub fn parse(text: &str) -> Result<Dates, String> {
+        let day = |d: &str| {
+            NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("`{}`: write dates as YYYY-MM-DD", d.trim()))
+        };
+        let mut out = BTreeSet::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.split_once("..") {
+                None => {
+                    out.insert(day(part)?);
+                }
+                Some((from, to)) => {
+                    let (from, to) = (day(from)?, day(to)?);
+                    if to < from || (to - from).num_days() > 366 {
+                        return Err(format!(
+                            "`{part}`: a range runs forward, for at most a year"
+                        ));
+                    }
+                    out.extend(from.iter_days().take_while(|d| *d <= to));
+                }
+            }
         }
+        Ok(Dates(out))
     }
-    date
+}
+
+/// Which days are working days: Monday to Friday, except the public holidays, plus the weekend
+/// days worked in exchange (调休上班). China's holidays move every year (the State Council
+/// publishes them each winter), so the operator gives them; without them only weekends are off.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkCalendar {
+    pub holidays: Dates,
+    pub make_up_workdays: Dates,
+}
+
+impl WorkCalendar {
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        use chrono::{Datelike, Weekday};
+        if self.make_up_workdays.0.contains(&date) {
+            return true;
+        }
+        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.0.contains(&date)
+    }
+
+    /// The date `days` working days after `date`.
+    pub fn add_working_days(&self, mut date: NaiveDate, days: u32) -> NaiveDate {
+        let mut left = days;
+        while left > 0 {
+            date = date.succ_opt().unwrap_or(date);
+            if self.is_working_day(date) {
+                left -= 1;
+            }
+        }
+        date
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     #[test]
     fn deadlines_parse_and_keep_defaults() {
@@ -156,18 +206,58 @@ mod tests {
         assert_eq!(Deadlines::parse("").unwrap(), Deadlines::default());
     }
 
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
     #[test]
     fn working_days_skip_weekends() {
-        let friday = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let weekdays_only = WorkCalendar::default();
+        let friday = day(11, 20);
+        assert_eq!(weekdays_only.add_working_days(friday, 1), day(11, 23));
+        assert_eq!(weekdays_only.add_working_days(friday, 5), day(11, 27));
+        assert_eq!(weekdays_only.add_working_days(friday, 0), friday);
+    }
+
+    #[test]
+    fn working_days_skip_holidays_and_count_make_up_days() {
+        // An example calendar (not a real year's): a week off from 1 October, Saturday 10
+        // October worked in exchange.
+        let calendar = WorkCalendar {
+            holidays: Dates::parse("2026-10-01..2026-10-07").unwrap(),
+            make_up_workdays: Dates::parse("2026-10-10").unwrap(),
+        };
+        let wednesday = day(9, 30);
+        assert_eq!(calendar.add_working_days(wednesday, 1), day(10, 8));
+        assert_eq!(calendar.add_working_days(wednesday, 2), day(10, 9));
         assert_eq!(
-            add_working_days(friday, 1),
-            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+            calendar.add_working_days(wednesday, 3),
+            day(10, 10),
+            "the make-up Saturday"
         );
-        assert_eq!(
-            add_working_days(friday, 5),
-            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+        assert_eq!(calendar.add_working_days(wednesday, 4), day(10, 12));
+        assert!(!calendar.is_working_day(day(10, 5)));
+        assert!(calendar.is_working_day(day(10, 10)));
+        assert!(!calendar.is_working_day(day(10, 11)));
+    }
+
+    #[test]
+    fn dates_parse_days_and_ranges_and_refuse_nonsense() {
+        let d = Dates::parse(" 2026-10-01..2026-10-03, 2027-01-01 ").unwrap();
+        assert_eq!(d.0.len(), 4);
+        assert!(d.0.contains(&day(10, 2)));
+        assert_eq!(Dates::parse("").unwrap(), Dates::default());
+        assert!(
+            Dates::parse("2026-10-3").is_ok(),
+            "chrono takes one-digit days"
         );
-        assert_eq!(add_working_days(friday, 0), friday);
+        assert!(Dates::parse("10/01/2026").is_err());
+        assert!(Dates::parse("2026-10-07..2026-10-01").is_err(), "backwards");
+        assert!(
+            Dates::parse("2026-01-01..2028-01-01").is_err(),
+            "over a year"
+        );
+        assert!(Dates::parse("2026-02-30").is_err());
     }
 
     #[test]
