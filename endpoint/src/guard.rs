@@ -10,7 +10,7 @@ use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -144,7 +144,7 @@ impl RateLimiter {
                 *tokens + now.duration_since(*at).as_secs_f64() * per_sec < capacity
             });
         }
-        let (tokens, at) = buckets.entry(client).or_insert((capacity, now));
+        let (tokens, at) = buckets.entry(bucket_of(client)).or_insert((capacity, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(capacity);
         *at = now;
         if *tokens >= 1.0 {
@@ -153,6 +153,22 @@ impl RateLimiter {
         } else {
             Err(((1.0 - *tokens) / per_sec).ceil().max(1.0) as u64)
         }
+    }
+}
+
+/// The bucket a client address falls in: an IPv4 address, or the /64 of an IPv6 address. A
+/// phone on a mobile network gets a whole IPv6 /64 and may send from any address in it; keyed
+/// on the full address it could pick a fresh bucket for every request.
+fn bucket_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
     }
 }
 
@@ -236,5 +252,25 @@ mod tests {
             "each client has its own bucket"
         );
         assert!(limiter.check_at(ip, t0 + Duration::from_secs(31)).is_ok());
+    }
+
+    #[test]
+    fn one_ipv6_64_is_one_client() {
+        let limiter = RateLimiter::new(1);
+        let t0 = Instant::now();
+        let phone: IpAddr = "2409:8a00:1:2::1".parse().unwrap();
+        let same_phone: IpAddr = "2409:8a00:1:2:abcd::9".parse().unwrap();
+        let neighbour: IpAddr = "2409:8a00:1:3::1".parse().unwrap();
+        assert!(limiter.check_at(phone, t0).is_ok());
+        assert!(
+            limiter.check_at(same_phone, t0).is_err(),
+            "another address of the same /64 shares the bucket"
+        );
+        assert!(limiter.check_at(neighbour, t0).is_ok());
+        // An IPv4 client seen through a dual-stack socket is its IPv4 address.
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert!(limiter.check_at(mapped, t0).is_ok());
+        assert!(limiter.check_at(v4, t0).is_err());
     }
 }

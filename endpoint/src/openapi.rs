@@ -109,22 +109,22 @@ impl PartialSchema for DeclarationSchema {
         let declaration_fields = json!({
             "region": {"type": "string", "enum": ["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"]},
             "place": {"type": "object", "additionalProperties": false, "required": ["county", "township", "village"], "properties": {
-                "county": {"type": "string", "pattern": "\\S", "description": "县（区、旗）"},
-                "township": {"type": "string", "pattern": "\\S", "description": "乡镇 / 苏木"},
-                "village": {"type": "string", "pattern": "\\S", "description": "村 / 嘎查"}}},
+                "county": {"type": "string", "pattern": "\\S", "maxLength": 40, "description": "县（区、旗）"},
+                "township": {"type": "string", "pattern": "\\S", "maxLength": 40, "description": "乡镇 / 苏木"},
+                "village": {"type": "string", "pattern": "\\S", "maxLength": 40, "description": "村 / 嘎查"}}},
             "applicant": {"type": "object", "additionalProperties": false, "required": ["name", "id_number", "phone"], "properties": {
-                "name": {"type": "string", "pattern": "\\S"},
+                "name": {"type": "string", "pattern": "\\S", "maxLength": 40},
                 "id_number": {"type": "string", "pattern": "^\\s*[0-9]{17}[0-9Xx]\\s*$", "description": "18-digit resident ID with a valid birth date and the GB 11643 check digit (not expressible here: a wrong one gets 422)"},
-                "phone": {"type": "string", "pattern": "^[\\s-]*1([\\s-]*[0-9]){10}[\\s-]*$", "description": "11-digit mainland mobile number (spaces and dashes are ignored)"}}},
+                "phone": {"type": "string", "pattern": "^[\\s-]*1[\\s-]*[3-9]([\\s-]*[0-9]){9}[\\s-]*$", "description": "11-digit mainland mobile number, 13… to 19… (spaces and dashes are ignored)"}}},
             "household_size": {"type": "integer", "minimum": 1, "maximum": 30},
             "risk_types": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": [
                 "illness", "disability", "education", "disaster", "accident", "epidemic",
                 "unstable_employment", "income_drop", "housing_unsafe", "water_unsafe", "dropout", "other"]}},
             "happened_on": {"type": "string", "format": "date"},
-            "rigid_expense_yuan": {"type": ["number", "null"], "minimum": 0},
-            "income_change_yuan": {"type": ["number", "null"]},
-            "description": {"type": "string", "maxLength": 500},
-            "help_wanted": {"type": ["string", "null"]},
+            "rigid_expense_yuan": {"type": ["number", "null"], "minimum": 0, "maximum": 10000000},
+            "income_change_yuan": {"type": ["number", "null"], "minimum": 0, "maximum": 10000000, "description": "how much less income, in yuan"},
+            "description": {"type": "string", "maxLength": 500, "pattern": "\\S", "description": "what happened (required: not blank)"},
+            "help_wanted": {"type": ["string", "null"], "maxLength": 300},
             "consent": {"type": "object", "additionalProperties": false, "required": ["truthful", "personal_info"], "properties": {
                 "truthful": {"type": "boolean", "enum": [true]},
                 "personal_info": {"type": "boolean", "enum": [true]}}},
