@@ -295,6 +295,31 @@ async fn read_answer(mut s: TcpStream) -> Attempt {
     }
 }
 
+fn sigterm(server: &Server) {
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+}
+
+/// The server's exit status, once it has stopped; it is killed and the test fails if it is still
+/// running after `limit`.
+async fn exit_within(server: &mut Server, limit: Duration) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = server.child.kill();
+            panic!("the server did not stop within {limit:?} of SIGTERM");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 fn receipt_of(body: &str) -> String {
     let v: Value = serde_json::from_str(body).unwrap();
     v["receipt"].as_str().unwrap().to_string()
@@ -349,12 +374,7 @@ async fn burst_then_sigterm(mut server: Server) {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let pid = server.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    sigterm(&server);
     // It stops accepting...
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while TcpStream::connect(&server.addr).await.is_ok() {
@@ -378,17 +398,7 @@ async fn burst_then_sigterm(mut server: Server) {
         }
     }
 
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    let exit = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = server.child.kill();
-            panic!("the server did not stop within 15 s of SIGTERM");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let exit = exit_within(&mut server, Duration::from_secs(15)).await;
     for c in clients {
         c.await.unwrap();
     }
@@ -439,21 +449,8 @@ async fn a_connection_that_never_finishes_cannot_hold_the_stop() {
         .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let signalled = std::time::Instant::now();
-    assert!(Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap()
-        .success());
-    let exit = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        if signalled.elapsed() > Duration::from_secs(15) {
-            let _ = server.child.kill();
-            panic!("a half-sent request held the stop for 15 s");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    sigterm(&server);
+    let exit = exit_within(&mut server, Duration::from_secs(15)).await;
     assert!(exit.success(), "{exit:?}");
     let waited = signalled.elapsed();
     assert!(
