@@ -158,7 +158,7 @@ mod tests {
         NewDeclaration {
             receipt: receipt.into(),
             status_token_hash: "h".into(),
-            idempotency_key_hash: None,
+            idempotency_key_hash: format!("key of {receipt}"),
             body_sha256: "b".into(),
             status: "submitted".into(),
             region: "longyan".into(),

@@ -123,7 +123,7 @@ pub async fn status_token_secret(pool: &Pool) -> Result<Vec<u8>, BoxError> {
 pub struct NewDeclaration {
     pub receipt: String,
     pub status_token_hash: String,
-    pub idempotency_key_hash: Option<String>,
+    pub idempotency_key_hash: String,
     pub body_sha256: String,
     pub status: String,
     pub region: String,
@@ -292,7 +292,7 @@ mod tests {
         let d = NewDeclaration {
             receipt: "XQ-AAAA-BBBB".into(),
             status_token_hash: "h".into(),
-            idempotency_key_hash: None,
+            idempotency_key_hash: "k".into(),
             body_sha256: "b".into(),
             status: "submitted".into(),
             region: "longyan".into(),

@@ -90,7 +90,6 @@ async fn run(config: Config) -> Result<(), BoxError> {
 
 /// `token add | list | revoke`: the operator's review tokens.
 async fn token_command(pool: &db::Pool, action: &TokenAction) -> Result<(), BoxError> {
-    let now = || chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match action {
         TokenAction::Add {
             region,
@@ -134,7 +133,8 @@ async fn token_command(pool: &db::Pool, action: &TokenAction) -> Result<(), BoxE
             }
         }
         TokenAction::Revoke { id } => {
-            if !db::revoke_reviewer_token(pool, *id, &now()).await? {
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            if !db::revoke_reviewer_token(pool, *id, &now).await? {
                 return Err(format!("no active token number {id} (see `token list`)").into());
             }
             eprintln!("token {id} revoked: it no longer opens the review");

@@ -426,7 +426,7 @@ pub async fn csv(
             } else {
                 "否".into()
             },
-            csv_field(&r.linked_to.clone().unwrap_or_default()),
+            csv_field(r.linked_to.as_deref().unwrap_or_default()),
         ];
         out.push_str(&cells.join(","));
         out.push_str("\r\n");

@@ -246,7 +246,7 @@ pub async fn submit_declaration(
     let mut row = NewDeclaration {
         receipt: String::new(),
         status_token_hash: token::sha256_hex(&status_token),
-        idempotency_key_hash: Some(key_hash.clone()),
+        idempotency_key_hash: key_hash.clone(),
         body_sha256: body_sha256.clone(),
         status: STATUS_SUBMITTED.into(),
         region,

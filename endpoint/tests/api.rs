@@ -90,6 +90,24 @@ async fn fresh_database(backend: &Backend, dir: &std::path::Path) -> (String, Op
     }
 }
 
+/// The POST of a declaration, as the phone sends it.
+fn declaration_request(body: impl Into<Body>, key: &str) -> Request<Body> {
+    Request::post("/api/v1/declarations")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", key)
+        .body(body.into())
+        .unwrap()
+}
+
+/// Sends `request` through a clone of the router (one that can go to a spawned task): the status
+/// and the JSON answer.
+async fn json_answer(router: Router, request: Request<Body>) -> (StatusCode, Value) {
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
 /// A fresh app on a fresh database, with a static folder holding an index.html.
 struct TestApp {
     router: Router,
@@ -132,12 +150,10 @@ impl TestApp {
     }
 
     async fn post(&self, body: impl Into<Body>, key: Option<&str>) -> (StatusCode, Value) {
-        let mut request =
-            Request::post("/api/v1/declarations").header(header::CONTENT_TYPE, "application/json");
         // The phone always sends a key; tests that do not care get a fresh one.
         let fresh = uuid::Uuid::new_v4().to_string();
-        request = request.header("Idempotency-Key", key.unwrap_or(&fresh));
-        let (status, headers, body) = self.send(request.body(body.into()).unwrap()).await;
+        let request = declaration_request(body, key.unwrap_or(&fresh));
+        let (status, headers, body) = self.send(request).await;
         if !body.is_empty() {
             assert_eq!(
                 headers[header::CONTENT_TYPE],
@@ -508,18 +524,8 @@ async fn concurrent_identical_requests_with_one_key_store_one_declaration(backen
     let body = declaration().to_string();
     let tasks: Vec<_> = (0..8)
         .map(|_| {
-            let router = app.router.clone();
-            let request = Request::post("/api/v1/declarations")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header("Idempotency-Key", &key)
-                .body(Body::from(body.clone()))
-                .unwrap();
-            tokio::spawn(async move {
-                let response = router.oneshot(request).await.unwrap();
-                let status = response.status();
-                let bytes = response.into_body().collect().await.unwrap().to_bytes();
-                (status, serde_json::from_slice::<Value>(&bytes).unwrap())
-            })
+            let request = declaration_request(body.clone(), &key);
+            tokio::spawn(json_answer(app.router.clone(), request))
         })
         .collect();
     let mut answers = Vec::new();
@@ -609,11 +615,10 @@ async fn a_request_that_never_finishes_gets_a_json_408_with_the_security_headers
     let app = spawn_app(&Backend::Sqlite).await;
     tokio::time::pause();
     let never_ends = futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>();
-    let request = Request::post("/api/v1/declarations")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-        .body(Body::from_stream(never_ends))
-        .unwrap();
+    let request = declaration_request(
+        Body::from_stream(never_ends),
+        &uuid::Uuid::new_v4().to_string(),
+    );
     let (status, headers, body) = app.send(request).await;
     assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
     let body: Value = serde_json::from_slice(&body).unwrap();
@@ -1437,22 +1442,14 @@ async fn overdue_cases_beyond_the_newest_thousand_are_still_found(backend: Backe
     let mut receipts = Vec::new();
     for batch in 0..total.div_ceil(100) {
         let posts = (batch * 100..total.min(batch * 100 + 100)).map(|_| {
-            let router = app.router.clone();
-            let request = Request::post("/api/v1/declarations")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-                .body(Body::from(declaration().to_string()))
-                .unwrap();
-            tokio::spawn(async move {
-                let response = router.oneshot(request).await.unwrap();
-                assert_eq!(response.status(), StatusCode::CREATED);
-                let body = response.into_body().collect().await.unwrap().to_bytes();
-                let body: Value = serde_json::from_slice(&body).unwrap();
-                body["receipt"].as_str().unwrap().to_string()
-            })
+            let request =
+                declaration_request(declaration().to_string(), &uuid::Uuid::new_v4().to_string());
+            tokio::spawn(json_answer(app.router.clone(), request))
         });
         for p in posts.collect::<Vec<_>>() {
-            receipts.push(p.await.unwrap());
+            let (status, body) = p.await.unwrap();
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            receipts.push(body["receipt"].as_str().unwrap().to_string());
         }
     }
     // The first one declared was sent 40 days ago and nobody has visited yet.
