@@ -1,4 +1,4 @@
-//! Household facts (see `shared/spec/household-facts.md`). Every field is optional: an absent key or
+//! Household facts (see `docs/household-facts.md`). Every field is optional: an absent key or
 //! `null` means *unknown*, never "no". Lists that are absent are unknown; `[]` means "none".
 //! Where the spec writes `null` as a value (no disability, no public post, not monitored), the
 //! explicit value `"none"` says "no", so that it stays distinct from unknown.

@@ -3,7 +3,7 @@
 //! Pure Rust (serde, chrono; no browser or server crates) so that the app, the endpoint, the
 //! command-line tool and the tests all share one implementation.
 //!
-//! - [`facts`]: the household facts of `shared/spec/household-facts.md`; absent means unknown.
+//! - [`facts`]: the household facts of `docs/household-facts.md`; absent means unknown.
 //! - [`expr`]: the condition language the policy data is written in (three-valued logic).
 //! - [`engine`]: every policy of the five seed documents, evaluated for a household.
 //! - [`questions`]: which question to ask next, driven by the results' missing facts.

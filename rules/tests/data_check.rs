@@ -5,13 +5,14 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use xiangqin_rules::{rules, Region, Rules};
 
-fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+/// The repository's root: the source documents are in `sources/`, the catalogue in `docs/`.
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn catalogue_ids() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(shared().join("spec/policy-catalogue.md"))
-        .expect("shared/spec/policy-catalogue.md beside the repository");
+    let text = std::fs::read_to_string(repo().join("docs/policy-catalogue.md"))
+        .expect("docs/policy-catalogue.md");
     text.lines()
         .filter_map(|l| l.strip_prefix("#### `"))
         .filter_map(|l| l.split('`').next())
@@ -78,7 +79,7 @@ fn every_quote_is_verbatim_in_its_seed() {
     let mut problems = Vec::new();
     for p in &rules().policies {
         for s in &p.sources {
-            let path = shared().join("seeds").join(&s.file);
+            let path = repo().join("sources").join(&s.file);
             match std::fs::read_to_string(&path) {
                 Ok(_) if s.quote.trim().is_empty() => {
                     problems.push(format!("{}: empty quote", p.id))
@@ -116,5 +117,49 @@ fn each_policy_cites_its_own_regions_seed() {
                 p.id
             );
         }
+    }
+}
+
+/// Each source file is byte for byte the document as received: its SHA-256 is the one recorded in
+/// `sources/README.md`, and every `.txt` there has a recorded checksum.
+#[test]
+fn source_documents_are_as_received() {
+    use sha2::{Digest, Sha256};
+    let dir = repo().join("sources");
+    let readme = std::fs::read_to_string(dir.join("README.md")).expect("sources/README.md");
+    let recorded: std::collections::BTreeMap<String, String> = readme
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let (file, sum) = (cells.get(1)?, cells.get(2)?.trim_matches('`'));
+            (file.ends_with(".txt") && sum.len() == 64).then(|| (file.to_string(), sum.to_string()))
+        })
+        .collect();
+    assert_eq!(
+        recorded.len(),
+        5,
+        "sources/README.md records five checksums"
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("sources/")
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|f| f.ends_with(".txt"))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        recorded.keys().cloned().collect::<Vec<_>>(),
+        "the files in sources/ and the checksums recorded for them"
+    );
+    for (file, sum) in &recorded {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let actual: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            &actual, sum,
+            "sources/{file} is not the document as received"
+        );
     }
 }
