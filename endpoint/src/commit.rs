@@ -155,22 +155,7 @@ mod tests {
     use super::*;
 
     fn row(receipt: &str) -> NewDeclaration {
-        NewDeclaration {
-            receipt: receipt.into(),
-            status_token_hash: "h".into(),
-            idempotency_key_hash: format!("key of {receipt}"),
-            body_sha256: "b".into(),
-            status: "submitted".into(),
-            region: "longyan".into(),
-            county: "c".into(),
-            township: "t".into(),
-            village: "v".into(),
-            applicant_name: "n".into(),
-            id_number: "i".into(),
-            phone: "p".into(),
-            body_json: "{}".into(),
-            created_at: "2026-11-22T00:00:00Z".into(),
-        }
+        NewDeclaration::example(receipt)
     }
 
     async fn pool(dir: &tempfile::TempDir) -> Pool {

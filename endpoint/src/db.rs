@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor, Row};
 use std::str::FromStr;
 use std::time::Duration;
+use xiangqin_rules::workflow::Step;
 
 /// The connection pool of either database.
 pub type Pool = AnyPool;
@@ -125,7 +126,7 @@ pub struct NewDeclaration {
     pub status_token_hash: String,
     pub idempotency_key_hash: String,
     pub body_sha256: String,
-    pub status: String,
+    pub status: Step,
     pub region: String,
     pub county: String,
     pub township: String,
@@ -142,7 +143,7 @@ pub struct NewDeclaration {
 pub struct Submitted {
     pub receipt: String,
     pub body_sha256: String,
-    pub status: String,
+    pub status: Step,
     pub created_at: String,
 }
 
@@ -180,32 +181,37 @@ pub async fn insert_in(
     d: &NewDeclaration,
     actor: &str,
 ) -> Result<Result<i64, UniqueTaken>, sqlx::Error> {
-    let inserted = sqlx::query(
+    // A new declaration links to the newest open case of the same ID number.
+    let sql = format!(
         "INSERT INTO declarations (receipt, status_token_hash, idempotency_key_hash, body_sha256, status, \
          region, county, township, village, applicant_name, id_number, phone, body_json, created_at, \
          status_since, linked_to) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
          (SELECT receipt FROM declarations WHERE id_number = $16 \
-          AND status NOT IN ('rejected', 'risk_cleared') ORDER BY id DESC LIMIT 1)) RETURNING id",
-    )
-    .bind(&d.receipt)
-    .bind(&d.status_token_hash)
-    .bind(&d.idempotency_key_hash)
-    .bind(&d.body_sha256)
-    .bind(&d.status)
-    .bind(&d.region)
-    .bind(&d.county)
-    .bind(&d.township)
-    .bind(&d.village)
-    .bind(&d.applicant_name)
-    .bind(&d.id_number)
-    .bind(&d.phone)
-    .bind(&d.body_json)
-    .bind(&d.created_at)
-    .bind(&d.created_at)
-    .bind(&d.id_number)
-    .fetch_one(&mut *conn)
-    .await;
+          AND status NOT IN ({}) ORDER BY id DESC LIMIT 1)) RETURNING id",
+        placeholders(17, Step::closing().count())
+    );
+    let mut insert = sqlx::query(&sql)
+        .bind(&d.receipt)
+        .bind(&d.status_token_hash)
+        .bind(&d.idempotency_key_hash)
+        .bind(&d.body_sha256)
+        .bind(d.status.key())
+        .bind(&d.region)
+        .bind(&d.county)
+        .bind(&d.township)
+        .bind(&d.village)
+        .bind(&d.applicant_name)
+        .bind(&d.id_number)
+        .bind(&d.phone)
+        .bind(&d.body_json)
+        .bind(&d.created_at)
+        .bind(&d.created_at)
+        .bind(&d.id_number);
+    for step in Step::closing() {
+        insert = insert.bind(step.key());
+    }
+    let inserted = insert.fetch_one(&mut *conn).await;
     let id: i64 = match inserted {
         Ok(row) => row.try_get("id")?,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Err(UniqueTaken)),
@@ -216,7 +222,7 @@ pub async fn insert_in(
          VALUES ($1, NULL, $2, $3, NULL, $4)",
     )
     .bind(id)
-    .bind(&d.status)
+    .bind(d.status.key())
     .bind(actor)
     .bind(&d.created_at)
     .execute(&mut *conn)
@@ -239,11 +245,51 @@ pub async fn find_by_idempotency_key(
         Ok(Submitted {
             receipt: r.try_get("receipt")?,
             body_sha256: r.try_get("body_sha256")?,
-            status: r.try_get("status")?,
+            status: step(&r, "status")?,
             created_at: r.try_get("created_at")?,
         })
     })
     .transpose()
+}
+
+/// `$first, $first+1, …`: `count` placeholders, for a list bound one value at a time.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A workflow step stored under `column`.
+fn step(r: &sqlx::any::AnyRow, column: &str) -> Result<Step, sqlx::Error> {
+    let key: String = r.try_get(column)?;
+    Step::from_key(&key).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: column.into(),
+        source: format!("unknown workflow step {key:?}").into(),
+    })
+}
+
+#[cfg(test)]
+impl NewDeclaration {
+    /// A declaration row for tests of the storage itself (not a valid declaration body).
+    pub fn example(receipt: &str) -> NewDeclaration {
+        NewDeclaration {
+            receipt: receipt.into(),
+            status_token_hash: "h".into(),
+            idempotency_key_hash: format!("key of {receipt}"),
+            body_sha256: "b".into(),
+            status: Step::Submitted,
+            region: "longyan".into(),
+            county: "c".into(),
+            township: "t".into(),
+            village: "v".into(),
+            applicant_name: "n".into(),
+            id_number: "i".into(),
+            phone: "p".into(),
+            body_json: "{}".into(),
+            created_at: "2026-11-22T00:00:00Z".into(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -289,22 +335,7 @@ mod tests {
         let pool = connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
             .await
             .unwrap();
-        let d = NewDeclaration {
-            receipt: "XQ-AAAA-BBBB".into(),
-            status_token_hash: "h".into(),
-            idempotency_key_hash: "k".into(),
-            body_sha256: "b".into(),
-            status: "submitted".into(),
-            region: "longyan".into(),
-            county: "c".into(),
-            township: "t".into(),
-            village: "v".into(),
-            applicant_name: "n".into(),
-            id_number: "i".into(),
-            phone: "p".into(),
-            body_json: "{}".into(),
-            created_at: "2026-11-22T00:00:00Z".into(),
-        };
+        let d = NewDeclaration::example("XQ-AAAA-BBBB");
         assert!(insert_declaration(&pool, &d, "household")
             .await
             .unwrap()
@@ -341,14 +372,14 @@ mod tests {
 pub struct Tracked {
     pub id: i64,
     pub status_token_hash: String,
-    pub status: String,
+    pub status: Step,
     pub created_at: String,
 }
 
 /// One step of a declaration's history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Event {
-    pub status: String,
+    pub status: Step,
     pub at: String,
     pub note: Option<String>,
 }
@@ -364,7 +395,7 @@ pub async fn find_by_receipt(pool: &Pool, receipt: &str) -> Result<Option<Tracke
         Ok(Tracked {
             id: r.try_get("id")?,
             status_token_hash: r.try_get("status_token_hash")?,
-            status: r.try_get("status")?,
+            status: step(&r, "status")?,
             created_at: r.try_get("created_at")?,
         })
     })
@@ -382,7 +413,7 @@ pub async fn history(pool: &Pool, declaration_id: i64) -> Result<Vec<Event>, sql
     rows.into_iter()
         .map(|r| {
             Ok(Event {
-                status: r.try_get("to_status")?,
+                status: step(&r, "to_status")?,
                 at: r.try_get("at")?,
                 note: r.try_get("note")?,
             })
@@ -492,7 +523,7 @@ pub async fn reviewer_by_token_hash(
 pub struct ReviewRow {
     pub id: i64,
     pub receipt: String,
-    pub status: String,
+    pub status: Step,
     pub status_since: String,
     pub region: String,
     pub county: String,
@@ -509,7 +540,7 @@ pub struct ReviewRow {
 /// Optional filters of the reviewer's list (all given ones must match).
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub status: Option<String>,
+    pub status: Option<Step>,
     pub county: Option<String>,
     pub township: Option<String>,
     pub village: Option<String>,
@@ -536,7 +567,7 @@ pub async fn review_list(
     )
     .bind(&scope.region)
     .bind(&scope.township)
-    .bind(&filter.status)
+    .bind(filter.status.map(Step::key))
     .bind(&filter.county)
     .bind(&filter.township)
     .bind(&filter.village)
@@ -551,7 +582,7 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
     Ok(ReviewRow {
         id: r.try_get("id")?,
         receipt: r.try_get("receipt")?,
-        status: r.try_get("status")?,
+        status: step(r, "status")?,
         status_since: r.try_get("status_since")?,
         region: r.try_get("region")?,
         county: r.try_get("county")?,
@@ -603,8 +634,8 @@ pub async fn linked_receipts(
 pub async fn transition(
     pool: &Pool,
     id: i64,
-    from: &str,
-    to: &str,
+    from: Step,
+    to: Step,
     actor: &str,
     note: Option<&str>,
     at: &str,
@@ -613,10 +644,10 @@ pub async fn transition(
     let moved = sqlx::query(
         "UPDATE declarations SET status = $1, status_since = $2 WHERE id = $3 AND status = $4",
     )
-    .bind(to)
+    .bind(to.key())
     .bind(at)
     .bind(id)
-    .bind(from)
+    .bind(from.key())
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -629,8 +660,8 @@ pub async fn transition(
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id)
-    .bind(from)
-    .bind(to)
+    .bind(from.key())
+    .bind(to.key())
     .bind(actor)
     .bind(note)
     .bind(at)
@@ -644,7 +675,7 @@ pub async fn transition(
 pub async fn review_history(
     pool: &Pool,
     declaration_id: i64,
-) -> Result<Vec<(String, String, String, Option<String>)>, sqlx::Error> {
+) -> Result<Vec<(Step, String, String, Option<String>)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT to_status, actor, at, note FROM declaration_events WHERE declaration_id = $1 ORDER BY id",
     )
@@ -654,7 +685,7 @@ pub async fn review_history(
     rows.into_iter()
         .map(|r| {
             Ok((
-                r.try_get("to_status")?,
+                step(&r, "to_status")?,
                 r.try_get("actor")?,
                 r.try_get("at")?,
                 r.try_get("note")?,

@@ -3,7 +3,7 @@ use crate::db::{self, NewDeclaration, Submitted, UniqueTaken};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::token;
-use crate::workflow::{self, Deadline};
+use crate::workflow::Deadline;
 use crate::AppState;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -14,9 +14,8 @@ use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use xiangqin_rules::declaration::Declaration;
+use xiangqin_rules::workflow::Step;
 
-/// Status of a declaration the household has just sent.
-pub const STATUS_SUBMITTED: &str = "submitted";
 /// Tells a client that the answer repeats an earlier submission (HTTP 200 instead of 201).
 pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// How many fresh receipts to try when one is already taken (40 random bits: practically never).
@@ -73,7 +72,9 @@ pub struct SubmitResponse {
     pub receipt: String,
     /// 32 hex characters; proves the holder made the declaration (to check its status later).
     pub status_token: String,
-    pub status: String,
+    /// A workflow step key (`submitted` for a new declaration).
+    #[schema(value_type = String)]
+    pub status: Step,
     /// RFC 3339, UTC.
     pub submitted_at: String,
     /// How many working days each step may take in this deployment.
@@ -85,7 +86,8 @@ pub struct SubmitResponse {
 #[schema(as = Status)]
 pub struct StatusResponse {
     pub receipt: String,
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: Step,
     pub status_zh: String,
     pub submitted_at: String,
     pub history: Vec<HistoryItem>,
@@ -94,7 +96,8 @@ pub struct StatusResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HistoryItem {
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: Step,
     pub status_zh: String,
     pub at: String,
     /// The reason given for 不予纳入; other steps carry no note (cadres' notes stay with cadres).
@@ -150,10 +153,10 @@ pub async fn declaration_status(
         .await?
         .into_iter()
         .map(|e| HistoryItem {
-            status_zh: workflow::label_zh(&e.status).to_string(),
+            status_zh: e.status.label_zh().to_string(),
             // Cadres' notes may speak of other people (neighbours, the village's review); the
             // household sees only the reason it was not included, which it needs to appeal.
-            note: e.note.filter(|_| e.status == "rejected"),
+            note: e.note.filter(|_| e.status.needs_reason()),
             status: e.status,
             at: e.at,
         })
@@ -161,7 +164,7 @@ pub async fn declaration_status(
     tracing::info!(receipt = %receipt, "status looked up");
     Ok(Json(StatusResponse {
         receipt,
-        status_zh: workflow::label_zh(&found.status).to_string(),
+        status_zh: found.status.label_zh().to_string(),
         status: found.status,
         submitted_at: found.created_at,
         history,
@@ -248,7 +251,7 @@ pub async fn submit_declaration(
         status_token_hash: token::sha256_hex(&status_token),
         idempotency_key_hash: key_hash.clone(),
         body_sha256: body_sha256.clone(),
-        status: STATUS_SUBMITTED.into(),
+        status: Step::Submitted,
         region,
         county: declaration.place.county.clone(),
         township: declaration.place.township.clone(),
@@ -273,7 +276,7 @@ pub async fn submit_declaration(
                 let body = SubmitResponse {
                     receipt: row.receipt,
                     status_token,
-                    status: STATUS_SUBMITTED.into(),
+                    status: Step::Submitted,
                     submitted_at: created_at,
                     deadlines: state.deadlines.0.clone(),
                 };

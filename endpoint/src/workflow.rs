@@ -1,61 +1,10 @@
-//! The verification workflow a declaration goes through, and how long each step may take.
-//!
-//! 已提交 → 入户核实 → 村级评议公示 → 乡镇审核 → 县级审批 → 纳入监测帮扶 | 不予纳入 → 风险消除
-//! (the steps the seeds describe for taking a household into monitoring). Deadlines are in
-//! working days, set by the operator (`XIANGQIN_DEADLINES`), with defaults below.
+//! How long each step of the verification workflow may take (the steps themselves are
+//! [`xiangqin_rules::workflow::Step`]). Deadlines are in working days, set by the operator
+//! (`XIANGQIN_DEADLINES`), with defaults below.
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-
-/// One status of the workflow: its key (stored, and used by the API) and its Chinese name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Step {
-    pub key: &'static str,
-    pub label_zh: &'static str,
-}
-
-pub const STEPS: [Step; 8] = [
-    Step {
-        key: "submitted",
-        label_zh: "已提交",
-    },
-    Step {
-        key: "home_visit",
-        label_zh: "入户核实",
-    },
-    Step {
-        key: "village_review",
-        label_zh: "村级评议公示",
-    },
-    Step {
-        key: "township_review",
-        label_zh: "乡镇审核",
-    },
-    Step {
-        key: "county_approval",
-        label_zh: "县级审批",
-    },
-    Step {
-        key: "included",
-        label_zh: "纳入监测帮扶",
-    },
-    Step {
-        key: "rejected",
-        label_zh: "不予纳入",
-    },
-    Step {
-        key: "risk_cleared",
-        label_zh: "风险消除",
-    },
-];
-
-/// The Chinese name of a status key (the key itself if unknown).
-pub fn label_zh(key: &str) -> &str {
-    STEPS
-        .iter()
-        .find(|s| s.key == key)
-        .map_or(key, |s| s.label_zh)
-}
+use xiangqin_rules::workflow::Step;
 
 /// Working days allowed for one step, counted from the moment the declaration reached it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -73,17 +22,17 @@ impl Default for Deadlines {
     /// Defaults for a deployment that has not set its own: a visit within a week, each review
     /// within two weeks. The seeds give no figures; a county sets its own.
     fn default() -> Self {
-        let d = |step: &str, working_days| Deadline {
-            step: step.to_string(),
-            label_zh: label_zh(step).to_string(),
+        let d = |step: Step, working_days| Deadline {
+            step: step.key().to_string(),
+            label_zh: step.label_zh().to_string(),
             working_days,
         };
         Deadlines(vec![
-            d("submitted", 5),
-            d("home_visit", 10),
-            d("village_review", 10),
-            d("township_review", 10),
-            d("county_approval", 15),
+            d(Step::Submitted, 5),
+            d(Step::HomeVisit, 10),
+            d(Step::VillageReview, 10),
+            d(Step::TownshipReview, 10),
+            d(Step::CountyApproval, 15),
         ])
     }
 }
@@ -109,17 +58,24 @@ impl Deadlines {
                 .0
                 .iter_mut()
                 .find(|d| d.step == step.trim())
-                .ok_or_else(|| format!("deadline `{part}`: unknown step (one of submitted, home_visit, village_review, township_review, county_approval)"))?;
+                .ok_or_else(|| {
+                    let steps: Vec<String> =
+                        Deadlines::default().0.into_iter().map(|d| d.step).collect();
+                    format!(
+                        "deadline `{part}`: unknown step (one of {})",
+                        steps.join(", ")
+                    )
+                })?;
             entry.working_days = days;
         }
         Ok(out)
     }
 
     /// Working days for a step, if it has a deadline.
-    pub fn for_step(&self, step: &str) -> Option<u32> {
+    pub fn for_step(&self, step: Step) -> Option<u32> {
         self.0
             .iter()
-            .find(|d| d.step == step)
+            .find(|d| d.step == step.key())
             .map(|d| d.working_days)
     }
 }
@@ -193,13 +149,13 @@ mod tests {
     #[test]
     fn deadlines_parse_and_keep_defaults() {
         let d = Deadlines::parse("home_visit=7, county_approval=20").unwrap();
-        assert_eq!(d.for_step("home_visit"), Some(7));
-        assert_eq!(d.for_step("county_approval"), Some(20));
+        assert_eq!(d.for_step(Step::HomeVisit), Some(7));
+        assert_eq!(d.for_step(Step::CountyApproval), Some(20));
         assert_eq!(
-            d.for_step("submitted"),
-            Deadlines::default().for_step("submitted")
+            d.for_step(Step::Submitted),
+            Deadlines::default().for_step(Step::Submitted)
         );
-        assert_eq!(d.for_step("included"), None);
+        assert_eq!(d.for_step(Step::Included), None);
         assert!(Deadlines::parse("home_visit").is_err());
         assert!(Deadlines::parse("home_visit=0").is_err());
         assert!(Deadlines::parse("holiday=3").is_err());
@@ -258,13 +214,5 @@ mod tests {
             "over a year"
         );
         assert!(Dates::parse("2026-02-30").is_err());
-    }
-
-    #[test]
-    fn every_step_has_a_chinese_name() {
-        for s in STEPS {
-            assert_eq!(label_zh(s.key), s.label_zh);
-        }
-        assert_eq!(label_zh("unknown"), "unknown");
     }
 }

@@ -11,24 +11,11 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use xiangqin_rules::declaration::RiskType;
+use xiangqin_rules::workflow::Step;
 
-/// The workflow's steps, for the status filter (keys and names as the endpoint has them).
-const STEPS: [(&str, &str); 8] = [
-    ("submitted", "已提交"),
-    ("home_visit", "入户核实"),
-    ("village_review", "村级评议公示"),
-    ("township_review", "乡镇审核"),
-    ("county_approval", "县级审批"),
-    ("included", "纳入监测帮扶"),
-    ("rejected", "不予纳入"),
-    ("risk_cleared", "风险消除"),
-];
-
+/// The Chinese name of a step key, as the endpoint sends it.
 fn step_name(key: &str) -> &str {
-    STEPS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or(key, |(_, n)| n)
+    Step::from_key(key).map_or(key, |s| s.label_zh())
 }
 
 fn error_text(e: &ReviewError, lang: &crate::i18n::Lang) -> String {
@@ -184,9 +171,8 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
     };
 
     let options = || {
-        STEPS
-            .iter()
-            .map(|(k, n)| view! { <option value=*k>{*n}</option> })
+        Step::ALL
+            .map(|s| view! { <option value=s.key()>{s.label_zh()}</option> })
             .collect_view()
     };
     let rows = move || {
@@ -424,13 +410,14 @@ fn Detail(
                 .into_iter()
                 .map(|to| {
                     let label = fill(i18n.tr(Msg::ReviewMoveTo), &[("step", step_name(&to))]);
+                    let refusal = Step::from_key(&to).is_some_and(Step::needs_reason);
                     let key = to.clone();
                     view! {
                         <button
                             type="button"
                             class="button"
-                            class:primary=to != "rejected"
-                            class:secondary=to == "rejected"
+                            class:primary=!refusal
+                            class:secondary=refusal
                             data-testid=format!("review-move-{to}")
                             on:click=move |_| move_to(key.clone())
                         >

@@ -7,6 +7,7 @@ use crate::pages::{BackLink, FocusHeading};
 use crate::storage::{self, SentReceipt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use xiangqin_rules::workflow::Step;
 
 /// `r` and `t` from the address's fragment, if present.
 fn from_fragment() -> (String, String) {
@@ -131,7 +132,7 @@ pub fn StatusPage() -> impl IntoView {
     let shown = move || {
         result.get().map(|r| match r {
             Ok(s) => {
-                let rejected = s.status == "rejected";
+                let rejected = Step::from_key(&s.status) == Some(Step::Rejected);
                 let history = s
                     .history
                     .iter()
