@@ -7,10 +7,14 @@
 //   the files of two releases.
 // - Pages: network first (the newest release when online), the cached release when not.
 // - Hashed files: from the cache; they never change under their name.
+// - A county's place list (/places/county/<code>.txt), once fetched: from the cache, so the
+//   pickers work offline; refreshed in the background when online (a new year's codes). It
+//   lives in its own cache, which a new release does not clear.
 // - The API (/api/…) is never cached: declarations go through the app's outbox.
 'use strict';
 
 const PREFIX = 'xiangqin-release-';
+const PLACES = 'xiangqin-places-v1';
 
 function assetsOf(html) {
   const found = new Set();
@@ -82,6 +86,15 @@ self.addEventListener('fetch', (event) => {
         })
         .catch(async () => (await currentIndex()) || Response.error()),
     );
+    return;
+  }
+  if (url.pathname.startsWith('/places/')) {
+    const fresh = fetch(request).then(async (response) => {
+      if (response.ok) await (await caches.open(PLACES)).put(request, response.clone());
+      return response;
+    });
+    event.waitUntil(fresh.catch(() => {}));
+    event.respondWith(caches.open(PLACES).then((cache) => cache.match(request)).then((hit) => hit || fresh));
     return;
   }
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));

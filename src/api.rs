@@ -126,12 +126,19 @@ pub async fn send_declaration(body: String, idempotency_key: &str) -> Result<Rec
 
 // ---- review API (cadres) ----
 
-/// The signed-in reviewer and the token's scope.
+/// The signed-in reviewer: the token's division, role and the steps it may take.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Reviewer {
     pub name: String,
     pub region: String,
-    pub township: Option<String>,
+    pub division: String,
+    /// e.g. 青海省 西宁市 大通回族土族自治县 城关镇.
+    pub division_name: String,
+    pub role: String,
+    pub role_zh: String,
+    pub steps: Vec<String>,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -148,7 +155,14 @@ pub struct ReviewItem {
     pub due_on: Option<String>,
     pub overdue: bool,
     pub linked_to: Option<String>,
+    /// The same ID number has a declaration the reviewer may not see.
+    #[serde(default)]
+    pub linked_elsewhere: bool,
+    /// The steps this reviewer may take now (the endpoint offers only its role's).
     pub next: Vec<String>,
+    /// Who takes the next step, when this reviewer cannot.
+    #[serde(default)]
+    pub waiting_for: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -280,11 +294,11 @@ pub async fn review_move(
     .map_err(|_| ReviewError::Network)
 }
 
-/// The CSV export as text (saved by the page as a file).
-pub async fn review_csv(token: &str, query: &str) -> Result<String, ReviewError> {
-    review_request("GET", &format!("declarations.csv{query}"), token, None)
+/// An export (`declarations.csv` or `declarations.xlsx`) as bytes (saved by the page as a file).
+pub async fn review_export(token: &str, file: &str, query: &str) -> Result<Vec<u8>, ReviewError> {
+    review_request("GET", &format!("{file}{query}"), token, None)
         .await?
-        .text()
+        .binary()
         .await
         .map_err(|_| ReviewError::Network)
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use xiangqin_rules::declaration::{
     Applicant, Assisted, Consent, Declaration, FieldError, Place, RiskType,
 };
+use xiangqin_rules::places::PlaceCode;
 use xiangqin_rules::Region;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -13,9 +14,21 @@ use xiangqin_rules::Region;
 pub struct Draft {
     /// A region key, or empty.
     pub region: String,
+    /// The chosen county (6 digits), or empty.
+    pub county_code: String,
+    /// The chosen village (12 digits), or the township (9) while its village is not chosen yet
+    /// or not listed; empty before a township is chosen.
+    pub place_code: String,
+    /// The household's village is not in the list: it writes the village (`village`) and the
+    /// declaration goes to the township.
+    pub village_not_listed: bool,
+    /// The names of the chosen places (and the written village).
     pub county: String,
     pub township: String,
     pub village: String,
+    /// The place as written by hand in a draft from before places were chosen from lists, shown
+    /// until the household has chosen (nothing typed is dropped unseen).
+    pub earlier_place: String,
     pub name: String,
     pub id_number: String,
     pub phone: String,
@@ -50,9 +63,6 @@ pub struct Attempt {
 /// The text inputs of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextKey {
-    County,
-    Township,
-    Village,
     Name,
     IdNumber,
     Phone,
@@ -68,9 +78,6 @@ impl TextKey {
     /// The field's path in the declaration's JSON (and in its errors).
     pub fn path(self) -> &'static str {
         match self {
-            TextKey::County => "place.county",
-            TextKey::Township => "place.township",
-            TextKey::Village => "place.village",
             TextKey::Name => "applicant.name",
             TextKey::IdNumber => "applicant.id_number",
             TextKey::Phone => "applicant.phone",
@@ -85,9 +92,6 @@ impl TextKey {
 
     pub fn get(self, d: &Draft) -> &String {
         match self {
-            TextKey::County => &d.county,
-            TextKey::Township => &d.township,
-            TextKey::Village => &d.village,
             TextKey::Name => &d.name,
             TextKey::IdNumber => &d.id_number,
             TextKey::Phone => &d.phone,
@@ -102,9 +106,6 @@ impl TextKey {
 
     pub fn get_mut(self, d: &mut Draft) -> &mut String {
         match self {
-            TextKey::County => &mut d.county,
-            TextKey::Township => &mut d.township,
-            TextKey::Village => &mut d.village,
             TextKey::Name => &mut d.name,
             TextKey::IdNumber => &mut d.id_number,
             TextKey::Phone => &mut d.phone,
@@ -119,8 +120,9 @@ impl TextKey {
 }
 
 /// Every field in the order of the form: errors are listed in this order.
-pub const FIELD_ORDER: [&str; 16] = [
+pub const FIELD_ORDER: [&str; 17] = [
     "region",
+    "place.code",
     "place.county",
     "place.township",
     "place.village",
@@ -226,7 +228,115 @@ fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
     }
 }
 
+/// Whether a queued declaration is of the shape from before places were codes: the endpoint
+/// refuses those (no `place.code`), so the outbox holds them back instead of losing them to a
+/// refusal; [`return_unsendable`] brings them back as the draft.
+pub fn needs_place(body: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body)
+        .is_ok_and(|v| v["place"].is_object() && v["place"]["code"].is_null())
+}
+
+/// On start: a declaration queued before places were codes becomes the draft again (with what
+/// was written as `earlier_place`), unless another draft is being filled in — then it waits in
+/// the outbox, unsent, until that one is done.
+pub fn return_unsendable() {
+    use crate::{outbox, storage};
+    let mut entries = outbox::load();
+    let Some(i) = entries.iter().position(|e| needs_place(&e.body)) else {
+        return;
+    };
+    let current = storage::load_draft().unwrap_or_default();
+    let same = current
+        .attempt
+        .as_ref()
+        .is_some_and(|a| a.key == entries[i].key);
+    if !current.is_empty() && !same {
+        return;
+    }
+    if let Some(draft) = Draft::from_unsent(&entries[i].body) {
+        storage::save_draft(&draft);
+        entries.remove(i);
+        outbox::save(&entries);
+    }
+}
+
+/// A valid code in the region, for a draft whose place is not chosen yet (never sent: the
+/// missing choice is an error).
+fn stand_in_place(region: Region) -> PlaceCode {
+    let code = format!("{:0<9}", region.division_code());
+    PlaceCode::parse(&code).expect("nine digits")
+}
+
 impl Draft {
+    /// The chosen place, or the choice still missing (pushed to `errors`): county, township,
+    /// then the village from the list or written.
+    fn chosen_place(&self, errors: &mut Vec<FieldError>) -> Option<PlaceCode> {
+        let missing = if self.county_code.is_empty() {
+            "place.county"
+        } else if self.place_code.is_empty() {
+            "place.township"
+        } else if self.place_code.len() == 9 && !self.village_not_listed {
+            "place.village"
+        } else {
+            return PlaceCode::parse(&self.place_code).ok();
+        };
+        errors.push(app_error(missing, "choose_from_list"));
+        None
+    }
+
+    /// A draft saved before places were chosen from lists (names typed, no codes) keeps what
+    /// was typed in `earlier_place`, shown to the household while it chooses.
+    pub fn upgraded(mut self) -> Draft {
+        let typed = [&self.county, &self.township, &self.village];
+        if self.county_code.is_empty() && self.earlier_place.is_empty() {
+            let typed: Vec<&str> = typed
+                .iter()
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+                .collect();
+            self.earlier_place = typed.join(" ");
+        }
+        self
+    }
+
+    /// The draft of a declaration body as sent by the app before places were codes: every
+    /// field as it was, the place to be chosen again (what was written kept in
+    /// `earlier_place`), and the consents to be given again, since the content changes.
+    pub fn from_unsent(body: &str) -> Option<Draft> {
+        use serde_json::Value;
+        let v: Value = serde_json::from_str(body).ok()?;
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let assisted = &v["assisted"];
+        let d = Draft {
+            region: text(&v["region"]),
+            county: text(&v["place"]["county"]),
+            township: text(&v["place"]["township"]),
+            village: text(&v["place"]["village"]),
+            name: text(&v["applicant"]["name"]),
+            id_number: text(&v["applicant"]["id_number"]),
+            phone: text(&v["applicant"]["phone"]),
+            household_size: text(&v["household_size"]),
+            risk_types: v["risk_types"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(text)
+                .collect(),
+            happened_on: text(&v["happened_on"]),
+            rigid_expense_yuan: text(&v["rigid_expense_yuan"]),
+            income_change_yuan: text(&v["income_change_yuan"]),
+            description: text(&v["description"]),
+            help_wanted: text(&v["help_wanted"]),
+            operator: text(&assisted["operator_name"]),
+            ..Draft::default()
+        };
+        Some(d.upgraded())
+    }
+
     /// A new declaration started after 查政策 carries the answers over: region, household size,
     /// what happened (from the events, income, housing, water and schooling answers) and the
     /// rigid expenses. Nothing is sent until the household has checked it and agreed.
@@ -332,10 +442,14 @@ impl Draft {
         let rigid_expense_yuan = amount("rigid_expense_yuan", &self.rigid_expense_yuan);
         let income_change_yuan = amount("income_change_yuan", &self.income_change_yuan);
 
+        let place_code = self.chosen_place(&mut errors);
+        let stand_ins = place_code.is_none() || region.is_none();
+        let region = region.unwrap_or(Region::Qinghai);
         let declaration = Declaration {
             // Stand-ins where the app could not read the input; their errors are already listed.
-            region: region.unwrap_or(Region::Qinghai),
+            region,
             place: Place {
+                code: place_code.clone().unwrap_or_else(|| stand_in_place(region)),
                 county: self.county.clone(),
                 township: self.township.clone(),
                 village: self.village.clone(),
@@ -368,7 +482,9 @@ impl Draft {
 
         if let Err(shared) = declaration.validate(today) {
             for e in shared {
-                if !errors.iter().any(|x| x.field == e.field) {
+                // A stand-in's problems are not the household's.
+                let stand_in = stand_ins && e.field.starts_with("place.");
+                if !stand_in && !errors.iter().any(|x| x.field == e.field) {
                     errors.push(e);
                 }
             }
@@ -423,9 +539,11 @@ mod tests {
     fn filled() -> Draft {
         Draft {
             region: "longyan".into(),
+            county_code: "350821".into(),
+            place_code: "350821106231".into(),
             county: "长汀县".into(),
             township: "河田镇".into(),
-            village: "露湖村".into(),
+            village: "露湖村委会".into(),
             name: "张三".into(),
             id_number: "11010519491231002X".into(),
             phone: "13912345678".into(),
@@ -441,7 +559,80 @@ mod tests {
             operator: String::new(),
             household_confirmed: false,
             attempt: None,
+            village_not_listed: false,
+            earlier_place: String::new(),
         }
+    }
+
+    #[test]
+    fn the_place_is_chosen_county_township_then_village_or_written() {
+        let choose = |d: &Draft| {
+            fields(d)
+                .into_iter()
+                .filter(|(f, _)| f.starts_with("place."))
+                .collect::<Vec<_>>()
+        };
+        let need = |f: &str| vec![(f.to_string(), "choose_from_list".to_string())];
+        let mut d = Draft {
+            county_code: String::new(),
+            place_code: String::new(),
+            ..filled()
+        };
+        assert_eq!(choose(&d), need("place.county"));
+        d.county_code = "350821".into();
+        assert_eq!(choose(&d), need("place.township"));
+        d.place_code = "350821106".into();
+        assert_eq!(choose(&d), need("place.village"));
+        d.village_not_listed = true;
+        d.village = " ".into();
+        assert_eq!(
+            choose(&d),
+            vec![("place.village".into(), "required".into())],
+            "a village not listed is written"
+        );
+        d.village = "新村".into();
+        let declaration = d.check(today()).unwrap();
+        assert_eq!(declaration.place.code.as_str(), "350821106");
+        assert_eq!(declaration.place.village, "新村");
+        assert_eq!(
+            filled().check(today()).unwrap().place.code.as_str(),
+            "350821106231"
+        );
+    }
+
+    #[test]
+    fn a_declaration_queued_before_the_lists_comes_back_as_the_draft() {
+        let body = r#"{"region":"longyan","place":{"county":"长汀县","township":"河田镇","village":"露湖村"},
+            "applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13912345678"},
+            "household_size":4,"risk_types":["illness","income_drop"],"happened_on":"2026-09-01",
+            "rigid_expense_yuan":35000,"description":"父亲住院。","consent":{"truthful":true,"personal_info":true}}"#;
+        assert!(needs_place(body));
+        let d = Draft::from_unsent(body).unwrap();
+        assert_eq!(d.earlier_place, "长汀县 河田镇 露湖村");
+        assert_eq!((d.name.as_str(), d.household_size.as_str()), ("张三", "4"));
+        assert_eq!(d.risk_types, ["illness", "income_drop"]);
+        assert_eq!(d.rigid_expense_yuan, "35000");
+        assert!(!d.truthful && !d.personal_info, "consent is given again");
+        let now = serde_json::to_string(&filled().check(today()).unwrap()).unwrap();
+        assert!(!needs_place(&now), "a declaration of this app is sent");
+    }
+
+    #[test]
+    fn a_draft_from_before_the_lists_keeps_what_was_typed() {
+        // As saved by the earlier app: names typed by hand, no codes.
+        let old: Draft = serde_json::from_str(
+            r#"{"region":"longyan","county":"长汀县","township":"河田镇","village":"露湖村","name":"张三"}"#,
+        )
+        .unwrap();
+        let d = old.upgraded();
+        assert_eq!(d.earlier_place, "长汀县 河田镇 露湖村");
+        assert_eq!(d.name, "张三");
+        assert_eq!(
+            fields(&d)[0],
+            ("place.county".into(), "choose_from_list".into())
+        );
+        assert_eq!(d.clone().upgraded(), d, "once");
+        assert_eq!(Draft::default().upgraded(), Draft::default());
     }
 
     #[test]

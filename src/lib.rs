@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod kiosk;
 pub mod outbox;
 pub mod pages;
+pub mod places;
 pub mod questions;
 pub mod speech;
 pub mod storage;
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
     let i18n = I18n::new(storage::load_lang());
     provide_context(i18n);
     provide_context(Household::load());
+    draft::return_unsendable();
     provide_context(outbox::Outbox::start());
     provide_context(kiosk::Kiosk::start());
 

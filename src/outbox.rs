@@ -40,7 +40,7 @@ pub fn load() -> Vec<Pending> {
     storage::load(OUTBOX_KEY).unwrap_or_default()
 }
 
-fn save(entries: &[Pending]) {
+pub fn save(entries: &[Pending]) {
     if entries.is_empty() {
         storage::remove(OUTBOX_KEY);
     } else {
@@ -140,7 +140,8 @@ impl Outbox {
         }
         this.busy.set(true);
         leptos::task::spawn_local(async move {
-            let entries = this.pending.get_untracked();
+            let mut entries = this.pending.get_untracked();
+            entries.retain(|e| !crate::draft::needs_place(&e.body));
             let mut waiting = false;
             for entry in &entries {
                 if let Some(Outcome::Waiting(_)) = this.try_one(entry, false).await {

@@ -11,7 +11,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor, Row};
 use std::str::FromStr;
 use std::time::Duration;
-use xiangqin_rules::workflow::Step;
+use xiangqin_rules::places::DivisionCode;
+use xiangqin_rules::workflow::{Role, Step};
+use xiangqin_rules::Region;
 
 /// The connection pool of either database.
 pub type Pool = AnyPool;
@@ -128,6 +130,8 @@ pub struct NewDeclaration {
     pub body_sha256: String,
     pub status: Step,
     pub region: String,
+    /// The official code of `xiangqin_rules::places::PlaceCode` (village or township).
+    pub place_code: String,
     pub county: String,
     pub township: String,
     pub village: String,
@@ -185,11 +189,11 @@ pub async fn insert_in(
     let sql = format!(
         "INSERT INTO declarations (receipt, status_token_hash, idempotency_key_hash, body_sha256, status, \
          region, county, township, village, applicant_name, id_number, phone, body_json, created_at, \
-         status_since, linked_to) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         (SELECT receipt FROM declarations WHERE id_number = $16 \
+         status_since, place_code, linked_to) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+         (SELECT receipt FROM declarations WHERE id_number = $17 \
           AND status NOT IN ({}) ORDER BY id DESC LIMIT 1)) RETURNING id",
-        placeholders(17, Step::closing().count())
+        placeholders(18, Step::closing().count())
     );
     let mut insert = sqlx::query(&sql)
         .bind(&d.receipt)
@@ -207,6 +211,7 @@ pub async fn insert_in(
         .bind(&d.body_json)
         .bind(&d.created_at)
         .bind(&d.created_at)
+        .bind(&d.place_code)
         .bind(&d.id_number);
     for step in Step::closing() {
         insert = insert.bind(step.key());
@@ -280,6 +285,7 @@ impl NewDeclaration {
             body_sha256: "b".into(),
             status: Step::Submitted,
             region: "longyan".into(),
+            place_code: "350821106231".into(),
             county: "c".into(),
             township: "t".into(),
             village: "v".into(),
@@ -428,58 +434,83 @@ pub async fn ping(pool: &Pool) -> Result<(), sqlx::Error> {
 
 // ---- review (cadres) ----
 
-/// Who a review token belongs to and what it may see.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Reviewer {
+/// A review token as the operator issues it (`token add`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    /// Who holds it (shown in the history of every change they make, and in the audit log).
     pub name: String,
-    pub region: String,
-    pub township: Option<String>,
+    pub division: DivisionCode,
+    pub role: Role,
+    /// RFC 3339, UTC: the token stops working then.
+    pub expires_at: String,
 }
 
+/// Stores a token's hash and what it may do; returns its number (for `token revoke`).
 pub async fn add_reviewer_token(
     pool: &Pool,
     token_hash: &str,
-    reviewer: &Reviewer,
+    token: &NewToken,
     now: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO reviewer_tokens (token_hash, name, region, township, created_at) VALUES ($1, $2, $3, $4, $5)",
+) -> Result<i64, BoxError> {
+    let region = token
+        .division
+        .region()
+        .ok_or("the division is in none of the regions")?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO reviewer_tokens (token_hash, name, region, created_at, division_code, role, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(token_hash)
-    .bind(&reviewer.name)
-    .bind(&reviewer.region)
-    .bind(&reviewer.township)
+    .bind(&token.name)
+    .bind(region.key())
     .bind(now)
-    .execute(pool)
-    .await
-    .map(|_| ())
+    .bind(token.division.as_str())
+    .bind(token.role.key())
+    .bind(&token.expires_at)
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
 }
 
 /// One issued review token, as `token list` shows it (the token itself is not kept).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedToken {
     pub id: i64,
-    pub reviewer: Reviewer,
+    pub name: String,
+    /// `None` for a token of the old kind (a region and a township's name), which no longer
+    /// opens the review.
+    pub division: Option<String>,
+    pub role: Option<String>,
+    /// The old kind's scope: region key and township name, as issued.
+    pub old_scope: String,
     pub created_at: String,
+    pub expires_at: Option<String>,
     pub revoked_at: Option<String>,
 }
 
 pub async fn reviewer_tokens(pool: &Pool) -> Result<Vec<IssuedToken>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, name, region, township, created_at, revoked_at FROM reviewer_tokens ORDER BY id",
+        "SELECT id, name, region, township, division_code, role, created_at, expires_at, revoked_at \
+         FROM reviewer_tokens ORDER BY id",
     )
     .fetch_all(pool)
     .await?;
     rows.iter()
         .map(|r| {
+            let township: Option<String> = r.try_get("township")?;
+            let region: String = r.try_get("region")?;
             Ok(IssuedToken {
                 id: r.try_get("id")?,
-                reviewer: Reviewer {
-                    name: r.try_get("name")?,
-                    region: r.try_get("region")?,
-                    township: r.try_get("township")?,
-                },
+                name: r.try_get("name")?,
+                division: r.try_get("division_code")?,
+                role: r.try_get("role")?,
+                old_scope: [Some(region), township]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
                 revoked_at: r.try_get("revoked_at")?,
             })
         })
@@ -498,24 +529,58 @@ pub async fn revoke_reviewer_token(pool: &Pool, id: i64, now: &str) -> Result<bo
     Ok(done.rows_affected() == 1)
 }
 
+/// A token that is not revoked, by the hash of what was presented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub division: Option<String>,
+    pub role: Option<String>,
+    pub expires_at: Option<String>,
+}
+
 pub async fn reviewer_by_token_hash(
     pool: &Pool,
     token_hash: &str,
-) -> Result<Option<Reviewer>, sqlx::Error> {
+) -> Result<Option<TokenRow>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT name, region, township FROM reviewer_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT id, name, division_code, role, expires_at FROM reviewer_tokens \
+         WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(pool)
     .await?;
     row.map(|r| {
-        Ok(Reviewer {
+        Ok(TokenRow {
+            id: r.try_get("id")?,
             name: r.try_get("name")?,
-            region: r.try_get("region")?,
-            township: r.try_get("township")?,
+            division: r.try_get("division_code")?,
+            role: r.try_get("role")?,
+            expires_at: r.try_get("expires_at")?,
         })
     })
     .transpose()
+}
+
+/// What a token may see, in the terms of the `declarations` table: its region, and the
+/// declarations whose place code lies within its division. Declarations stored before places
+/// were codes (`place_code` NULL, unmatched) are seen only by tokens of the whole region.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub region: &'a str,
+    pub division: &'a str,
+    pub region_wide: bool,
+}
+
+impl Scope<'_> {
+    /// Whether a declaration of `region` at `place_code` is within this scope.
+    pub fn covers(&self, region: &str, place_code: Option<&str>) -> bool {
+        region == self.region
+            && match place_code {
+                Some(code) => code.starts_with(self.division),
+                None => self.region_wide,
+            }
+    }
 }
 
 /// One declaration as the reviewer sees it.
@@ -526,6 +591,8 @@ pub struct ReviewRow {
     pub status: Step,
     pub status_since: String,
     pub region: String,
+    /// `None`: stored before places were codes, and not matched since.
+    pub place_code: Option<String>,
     pub county: String,
     pub township: String,
     pub village: String,
@@ -533,7 +600,11 @@ pub struct ReviewRow {
     pub id_number: String,
     pub phone: String,
     pub created_at: String,
+    /// The open case of the same ID number this one was linked to when it arrived, with its
+    /// region and place (to tell whether the reviewer may see it).
     pub linked_to: Option<String>,
+    pub linked_region: Option<String>,
+    pub linked_place_code: Option<String>,
     pub body_json: String,
 }
 
@@ -541,40 +612,48 @@ pub struct ReviewRow {
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     pub status: Option<Step>,
-    pub county: Option<String>,
-    pub township: Option<String>,
-    pub village: Option<String>,
+    /// A division code: declarations within it.
+    pub division: Option<String>,
     /// RFC 3339 UTC bounds on `created_at`: from (inclusive) and until (exclusive).
     pub from: Option<String>,
     pub until: Option<String>,
+}
+
+/// The columns of a [`ReviewRow`], `body` being the SQL for `body_json`.
+fn review_columns(body: &str) -> String {
+    format!(
+        "d.id, d.receipt, d.status, COALESCE(d.status_since, d.created_at) AS status_since, d.region, \
+         d.place_code, d.county, d.township, d.village, d.applicant_name, d.id_number, d.phone, d.created_at, \
+         d.linked_to, l.region AS linked_region, l.place_code AS linked_place_code, {body} AS body_json \
+         FROM declarations d LEFT JOIN declarations l ON l.receipt = d.linked_to"
+    )
 }
 
 /// Declarations of the reviewer's scope, newest first, filtered: all of them (the caller pages),
 /// without their bodies (`body_json` is empty; `review_one` has it).
 pub async fn review_list(
     pool: &Pool,
-    scope: &Reviewer,
+    scope: &Scope<'_>,
     filter: &ListFilter,
 ) -> Result<Vec<ReviewRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, receipt, status, COALESCE(status_since, created_at) AS status_since, region, county, \
-         township, village, applicant_name, id_number, phone, created_at, linked_to, '' AS body_json \
-         FROM declarations WHERE region = $1 AND ($2 IS NULL OR township = $2) \
-         AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR county = $4) \
-         AND ($5 IS NULL OR township = $5) AND ($6 IS NULL OR village = $6) \
-         AND ($7 IS NULL OR created_at >= $7) AND ($8 IS NULL OR created_at < $8) \
-         ORDER BY id DESC",
-    )
-    .bind(&scope.region)
-    .bind(&scope.township)
-    .bind(filter.status.map(Step::key))
-    .bind(&filter.county)
-    .bind(&filter.township)
-    .bind(&filter.village)
-    .bind(&filter.from)
-    .bind(&filter.until)
-    .fetch_all(pool)
-    .await?;
+    let sql = format!(
+        "SELECT {} WHERE d.region = $1 AND (d.place_code LIKE $2 OR (d.place_code IS NULL AND $3 = 1)) \
+         AND ($4 IS NULL OR d.status = $4) AND ($5 IS NULL OR d.place_code LIKE $5) \
+         AND ($6 IS NULL OR d.created_at >= $6) AND ($7 IS NULL OR d.created_at < $7) \
+         ORDER BY d.id DESC",
+        review_columns("''")
+    );
+    // Division codes are digits only: nothing in them is a LIKE wildcard.
+    let rows = sqlx::query(&sql)
+        .bind(scope.region)
+        .bind(format!("{}%", scope.division))
+        .bind(i32::from(scope.region_wide))
+        .bind(filter.status.map(Step::key))
+        .bind(filter.division.as_ref().map(|d| format!("{d}%")))
+        .bind(&filter.from)
+        .bind(&filter.until)
+        .fetch_all(pool)
+        .await?;
     rows.into_iter().map(|r| row_from(&r)).collect()
 }
 
@@ -585,6 +664,7 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
         status: step(r, "status")?,
         status_since: r.try_get("status_since")?,
         region: r.try_get("region")?,
+        place_code: r.try_get("place_code")?,
         county: r.try_get("county")?,
         township: r.try_get("township")?,
         village: r.try_get("village")?,
@@ -593,44 +673,40 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
         phone: r.try_get("phone")?,
         created_at: r.try_get("created_at")?,
         linked_to: r.try_get("linked_to")?,
+        linked_region: r.try_get("linked_region")?,
+        linked_place_code: r.try_get("linked_place_code")?,
         body_json: r.try_get("body_json")?,
     })
 }
 
 pub async fn review_one(pool: &Pool, receipt: &str) -> Result<Option<ReviewRow>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, receipt, status, COALESCE(status_since, created_at) AS status_since, region, county, \
-         township, village, applicant_name, id_number, phone, created_at, linked_to, body_json \
-         FROM declarations WHERE receipt = $1",
-    )
-    .bind(receipt)
-    .fetch_optional(pool)
-    .await?;
+    let sql = format!(
+        "SELECT {} WHERE d.receipt = $1",
+        review_columns("d.body_json")
+    );
+    let row = sqlx::query(&sql).bind(receipt).fetch_optional(pool).await?;
     row.map(|r| row_from(&r)).transpose()
 }
 
-/// Receipts of the other declarations made with the same ID number (both directions of a link,
-/// and declarations that arrived at the same moment on another instance), within the reviewer's
-/// scope: another township's receipts are not this reviewer's to see.
-pub async fn linked_receipts(
+/// The other declarations made with the same ID number (both directions of a link, and
+/// declarations that arrived at the same moment on another instance): (receipt, region, place
+/// code), oldest first. The caller keeps those within the reviewer's scope.
+pub async fn same_id_number(
     pool: &Pool,
-    scope: &Reviewer,
     row: &ReviewRow,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT receipt FROM declarations WHERE id_number = $1 AND receipt != $2 \
-         AND region = $3 AND ($4 IS NULL OR township = $4) ORDER BY id",
+) -> Result<Vec<(String, String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT receipt, region, place_code FROM declarations WHERE id_number = $1 AND receipt != $2 ORDER BY id",
     )
     .bind(&row.id_number)
     .bind(&row.receipt)
-    .bind(&scope.region)
-    .bind(&scope.township)
     .fetch_all(pool)
     .await
 }
 
-/// Moves a declaration from `from` to `to` (only if it is still at `from`) and appends the event,
-/// in one transaction. `false` if someone else moved it first.
+/// Moves a declaration from `from` to `to` (only if it is still at `from`), appends the event
+/// and the audit line, in one transaction. `false` if someone else moved it first.
+#[allow(clippy::too_many_arguments)]
 pub async fn transition(
     pool: &Pool,
     id: i64,
@@ -639,6 +715,7 @@ pub async fn transition(
     actor: &str,
     note: Option<&str>,
     at: &str,
+    audit_line: &AuditLine,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let moved = sqlx::query(
@@ -667,6 +744,7 @@ pub async fn transition(
     .bind(at)
     .execute(&mut *tx)
     .await?;
+    audit_in(&mut tx, audit_line).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -692,4 +770,93 @@ pub async fn review_history(
             ))
         })
         .collect()
+}
+
+/// One line of the audit log (see `migrations/*/0005_roles_and_audit.sql`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLine {
+    pub at: String,
+    pub token_id: Option<i64>,
+    pub token_name: Option<String>,
+    pub action: String,
+    pub receipt: Option<String>,
+    pub detail: String,
+    pub outcome: String,
+}
+
+async fn audit_in(conn: &mut sqlx::AnyConnection, line: &AuditLine) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, token_id, token_name, action, receipt, detail, outcome) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&line.at)
+    .bind(line.token_id)
+    .bind(&line.token_name)
+    .bind(&line.action)
+    .bind(&line.receipt)
+    .bind(&line.detail)
+    .bind(&line.outcome)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Appends a line to the audit log.
+pub async fn audit(pool: &Pool, line: &AuditLine) -> Result<(), sqlx::Error> {
+    audit_in(&mut *pool.acquire().await?, line).await
+}
+
+/// The audit log, oldest first: the last `limit` lines.
+pub async fn audit_log(pool: &Pool, limit: i64) -> Result<Vec<AuditLine>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT at, token_id, token_name, action, receipt, detail, outcome FROM \
+         (SELECT * FROM audit_log ORDER BY id DESC LIMIT $1) AS recent ORDER BY id",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditLine {
+                at: r.try_get("at")?,
+                token_id: r.try_get("token_id")?,
+                token_name: r.try_get("token_name")?,
+                action: r.try_get("action")?,
+                receipt: r.try_get("receipt")?,
+                detail: r.try_get("detail")?,
+                outcome: r.try_get("outcome")?,
+            })
+        })
+        .collect()
+}
+
+/// Declarations stored before places were codes get the code their written names stand for,
+/// where the names are unambiguous ([`crate::places::Places::match_names`]); the others keep
+/// NULL (seen by region-wide tokens). Returns how many were matched.
+pub async fn match_legacy_places(
+    pool: &Pool,
+    places: &crate::places::Places,
+) -> Result<u64, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, region, county, township, village FROM declarations WHERE place_code IS NULL",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut matched = 0;
+    for (id, region, county, township, village) in rows {
+        let Some(region) = Region::from_key(&region) else {
+            continue;
+        };
+        if let Some(code) = places.match_names(region, &county, &township, &village) {
+            matched += sqlx::query(
+                "UPDATE declarations SET place_code = $1 WHERE id = $2 AND place_code IS NULL",
+            )
+            .bind(code.as_str())
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        }
+    }
+    Ok(matched)
 }

@@ -23,6 +23,10 @@ pub enum AppError {
     MethodNotAllowed,
     /// 401: the review API without a valid token.
     Unauthorized,
+    /// 401: a known token that no longer opens the review (expired, or of the old kind).
+    TokenRefused { code: &'static str, message: String },
+    /// 403: the token's role may not take this step.
+    Forbidden { message: String },
     /// 409: this status change is not allowed from the declaration's current status.
     TransitionRefused { from: String, to: String },
     /// 409: the Idempotency-Key was already used for a different declaration.
@@ -53,7 +57,8 @@ impl AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound | AppError::DeclarationNotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::TokenRefused { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::TransitionRefused { .. } => StatusCode::CONFLICT,
             AppError::IdempotencyConflict => StatusCode::CONFLICT,
             AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -73,6 +78,8 @@ impl AppError {
             AppError::DeclarationNotFound => "declaration_not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Unauthorized => "unauthorized",
+            AppError::TokenRefused { code, .. } => code,
+            AppError::Forbidden { .. } => "role_forbidden",
             AppError::TransitionRefused { .. } => "transition_not_allowed",
             AppError::IdempotencyConflict => "idempotency_conflict",
             AppError::RequestTimeout => "request_timeout",
@@ -94,6 +101,9 @@ impl AppError {
             }
             AppError::MethodNotAllowed => "这个地址不支持这种请求方式。".into(),
             AppError::Unauthorized => "请先用县乡发给您的审核口令登录。口令不对或已停用。".into(),
+            AppError::TokenRefused { message, .. } | AppError::Forbidden { message } => {
+                message.clone()
+            }
             AppError::TransitionRefused { from, to } => {
                 format!("现在是「{from}」，不能改为「{to}」。请刷新后按办理顺序操作。")
             }

@@ -108,8 +108,16 @@ fn data_error(path: &str, message: &str) -> FieldError {
     } else {
         path.to_string()
     };
+    // The place is chosen from the official list (an app from before the lists sent names only).
+    let place_message = "请从列表里选出您家所在的县、乡镇和村。";
     if let Some(name) = quoted("missing field `") {
+        if path == "place" && name == "code" {
+            return field(join(&name), "required", place_message);
+        }
         return field(join(&name), "required", "缺少这一项，请填写。");
+    }
+    if path == "place.code" {
+        return field(here, "place_code_invalid", place_message);
     }
     if let Some(name) = quoted("unknown field `") {
         // The path already ends with the unknown key.

@@ -5,7 +5,11 @@
 //! - `POST /api/v1/declarations` → 201 `{receipt, status_token, status, submitted_at, deadlines}`
 //! - `GET /api/v1/declarations/{receipt}` (with the status token) → status and history
 //! - `GET /api/v1/openapi.json` → the contract ([`openapi`], generated from the handlers)
-//! - `/api/v1/review/…` → the cadres' review API, behind operator-issued bearer tokens ([`review`])
+//! - `/api/v1/review/…` → the cadres' review API, behind operator-issued bearer tokens scoped to
+//!   a division code and a role ([`access`], [`review`]; exports in [`export`]); every read and
+//!   move is audited
+//! - `/places/county/<code>.txt` → a county's townships and villages (static files of the app;
+//!   the endpoint checks declarations against the same lists, [`places`])
 //! - any other `/api/…` → JSON 404; any other GET → a static file, else `index.html` (SPA routes).
 //!
 //! Personal data (name, ID number, phone) is never logged: logs carry receipts only.
@@ -16,12 +20,16 @@
 //! Tests: `cargo test -p xiangqin-endpoint` runs everything on SQLite; with
 //! `XIANGQIN_TEST_POSTGRES_URL` set (e.g. `$(scripts/postgres-test-server start)`) the tests that
 //! store data run on PostgreSQL too (otherwise they print a note and pass without running).
+pub mod access;
 pub mod commit;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod guard;
 pub mod openapi;
+pub mod operator;
+pub mod places;
 pub mod proxy;
 pub mod review;
 pub mod routes;
@@ -104,7 +112,7 @@ pub struct Config {
     pub command: Option<Command>,
 }
 
-/// Operator tasks (without one, the server runs).
+/// Operator tasks (without one, the server runs); see [`operator`].
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Command {
     /// Review tokens for cadres.
@@ -112,23 +120,36 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Prints the audit log of the review API: who opened, exported or moved what, and every
+    /// refused attempt, oldest first.
+    Audit {
+        /// How many of the newest lines to print.
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
+    },
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum TokenAction {
     /// Issues a token and prints it once (only its hash is kept).
     Add {
-        /// qinghai | longyan | shaanxi | inner_mongolia | liangzhou
-        #[arg(long, value_parser = ["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"])]
-        region: String,
-        /// Limit the token to one township (乡镇 / 苏木), as households write it.
+        /// The division code it sees (统计用区划代码 of places/): 2 digits a province (63, 61,
+        /// 15), 4 a city (Longyan 3508), 6 a county or district (Liangzhou 620602), 9 a township,
+        /// 12 a village. The region follows from it.
         #[arg(long)]
-        township: Option<String>,
-        /// Who uses it (shown in the history of every change they make).
+        division: String,
+        /// village (入户核实, 村级评议公示) | township (乡镇审核) | county (县级审批, 纳入 / 不予纳入,
+        /// 风险消除) | observer (reads only).
+        #[arg(long, value_parser = ["village", "township", "county", "observer"])]
+        role: String,
+        /// Who uses it (shown in the history of every change they make, and in the audit log).
         #[arg(long)]
         name: String,
+        /// The last day it works, YYYY-MM-DD (China time); default: one year from today.
+        #[arg(long)]
+        expires: Option<NaiveDate>,
     },
-    /// Lists the tokens issued (number, name, scope, issued, revoked); never the tokens.
+    /// Lists the tokens issued (number, name, division, role, issued, expires, state); never the tokens.
     List,
     /// Revokes a token by its number in `token list`: it stops working at once.
     Revoke {
@@ -138,13 +159,10 @@ pub enum TokenAction {
 }
 
 /// Issues a review token: stores its hash and returns the token (to be shown once).
-pub async fn issue_review_token(
-    pool: &db::Pool,
-    reviewer: &db::Reviewer,
-) -> Result<String, BoxError> {
+pub async fn issue_review_token(pool: &db::Pool, t: &db::NewToken) -> Result<String, BoxError> {
     let token = format!("xqr_{}", token::new_secret());
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    db::add_reviewer_token(pool, &token::sha256_hex(&token), reviewer, &now).await?;
+    db::add_reviewer_token(pool, &token::sha256_hex(&token), t, &now).await?;
     Ok(token)
 }
 
@@ -173,6 +191,14 @@ impl AppState {
     /// Loads (or on first start creates) the server secret from the database.
     pub async fn new(pool: db::Pool, static_dir: impl Into<PathBuf>) -> Result<Self, BoxError> {
         let secret = db::status_token_secret(&pool).await?;
+        // Declarations from before places were codes get the codes their names stand for.
+        let matched = db::match_legacy_places(&pool, places::Places::official()).await?;
+        if matched > 0 {
+            tracing::info!(
+                matched,
+                "declarations without a place code matched to the lists"
+            );
+        }
         Ok(AppState {
             writer: commit::Writer::for_pool(pool.clone()),
             pool,
@@ -221,6 +247,26 @@ fn index_html(dir: &Path) -> PathBuf {
 /// Today's date in China (UTC+8 all year; no daylight saving), for validating dates.
 pub fn today_in_china() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// The last day in China before an RFC 3339 instant: the last day of a validity that ends then
+/// (the text itself when it is not an instant).
+pub fn last_china_day(end: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(end).map_or(end.to_string(), |t| {
+        let last = t.to_utc() + chrono::Duration::hours(8) - chrono::Duration::seconds(1);
+        last.date_naive().to_string()
+    })
+}
+
+/// The instant a day in China ends (the next midnight there), as RFC 3339 UTC.
+pub fn end_of_china_day(day: NaiveDate) -> String {
+    let midnight = day
+        .succ_opt()
+        .unwrap_or(day)
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    (midnight.and_utc() - chrono::Duration::hours(8))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The whole HTTP application.

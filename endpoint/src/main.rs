@@ -7,9 +7,7 @@ use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
-use xiangqin_endpoint::{
-    app, db, issue_review_token, AppState, BoxError, Command, Config, TokenAction,
-};
+use xiangqin_endpoint::{app, db, operator, AppState, BoxError, Config};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -34,8 +32,8 @@ async fn run(config: Config) -> Result<(), BoxError> {
     let pool = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    if let Some(Command::Token { action }) = &config.command {
-        let done = token_command(&pool, action).await;
+    if let Some(command) = &config.command {
+        let done = operator::run(&pool, command).await;
         pool.close().await;
         return done;
     }
@@ -85,61 +83,6 @@ async fn run(config: Config) -> Result<(), BoxError> {
     // Declarations already handed to the writer are committed before the pool closes.
     tracing::info!("stopping: closing the database");
     pool.close().await;
-    Ok(())
-}
-
-/// `token add | list | revoke`: the operator's review tokens.
-async fn token_command(pool: &db::Pool, action: &TokenAction) -> Result<(), BoxError> {
-    match action {
-        TokenAction::Add {
-            region,
-            township,
-            name,
-        } => {
-            let reviewer = db::Reviewer {
-                name: name.clone(),
-                region: region.clone(),
-                township: township.clone(),
-            };
-            let token = issue_review_token(pool, &reviewer).await?;
-            println!("{token}");
-            eprintln!(
-                "review token for {name} ({region}{}): shown once, keep it safe",
-                township
-                    .as_deref()
-                    .map(|t| format!(", {t}"))
-                    .unwrap_or_default()
-            );
-        }
-        TokenAction::List => {
-            let mut out = std::io::stdout().lock();
-            for t in db::reviewer_tokens(pool).await? {
-                writeln!(
-                    out,
-                    "{}\t{}\t{}{}\tissued {}\t{}",
-                    t.id,
-                    t.reviewer.name,
-                    t.reviewer.region,
-                    t.reviewer
-                        .township
-                        .as_deref()
-                        .map(|w| format!(" {w}"))
-                        .unwrap_or_default(),
-                    t.created_at,
-                    t.revoked_at
-                        .map(|r| format!("revoked {r}"))
-                        .unwrap_or_else(|| "active".into()),
-                )?;
-            }
-        }
-        TokenAction::Revoke { id } => {
-            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            if !db::revoke_reviewer_token(pool, *id, &now).await? {
-                return Err(format!("no active token number {id} (see `token list`)").into());
-            }
-            eprintln!("token {id} revoked: it no longer opens the review");
-        }
-    }
     Ok(())
 }
 

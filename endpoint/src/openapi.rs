@@ -44,7 +44,7 @@ impl Modify for ReviewTokenScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "Issued by the operator: `xiangqin-endpoint token add --region R [--township T] --name N`.",
+                        "Issued by the operator: `xiangqin-endpoint token add --division CODE --role village|township|county|observer --name N [--expires YYYY-MM-DD]`. It sees the declarations within its division code and takes its role's steps only.",
                     ))
                     .build(),
             ),
@@ -68,6 +68,7 @@ pub fn api_routes(limiter: Arc<RateLimiter>) -> OpenApiRouter<AppState> {
         .routes(routes!(review::me))
         .routes(routes!(review::list))
         .routes(routes!(review::csv))
+        .routes(routes!(review::xlsx))
         .routes(routes!(review::detail))
         .routes(routes!(review::transition))
 }
@@ -108,10 +109,11 @@ impl PartialSchema for DeclarationSchema {
     fn schema() -> RefOr<Schema> {
         let declaration_fields = json!({
             "region": {"type": "string", "enum": ["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"]},
-            "place": {"type": "object", "additionalProperties": false, "required": ["county", "township", "village"], "properties": {
-                "county": {"type": "string", "pattern": "\\S", "maxLength": 40, "description": "县（区、旗）"},
-                "township": {"type": "string", "pattern": "\\S", "maxLength": 40, "description": "乡镇 / 苏木"},
-                "village": {"type": "string", "pattern": "\\S", "maxLength": 40, "description": "村 / 嘎查"}}},
+            "place": {"type": "object", "additionalProperties": false, "required": ["code"], "properties": {
+                "code": {"type": "string", "pattern": "^[0-9]{9}([0-9]{3})?$", "description": "统计用区划代码 of places/ (2023): a 12-digit village, or the 9-digit township when the village is not listed; it must be listed and in `region` (else 422)"},
+                "county": {"type": "string", "maxLength": 40, "description": "县（区、旗）: replaced by the name of the list"},
+                "township": {"type": "string", "maxLength": 40, "description": "乡镇 / 苏木: replaced by the name of the list"},
+                "village": {"type": "string", "maxLength": 40, "description": "村 / 嘎查: replaced by the name of the list for a village code; for a township code the household writes it (required, not blank)"}}},
             "applicant": {"type": "object", "additionalProperties": false, "required": ["name", "id_number", "phone"], "properties": {
                 "name": {"type": "string", "pattern": "\\S", "maxLength": 40},
                 "id_number": {"type": "string", "pattern": "^\\s*[0-9]{17}[0-9Xx]\\s*$", "description": "18-digit resident ID with a valid birth date and the GB 11643 check digit (not expressible here: a wrong one gets 422)"},

@@ -1,52 +1,23 @@
-//! The review API for village and township cadres, behind bearer tokens issued by the operator
-//! (`xiangqin-endpoint token add`). A token sees only its region, and only its township when it
-//! has one. Every status change is appended to the declaration's history with the reviewer's
-//! name, the time and the note; only the workflow's allowed transitions are accepted.
-use crate::db::{self, ReviewRow, Reviewer};
+//! The review API for cadres, behind bearer tokens issued by the operator (`xiangqin-endpoint
+//! token add`). A token sees only the declarations within its division and takes only the steps
+//! of its role ([`crate::access`]); every read, export, move and refused attempt leaves a line in
+//! the audit log. Every status change is appended to the declaration's history with the
+//! reviewer's name, the time and the note; only the workflow's transitions are accepted.
+use crate::access::{self, finish, Auth, Reviewer};
+use crate::db::{self, ReviewRow};
 use crate::error::AppError;
+use crate::export;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::{token, AppState};
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderValue};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use xiangqin_rules::declaration::FieldError;
+use xiangqin_rules::places::DivisionCode;
 use xiangqin_rules::workflow::Step;
-
-/// The signed-in reviewer, from `Authorization: Bearer <token>`.
-pub struct Auth(pub Reviewer);
-
-impl FromRequestParts<AppState> for Auth {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let given = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .unwrap_or_default();
-        if given.is_empty() {
-            return Err(AppError::Unauthorized);
-        }
-        // Looked up by its hash: the table holds no token, and the index does the comparing.
-        db::reviewer_by_token_hash(&state.pool, &token::sha256_hex(given))
-            .await?
-            .map(Auth)
-            .ok_or(AppError::Unauthorized)
-    }
-}
-
-fn in_scope(reviewer: &Reviewer, row: &ReviewRow) -> bool {
-    row.region == reviewer.region
-        && reviewer
-            .township
-            .as_deref()
-            .is_none_or(|t| t == row.township)
-}
 
 /// One declaration in the reviewer's list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -56,6 +27,9 @@ pub struct Item {
     #[schema(value_type = String)]
     pub status: Step,
     pub status_zh: String,
+    /// The official code of the place (village, or township when the household wrote its
+    /// village); `null` for a declaration from before places were codes.
+    pub place_code: Option<String>,
     pub county: String,
     pub township: String,
     pub village: String,
@@ -65,11 +39,20 @@ pub struct Item {
     /// When the current step should be done (working days from when it began), if it has a deadline.
     pub due_on: Option<NaiveDate>,
     pub overdue: bool,
+    /// The open case of the same ID number this one was linked to, when the reviewer may see it.
     pub linked_to: Option<String>,
-    /// The statuses it may be moved to now.
+    /// The same ID number has a declaration outside the reviewer's scope (not shown: ask the
+    /// county).
+    pub linked_elsewhere: bool,
+    /// The statuses this reviewer may move it to now (its role's steps only).
     #[schema(value_type = Vec<String>)]
     pub next: Vec<Step>,
+    /// Who takes the next step, when this reviewer cannot (e.g. 乡镇（乡镇审核）).
+    pub waiting_for: Option<String>,
 }
+
+/// Said of a declaration of the same ID number that the reviewer may not see.
+pub const LINKED_ELSEWHERE_ZH: &str = "这个身份证号在别处还有申报，请向县里了解。";
 
 fn due_on(state: &AppState, row: &ReviewRow) -> Option<NaiveDate> {
     let days = state.deadlines.for_step(row.status)?;
@@ -78,12 +61,26 @@ fn due_on(state: &AppState, row: &ReviewRow) -> Option<NaiveDate> {
     Some(state.calendar.add_working_days(since_in_china, days))
 }
 
-fn item(state: &AppState, row: &ReviewRow, today: NaiveDate) -> Item {
+fn item(state: &AppState, reviewer: &Reviewer, row: &ReviewRow, today: NaiveDate) -> Item {
     let due = due_on(state, row);
+    let linked_visible = row.linked_to.is_some()
+        && reviewer.scope().covers(
+            row.linked_region.as_deref().unwrap_or_default(),
+            row.linked_place_code.as_deref(),
+        );
+    let next: Vec<Step> = reviewer.role.next_from(row.status).collect();
+    let waiting_for = row
+        .status
+        .next()
+        .first()
+        .and_then(|s| s.taken_by())
+        .filter(|_| next.is_empty())
+        .map(|role| role.label_zh().to_string());
     Item {
         receipt: row.receipt.clone(),
         status: row.status,
         status_zh: row.status.label_zh().to_string(),
+        place_code: row.place_code.clone(),
         county: row.county.clone(),
         township: row.township.clone(),
         village: row.village.clone(),
@@ -92,8 +89,10 @@ fn item(state: &AppState, row: &ReviewRow, today: NaiveDate) -> Item {
         submitted_at: row.created_at.clone(),
         due_on: due,
         overdue: due.is_some_and(|d| today > d),
-        linked_to: row.linked_to.clone(),
-        next: row.status.next().to_vec(),
+        linked_to: row.linked_to.clone().filter(|_| linked_visible),
+        linked_elsewhere: row.linked_to.is_some() && !linked_visible,
+        next,
+        waiting_for,
     }
 }
 
@@ -103,12 +102,9 @@ pub struct ListQuery {
     /// A workflow status key, e.g. `home_visit`.
     #[param(schema_with = status_key_schema)]
     pub status: Option<String>,
-    /// 县（区、旗）, as households write it.
-    pub county: Option<String>,
-    /// 乡镇 / 苏木 (within the token's scope).
-    pub township: Option<String>,
-    /// 村 / 嘎查.
-    pub village: Option<String>,
+    /// A division code within the token's scope (county 6 digits, township 9, village 12):
+    /// only the declarations there.
+    pub division: Option<String>,
     /// `YYYY-MM-DD`, submitted on or after.
     pub from: Option<NaiveDate>,
     /// `YYYY-MM-DD`, submitted on or before.
@@ -125,81 +121,126 @@ fn status_key_schema() -> utoipa::openapi::Object {
         .build()
 }
 
-async fn list_rows(
+/// The filter as the audit log keeps it: the query string as given (never personal data:
+/// statuses, division codes, dates).
+fn filter_text(uri: &Uri) -> String {
+    let q = uri.query().unwrap_or_default();
+    let q: String = q.chars().take(300).collect();
+    format!("filter: {}", if q.is_empty() { "none" } else { &q })
+}
+
+pub(crate) async fn list_rows(
     state: &AppState,
     reviewer: &Reviewer,
     q: &ListQuery,
 ) -> Result<Vec<(ReviewRow, Item)>, AppError> {
+    let bad = |code, message: &str| AppError::BadRequest {
+        code,
+        message: message.into(),
+    };
     let status = match q.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(key) => Some(Step::from_key(key).ok_or_else(|| AppError::BadRequest {
-            code: "invalid_status",
-            message: "没有这个办理状态。".into(),
-        })?),
+        Some(key) => {
+            Some(Step::from_key(key).ok_or_else(|| bad("invalid_status", "没有这个办理状态。"))?)
+        }
+    };
+    let division = match q
+        .division
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(code) => Some(
+            DivisionCode::parse(code)
+                .map_err(|_| {
+                    bad(
+                        "invalid_division",
+                        "地方代码不对：应该是 6、9 或 12 位数字。",
+                    )
+                })?
+                .to_string(),
+        ),
     };
     // Dates are days in China (UTC+8); `created_at` is UTC.
     let china_midnight_utc = |d: NaiveDate| {
         (d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(8))
             .to_rfc3339_opts(SecondsFormat::Millis, true)
     };
-    let trimmed = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
     let filter = db::ListFilter {
         status,
-        county: trimmed(&q.county),
-        township: trimmed(&q.township),
-        village: trimmed(&q.village),
+        division,
         from: q.from.map(china_midnight_utc),
         until: q.to.map(|d| china_midnight_utc(d.succ_opt().unwrap_or(d))),
     };
-    let rows = db::review_list(&state.pool, reviewer, &filter).await?;
+    let rows = db::review_list(&state.pool, &reviewer.scope(), &filter).await?;
     let today = crate::today_in_china();
     Ok(rows
         .into_iter()
         .map(|r| {
-            let i = item(state, &r, today);
+            let i = item(state, reviewer, &r, today);
             (r, i)
         })
         .filter(|(_, i)| q.overdue != Some(true) || i.overdue)
         .collect())
 }
 
+/// The list for `action` (list or an export): the rows, audited with the filter and their count.
+pub(crate) async fn audited_rows(
+    state: &AppState,
+    reviewer: &Reviewer,
+    action: &str,
+    uri: &Uri,
+    q: Result<ApiQuery<ListQuery>, AppError>,
+) -> Result<Vec<(ReviewRow, Item)>, AppError> {
+    let rows = match q {
+        Ok(ApiQuery(q)) => list_rows(state, reviewer, &q).await,
+        Err(e) => Err(e),
+    };
+    let mut detail = filter_text(uri);
+    if let Ok(rows) = &rows {
+        detail.push_str(&format!("; rows: {}", rows.len()));
+    }
+    finish(state, reviewer, action, None, &detail, rows).await
+}
+
 /// `GET /api/v1/review/me`
 #[utoipa::path(get, path = "/v1/review/me", tag = "review", security(("reviewToken" = [])),
     responses(
-        (status = 200, description = "The signed-in reviewer and the scope of the token.", body = Reviewer),
-        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
+        (status = 200, description = "The signed-in reviewer: the token's division (and its name), role and the steps it may take, and when it expires.", body = Reviewer),
+        (status = 401, description = "No token, or a token that is unknown, revoked, expired or of the old kind.", body = crate::error::ErrorBody),
     ))]
-pub async fn me(Auth(reviewer): Auth) -> Json<Reviewer> {
-    Json(reviewer)
+pub async fn me(
+    State(state): State<AppState>,
+    Auth(reviewer): Auth,
+) -> Result<Json<Reviewer>, AppError> {
+    access::record(&state, Some(&reviewer), "me", None, "", "ok").await?;
+    Ok(Json(reviewer))
 }
 
 /// `GET /api/v1/review/declarations`
 #[utoipa::path(get, path = "/v1/review/declarations", tag = "review", security(("reviewToken" = [])),
     params(ListQuery),
     responses(
-        (status = 200, description = "Declarations in the token's scope, newest first, overdue ones flagged; at most 1000 (the CSV has all). `X-Total-Count` says how many match.", body = Vec<Item>,
+        (status = 200, description = "Declarations within the token's division, newest first, overdue ones flagged; at most 1000 (the exports have all). `X-Total-Count` says how many match.", body = Vec<Item>,
             headers(("X-Total-Count" = u64, description = "How many declarations match the filters, of which at most 1000 are listed."))),
-        (status = 400, description = "A filter that is not a status key, a date or true/false.", body = crate::error::ErrorBody),
-        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
+        (status = 400, description = "A filter that is not a status key, a division code, a date or true/false.", body = crate::error::ErrorBody),
+        (status = 401, description = "No token, or a token that is unknown, revoked, expired or of the old kind.", body = crate::error::ErrorBody),
     ))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    uri: Uri,
+    q: Result<ApiQuery<ListQuery>, AppError>,
 ) -> Result<Response, AppError> {
-    let rows = list_rows(&state, &reviewer, &q).await?;
+    let rows = audited_rows(&state, &reviewer, "list", &uri, q).await?;
     let total = rows.len();
     let items: Vec<Item> = rows.into_iter().take(LIST_LIMIT).map(|(_, i)| i).collect();
     Ok(([("x-total-count", total.to_string())], Json(items)).into_response())
 }
 
 /// The most declarations one list answer carries (a phone or a kiosk page, not an archive);
-/// the filters narrow it, and the CSV export has them all.
+/// the filters narrow it, and the exports have them all.
 pub const LIST_LIMIT: usize = 1000;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -210,7 +251,7 @@ pub struct Detail {
     pub id_number: String,
     pub declaration: serde_json::Value,
     pub history: Vec<HistoryEntry>,
-    /// Other declarations made with the same ID number.
+    /// Other declarations made with the same ID number, within the reviewer's scope.
     pub linked: Vec<String>,
 }
 
@@ -234,26 +275,19 @@ async fn find_in_scope(
         .await?
         .ok_or(AppError::DeclarationNotFound)?;
     // Outside the token's scope looks the same as not existing.
-    if !in_scope(reviewer, &row) {
+    if !reviewer.covers(&row) {
         return Err(AppError::DeclarationNotFound);
     }
     Ok(row)
 }
 
-/// `GET /api/v1/review/declarations/{receipt}`
-#[utoipa::path(get, path = "/v1/review/declarations/{receipt}", tag = "review", security(("reviewToken" = [])),
-    params(("receipt" = String, Path, description = "`XQ-XXXX-XXXX`")),
-    responses(
-        (status = 200, description = "One declaration with its history and the declarations linked to it.", body = Detail),
-        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
-        (status = 404, description = "Not found, or outside the token's region or township.", body = crate::error::ErrorBody),
-    ))]
-pub async fn detail(
-    State(state): State<AppState>,
-    Auth(reviewer): Auth,
-    ApiPath(receipt): ApiPath<String>,
-) -> Result<Json<Detail>, AppError> {
-    let row = find_in_scope(&state, &reviewer, &receipt).await?;
+/// A declaration in full, as the reviewer may see it.
+async fn detail_of(
+    state: &AppState,
+    reviewer: &Reviewer,
+    receipt: &str,
+) -> Result<Detail, AppError> {
+    let row = find_in_scope(state, reviewer, receipt).await?;
     let history = db::review_history(&state.pool, row.id)
         .await?
         .into_iter()
@@ -265,15 +299,45 @@ pub async fn detail(
             note,
         })
         .collect();
-    let linked = db::linked_receipts(&state.pool, &reviewer, &row).await?;
-    tracing::info!(receipt = %row.receipt, "declaration opened for review");
-    Ok(Json(Detail {
-        item: item(&state, &row, crate::today_in_china()),
+    let scope = reviewer.scope();
+    let (linked, elsewhere): (Vec<_>, Vec<_>) = db::same_id_number(&state.pool, &row)
+        .await?
+        .into_iter()
+        .partition(|(_, region, place)| scope.covers(region, place.as_deref()));
+    let mut item = item(state, reviewer, &row, crate::today_in_china());
+    item.linked_elsewhere |= !elsewhere.is_empty();
+    Ok(Detail {
+        item,
         id_number: row.id_number.clone(),
         declaration: serde_json::from_str(&row.body_json).map_err(AppError::internal)?,
         history,
-        linked,
-    }))
+        linked: linked.into_iter().map(|(receipt, _, _)| receipt).collect(),
+    })
+}
+
+/// `GET /api/v1/review/declarations/{receipt}`
+#[utoipa::path(get, path = "/v1/review/declarations/{receipt}", tag = "review", security(("reviewToken" = [])),
+    params(("receipt" = String, Path, description = "`XQ-XXXX-XXXX`")),
+    responses(
+        (status = 200, description = "One declaration with its history and the declarations of the same ID number within the scope (`linked_elsewhere` when there are others).", body = Detail),
+        (status = 401, description = "No token, or a token that is unknown, revoked, expired or of the old kind.", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found, or outside the token's division.", body = crate::error::ErrorBody),
+    ))]
+pub async fn detail(
+    State(state): State<AppState>,
+    Auth(reviewer): Auth,
+    receipt: Result<ApiPath<String>, AppError>,
+) -> Result<Json<Detail>, AppError> {
+    let (receipt, found) = match receipt {
+        Ok(ApiPath(r)) => {
+            let found = detail_of(&state, &reviewer, &r).await;
+            (Some(r.trim().to_ascii_uppercase()), found)
+        }
+        Err(e) => (None, Err(e)),
+    };
+    let found = finish(&state, &reviewer, "open", receipt.as_deref(), "", found).await?;
+    tracing::info!(receipt = %found.item.receipt, "declaration opened for review");
+    Ok(Json(found))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -290,8 +354,9 @@ pub struct TransitionRequest {
     responses(
         (status = 200, description = "Moved; the declaration as it is now.", body = Detail),
         (status = 400, description = "Malformed JSON.", body = crate::error::ErrorBody),
-        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
-        (status = 404, description = "Not found, or outside the token's region or township.", body = crate::error::ErrorBody),
+        (status = 401, description = "No token, or a token that is unknown, revoked, expired or of the old kind.", body = crate::error::ErrorBody),
+        (status = 403, description = "The step is not the token's role's (村: 入户核实, 村级评议公示; 乡镇: 乡镇审核; 县: 县级审批, 纳入监测帮扶, 不予纳入, 风险消除; observer: none).", body = crate::error::ErrorBody),
+        (status = 404, description = "Not found, or outside the token's division.", body = crate::error::ErrorBody),
         (status = 409, description = "That status change is not allowed from the current status.", body = crate::error::ErrorBody),
         (status = 413, description = "Body over 64 KiB.", body = crate::error::ErrorBody),
         (status = 415, description = "Not JSON.", body = crate::error::ErrorBody),
@@ -300,10 +365,39 @@ pub struct TransitionRequest {
 pub async fn transition(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
-    ApiPath(receipt): ApiPath<String>,
-    ApiJson(req): ApiJson<TransitionRequest>,
+    receipt: Result<ApiPath<String>, AppError>,
+    req: Result<ApiJson<TransitionRequest>, AppError>,
 ) -> Result<Json<Detail>, AppError> {
-    let row = find_in_scope(&state, &reviewer, &receipt).await?;
+    let receipt = receipt.map(|ApiPath(r)| r.trim().to_ascii_uppercase());
+    let wanted = req
+        .as_ref()
+        .ok()
+        .map(|ApiJson(r)| r.to.clone())
+        .unwrap_or_default();
+    let given = receipt.as_ref().ok().cloned();
+    let moved = match (receipt, req) {
+        (Ok(r), Ok(ApiJson(req))) => move_declaration(&state, &reviewer, &r, req).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match moved {
+        Ok(receipt) => Ok(Json(detail_of(&state, &reviewer, &receipt).await?)),
+        Err(e) => {
+            let detail: String = format!("to: {wanted}").chars().take(100).collect();
+            let r = given.as_deref();
+            access::record(&state, Some(&reviewer), "transition", r, &detail, e.code()).await?;
+            Err(e)
+        }
+    }
+}
+
+/// Checks and makes the move; the audit line of a move is written in its transaction.
+async fn move_declaration(
+    state: &AppState,
+    reviewer: &Reviewer,
+    receipt: &str,
+    req: TransitionRequest,
+) -> Result<String, AppError> {
+    let row = find_in_scope(state, reviewer, receipt).await?;
     let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let refused = || AppError::TransitionRefused {
         from: row.status.label_zh().to_string(),
@@ -312,25 +406,40 @@ pub async fn transition(
     let to = Step::from_key(&req.to)
         .filter(|to| row.status.next().contains(to))
         .ok_or_else(refused)?;
+    if !reviewer.role.may_take(to) {
+        let whose = to.taken_by().map_or("", |r| r.label_zh());
+        return Err(AppError::Forbidden {
+            message: format!(
+                "您的口令是「{}」，不能办理「{}」（由{}办理）。",
+                reviewer.role_zh,
+                to.label_zh(),
+                whose
+            ),
+        });
+    }
+    let invalid = |code: &str, message: String| {
+        AppError::Invalid(vec![FieldError {
+            field: "note".into(),
+            code: code.into(),
+            message,
+        }])
+    };
     if to.needs_reason() && note.is_none() {
-        return Err(AppError::Invalid(vec![
-            xiangqin_rules::declaration::FieldError {
-                field: "note".into(),
-                code: "reason_required".into(),
-                message: format!("{}必须写明理由，农户可以据此申诉。", to.label_zh()),
-            },
-        ]));
+        let message = format!("{}必须写明理由，农户可以据此申诉。", to.label_zh());
+        return Err(invalid("reason_required", message));
     }
     if note.is_some_and(|n| n.chars().count() > 1000) {
-        return Err(AppError::Invalid(vec![
-            xiangqin_rules::declaration::FieldError {
-                field: "note".into(),
-                code: "note_too_long".into(),
-                message: "说明最多1000个字。".into(),
-            },
-        ]));
+        return Err(invalid("note_too_long", "说明最多1000个字。".into()));
     }
     let at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let detail = format!("{} → {}", row.status.key(), to.key());
+    let line = access::line(
+        Some(reviewer),
+        "transition",
+        Some(&row.receipt),
+        &detail,
+        "ok",
+    );
     let moved = db::transition(
         &state.pool,
         row.id,
@@ -339,121 +448,51 @@ pub async fn transition(
         &reviewer.name,
         note,
         &at,
+        &line,
     )
     .await?;
     if !moved {
         return Err(refused());
     }
     tracing::info!(receipt = %row.receipt, to = to.key(), "declaration moved");
-    detail(State(state), Auth(reviewer), ApiPath(receipt)).await
+    Ok(row.receipt)
 }
 
-/// A long number (ID number, phone) as a CSV cell that Excel keeps as text: a bare
-/// 110105194912310021 would be shown as 1.10105E+17 and stored with its last digits lost.
-/// Only digits and X are written this way; anything else goes through `csv_field`.
-fn csv_digits_as_text(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x')
-    {
-        format!("\"=\"\"{s}\"\"\"") // the cell ="…", quoted as CSV quotes
-    } else {
-        csv_field(s)
-    }
-}
-
-/// A CSV field, quoted when needed; a leading = + - @ is neutralised so that a spreadsheet does
-/// not run it as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-/// `GET /api/v1/review/declarations.csv`: the list, for Excel (UTF-8 with BOM).
+/// `GET /api/v1/review/declarations.csv`: the list, for Excel and WPS (UTF-8 with BOM).
 #[utoipa::path(get, path = "/v1/review/declarations.csv", tag = "review", security(("reviewToken" = [])),
     params(ListQuery),
     responses(
-        (status = 200, description = "The same list as CSV for Excel (UTF-8 with BOM).", body = String, content_type = "text/csv"),
-        (status = 400, description = "A filter that is not a status key, a date or true/false.", body = crate::error::ErrorBody),
-        (status = 401, description = "No token, or a token that is unknown or revoked.", body = crate::error::ErrorBody),
+        (status = 200, description = "Every declaration the list would show (not only 1000), as CSV (UTF-8 with BOM; ID and phone numbers as text cells, formulas neutralised).", body = String, content_type = "text/csv"),
+        (status = 400, description = "A filter that is not a status key, a division code, a date or true/false.", body = crate::error::ErrorBody),
+        (status = 401, description = "No token, or a token that is unknown, revoked, expired or of the old kind.", body = crate::error::ErrorBody),
     ))]
 pub async fn csv(
     State(state): State<AppState>,
     Auth(reviewer): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    uri: Uri,
+    q: Result<ApiQuery<ListQuery>, AppError>,
 ) -> Result<Response, AppError> {
-    let rows = list_rows(&state, &reviewer, &q).await?;
-    let mut out = String::from(
-        "\u{feff}回执号,状态,县,乡镇,村,申报人,身份证号,手机号,提交时间,期限,是否超期,关联申报\r\n",
-    );
-    for (r, i) in rows {
-        let cells = [
-            csv_field(&r.receipt),
-            csv_field(&i.status_zh),
-            csv_field(&r.county),
-            csv_field(&r.township),
-            csv_field(&r.village),
-            csv_field(&r.applicant_name),
-            csv_digits_as_text(&r.id_number),
-            csv_digits_as_text(&r.phone),
-            csv_field(&r.created_at),
-            csv_field(&i.due_on.map(|d| d.to_string()).unwrap_or_default()),
-            if i.overdue {
-                "是".into()
-            } else {
-                "否".into()
-            },
-            csv_field(r.linked_to.as_deref().unwrap_or_default()),
-        ];
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    tracing::info!(rows = out.lines().count() - 1, "declarations exported");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"declarations.csv\""),
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    let rows = audited_rows(&state, &reviewer, "export_csv", &uri, q).await?;
+    tracing::info!(rows = rows.len(), "declarations exported as CSV");
+    export::csv(&rows)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_field("张三"), "张三");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-    }
-
-    #[test]
-    fn long_numbers_stay_text_in_excel() {
-        assert_eq!(
-            csv_digits_as_text("110105194912310021"),
-            r#""=""110105194912310021""""#
-        );
-        assert_eq!(csv_digits_as_text("13912345678"), r#""=""13912345678""""#);
-        // Anything else goes through csv_field, which neutralises formulas.
-        assert_eq!(csv_digits_as_text("=1+1"), "'=1+1");
-        assert_eq!(csv_digits_as_text(""), "");
-    }
+/// `GET /api/v1/review/declarations.xlsx`: the list as an Excel workbook.
+#[utoipa::path(get, path = "/v1/review/declarations.xlsx", tag = "review", security(("reviewToken" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The same rows as the CSV in an Excel workbook: ID and phone numbers as text cells, submission times (China time) and deadlines as dates, the header row frozen.", body = Vec<u8>,
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 400, description = "A filter that is not a status key, a division code, a date or true/false.", body = crate::error::ErrorBody),
+        (status = 401, description = "No token, or a token that is unknown, revoked, expired or of the old kind.", body = crate::error::ErrorBody),
+    ))]
+pub async fn xlsx(
+    State(state): State<AppState>,
+    Auth(reviewer): Auth,
+    uri: Uri,
+    q: Result<ApiQuery<ListQuery>, AppError>,
+) -> Result<Response, AppError> {
+    let rows = audited_rows(&state, &reviewer, "export_xlsx", &uri, q).await?;
+    tracing::info!(rows = rows.len(), "declarations exported as Excel");
+    export::xlsx(&rows)
 }

@@ -13,7 +13,7 @@ use axum::Json;
 use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use xiangqin_rules::declaration::Declaration;
+use xiangqin_rules::declaration::{Declaration, FieldError};
 use xiangqin_rules::workflow::Step;
 
 /// Tells a client that the answer repeats an earlier submission (HTTP 200 instead of 201).
@@ -227,10 +227,7 @@ pub async fn submit_declaration(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(declaration): ApiJson<Declaration>,
 ) -> Result<Response, AppError> {
-    let declaration = declaration.normalized();
-    declaration
-        .validate(crate::today_in_china())
-        .map_err(AppError::Invalid)?;
+    let declaration = with_official_names(declaration.normalized())?;
 
     let body_json = serde_json::to_string(&declaration).map_err(AppError::internal)?;
     let body_sha256 = token::sha256_hex(&body_json);
@@ -253,6 +250,7 @@ pub async fn submit_declaration(
         body_sha256: body_sha256.clone(),
         status: Step::Submitted,
         region,
+        place_code: declaration.place.code.as_str().to_string(),
         county: declaration.place.county.clone(),
         township: declaration.place.township.clone(),
         village: declaration.place.village.clone(),
@@ -292,6 +290,35 @@ pub async fn submit_declaration(
         }
     }
     Err(AppError::internal("no free receipt after several attempts"))
+}
+
+/// Validates the declaration and checks its place against the official list (`place.code` must
+/// be listed, and in the declaration's region); the names of the list replace whatever the
+/// client sent, except a village the household wrote beside a township code.
+fn with_official_names(mut declaration: Declaration) -> Result<Declaration, AppError> {
+    let mut errors = declaration
+        .validate(crate::today_in_china())
+        .err()
+        .unwrap_or_default();
+    match crate::places::Places::official().resolve(&declaration.place.code) {
+        Some(names) => {
+            declaration.place.county = names.county;
+            declaration.place.township = names.township;
+            if let Some(village) = names.village {
+                declaration.place.village = village;
+            }
+        }
+        None => errors.push(FieldError {
+            field: "place.code".into(),
+            code: "place_unknown".into(),
+            message: "官方名单里没有这个地方。请重新选择县、乡镇和村。".into(),
+        }),
+    }
+    if errors.is_empty() {
+        Ok(declaration)
+    } else {
+        Err(AppError::Invalid(errors))
+    }
 }
 
 /// Answers a request whose key was used before: the same answer for the same declaration,

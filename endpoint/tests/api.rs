@@ -249,7 +249,11 @@ async fn a_valid_declaration_is_stored_with_its_first_event_before_the_answer(ba
         .unwrap();
     assert_eq!(row.get::<String, _>("status"), "submitted");
     assert_eq!(row.get::<String, _>("region"), "longyan");
-    assert_eq!(row.get::<String, _>("village"), "露湖村");
+    assert_eq!(row.get::<String, _>("village"), "露湖村委会");
+    assert_eq!(
+        row.get::<Option<String>, _>("place_code").as_deref(),
+        Some("350821106231")
+    );
     assert_eq!(row.get::<String, _>("applicant_name"), "张三");
     assert_eq!(row.get::<String, _>("id_number"), "11010519491231002X");
     assert_eq!(row.get::<String, _>("phone"), "13912345678");
@@ -290,19 +294,119 @@ async fn the_declaration_is_normalized_before_it_is_stored(backend: Backend) {
     let mut d = declaration();
     d["applicant"]["id_number"] = json!(" 11010519491231002x ");
     d["applicant"]["phone"] = json!("139 1234 5678");
-    d["place"]["village"] = json!(" 露湖村 ");
+    // Whatever names the phone sends, the list's go beside the code.
+    d["place"] = json!({"code": "350821106231", "county": "别的县", "village": " 露湖村 "});
     let (status, body) = app.post(d.to_string(), None).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let pool = app.second_pool().await;
-    let (id_number, phone, village): (String, String, String) =
-        sqlx::query_as("SELECT id_number, phone, village FROM declarations")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let (id_number, phone, county, township, village, body_json): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "SELECT id_number, phone, county, township, village, body_json FROM declarations",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(
-        (id_number.as_str(), phone.as_str(), village.as_str()),
-        ("11010519491231002X", "13912345678", "露湖村")
+        (id_number.as_str(), phone.as_str()),
+        ("11010519491231002X", "13912345678")
     );
+    assert_eq!(
+        (county.as_str(), township.as_str(), village.as_str()),
+        ("长汀县", "河田镇", "露湖村委会")
+    );
+    let stored: Value = serde_json::from_str(&body_json).unwrap();
+    assert_eq!(
+        stored["place"],
+        json!({"code": "350821106231", "county": "长汀县", "township": "河田镇", "village": "露湖村委会"})
+    );
+}
+
+/// A place is an official code: listed, and in the declaration's region; a township code when
+/// the village is not listed, the village then as the household writes it.
+async fn places_are_official_codes_of_the_declarations_region(backend: Backend) {
+    let app = spawn_app(&backend).await;
+    let refused = |body: &Value| -> Vec<(String, String)> {
+        body["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                assert!(is_chinese(f["message"].as_str().unwrap()), "{f}");
+                (
+                    f["field"].as_str().unwrap().to_string(),
+                    f["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let field = |f: &str, c: &str| vec![(f.to_string(), c.to_string())];
+    for (place, expected) in [
+        (
+            json!({"code": "350821106999"}),
+            field("place.code", "place_unknown"),
+        ),
+        (
+            json!({"code": "350821199", "village": "新村"}),
+            field("place.code", "place_unknown"),
+        ),
+        (
+            json!({"code": "630121101", "village": "新村"}),
+            field("place.code", "place_outside_region"),
+        ),
+        (
+            json!({"code": "35082110623"}),
+            field("place.code", "place_code_invalid"),
+        ),
+        (
+            json!({"code": "350821"}),
+            field("place.code", "place_code_invalid"),
+        ),
+        (
+            json!({"code": 350821106231_u64}),
+            field("place.code", "place_code_invalid"),
+        ),
+        // An app from before the lists sends names only.
+        (
+            json!({"county": "长汀县", "township": "河田镇", "village": "露湖村"}),
+            field("place.code", "required"),
+        ),
+        (
+            json!({"code": "350821106"}),
+            field("place.village", "required"),
+        ),
+    ] {
+        let mut d = declaration();
+        d["place"] = place.clone();
+        let (status, body) = app.post(d.to_string(), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{place}: {body}");
+        assert_eq!(refused(&body), expected, "{place}");
+    }
+    // 城关镇 of 湟源县, its village written by hand: stored under the township's code.
+    let mut d = declaration();
+    d["region"] = json!("qinghai");
+    d["place"] = json!({"code": "630123100", "village": " 新建村 "});
+    let (status, body) = app.post(d.to_string(), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let pool = app.second_pool().await;
+    let row = sqlx::query("SELECT place_code, county, township, village FROM declarations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("place_code"), "630123100");
+    assert_eq!(row.get::<String, _>("county"), "湟源县");
+    assert_eq!(row.get::<String, _>("township"), "城关镇");
+    assert_eq!(row.get::<String, _>("village"), "新建村");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM declarations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "nothing refused was stored");
 }
 
 async fn invalid_fields_get_422_with_chinese_messages_and_nothing_is_stored(backend: Backend) {
@@ -657,29 +761,52 @@ async fn the_operator_lists_and_revokes_review_tokens() {
             String::from_utf8(out.stderr).unwrap(),
         )
     };
-    let (ok, token, _) = run(&[
+    let (ok, token, said) = run(&[
         "token",
         "add",
-        "--region",
-        "longyan",
-        "--township",
-        "河田镇",
+        "--division",
+        "350821106",
+        "--role",
+        "township",
         "--name",
         "河田镇李干部",
     ]);
-    assert!(ok);
+    assert!(ok, "{said}");
+    assert!(said.contains("龙岩市 长汀县 河田镇 (350821106)"), "{said}");
     let token = token.trim().to_string();
     let (ok, list, _) = run(&["token", "list"]);
     assert!(ok);
+    let year = (today_in_china() + chrono::Months::new(12)).to_string();
     assert!(
-        list.starts_with("1\t河田镇李干部\tlongyan 河田镇\tissued "),
+        list.starts_with(&format!(
+            "1\t河田镇李干部\t350821106 龙岩市 长汀县 河田镇\ttownship\tissued "
+        )),
         "{list}"
     );
+    assert!(list.contains(&format!("\texpires {year}\t")), "{list}");
     assert!(list.trim_end().ends_with("active"), "{list}");
     assert!(
         !list.contains(&token),
         "the token itself is never shown again"
     );
+    for bad in [
+        vec!["--division", "62", "--role", "county"],
+        vec!["--division", "350821199", "--role", "township"],
+        vec!["--division", "350821", "--role", "mayor"],
+        vec![
+            "--division",
+            "350821",
+            "--role",
+            "county",
+            "--expires",
+            "2020-01-01",
+        ],
+    ] {
+        let mut args = vec!["token", "add", "--name", "x"];
+        args.extend(bad.iter());
+        let (ok, out, said) = run(&args);
+        assert!(!ok && out.is_empty(), "{bad:?}: {said}");
+    }
 
     let me = |router: Router| {
         let token = token.clone();
@@ -705,6 +832,16 @@ async fn the_operator_lists_and_revokes_review_tokens() {
     let (ok, _, said) = run(&["token", "revoke", "1"]);
     assert!(!ok, "revoking twice says so");
     assert!(said.contains("no active token number 1"), "{said}");
+    // `audit` prints who did what: here the revoked token's refused attempt.
+    let (ok, audit, said) = run(&["audit"]);
+    assert!(ok, "{said}");
+    let lines: Vec<&str> = audit.lines().collect();
+    assert_eq!(lines.len(), 2, "{audit}");
+    assert!(
+        lines[0].ends_with("\t#1 河田镇李干部\tme\t-\t-\tok"),
+        "{audit}"
+    );
+    assert!(lines[1].ends_with("\t-\tme\t-\t-\tunauthorized"), "{audit}");
 }
 
 /// The real binary: port 0, a database in a folder that does not exist yet, SIGTERM.
@@ -1062,6 +1199,7 @@ async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(
         ("get", "/api/v1/review/me"),
         ("get", "/api/v1/review/declarations"),
         ("get", "/api/v1/review/declarations.csv"),
+        ("get", "/api/v1/review/declarations.xlsx"),
         ("get", "/api/v1/review/declarations/{receipt}"),
         ("post", "/api/v1/review/declarations/{receipt}/transitions"),
     ];
@@ -1127,29 +1265,44 @@ async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(
 
 // ---- review API ----
 
-async fn review_app(backend: &Backend) -> (TestApp, String, String, String) {
+/// The review tokens of the tests: the Longyan village of the example declaration (露湖村委会,
+/// 河田镇, 长汀县), another township of the county, an observer of the city; and 城关镇 of 大通县
+/// (Qinghai), whose namesake in 湟源县 must stay out of its sight.
+struct Tokens {
+    village: String,
+    township: String,
+    elsewhere: String,
+    county: String,
+    observer: String,
+    datong: String,
+    huangyuan_county: String,
+    qinghai: String,
+}
+
+async fn issue(pool: &AnyPool, name: &str, division: &str, role: &str) -> String {
+    let t = xiangqin_endpoint::operator::new_token(division, role, name, None).unwrap();
+    xiangqin_endpoint::issue_review_token(pool, &t)
+        .await
+        .unwrap()
+}
+
+async fn review_app(backend: &Backend) -> (TestApp, Tokens) {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
     let (db_url, db_path) = fresh_database(backend, dir.path()).await;
     let pool = db::connect(&db_url).await.unwrap();
-    let reviewer = |name: &str, township: Option<&str>| db::Reviewer {
-        name: name.into(),
-        region: "longyan".into(),
-        township: township.map(str::to_string),
+    let tokens = Tokens {
+        village: issue(&pool, "露湖村张干部", "350821106231", "village").await,
+        township: issue(&pool, "河田镇李干部", "350821106", "township").await,
+        elsewhere: issue(&pool, "策武镇王干部", "350821111", "township").await,
+        county: issue(&pool, "长汀县乡村振兴局", "350821", "county").await,
+        observer: issue(&pool, "龙岩市督查", "3508", "observer").await,
+        datong: issue(&pool, "大通城关镇干部", "630121101", "township").await,
+        huangyuan_county: issue(&pool, "湟源县乡村振兴局", "630123", "county").await,
+        qinghai: issue(&pool, "青海省乡村振兴局", "63", "observer").await,
     };
-    let here =
-        xiangqin_endpoint::issue_review_token(&pool, &reviewer("河田镇李干部", Some("河田镇")))
-            .await
-            .unwrap();
-    let elsewhere =
-        xiangqin_endpoint::issue_review_token(&pool, &reviewer("策武镇王干部", Some("策武镇")))
-            .await
-            .unwrap();
-    let county = xiangqin_endpoint::issue_review_token(&pool, &reviewer("县乡村振兴局", None))
-        .await
-        .unwrap();
     let state = AppState::new(pool, dist).await.unwrap();
     let app = TestApp {
         router: app(state),
@@ -1157,7 +1310,7 @@ async fn review_app(backend: &Backend) -> (TestApp, String, String, String) {
         db_path,
         _dir: dir,
     };
-    (app, here, elsewhere, county)
+    (app, tokens)
 }
 
 impl TestApp {
@@ -1180,17 +1333,61 @@ impl TestApp {
         }
         .unwrap();
         let (status, _, body) = self.send(request).await;
-        let text = String::from_utf8(body).unwrap();
+        let text = String::from_utf8_lossy(&body).to_string();
         (
             status,
             serde_json::from_str(&text).unwrap_or(Value::Null),
             text,
         )
     }
+
+    /// Moves a declaration with `token`: the status of the answer and its body.
+    async fn move_to(
+        &self,
+        receipt: &str,
+        token: &str,
+        to: &str,
+        note: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let path = format!("/api/v1/review/declarations/{receipt}/transitions");
+        let (status, body, _) = self
+            .review(
+                "POST",
+                &path,
+                Some(token),
+                Some(json!({"to": to, "note": note})),
+            )
+            .await;
+        (status, body)
+    }
+
+    async fn listed(&self, token: &str, query: &str) -> Vec<String> {
+        let path = format!("/api/v1/review/declarations{query}");
+        let (status, list, text) = self.review("GET", &path, Some(token), None).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["receipt"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The audit log, oldest first: (token name, action, receipt, detail, outcome).
+    async fn audit(&self) -> Vec<(Option<String>, String, Option<String>, String, String)> {
+        let pool = self.second_pool().await;
+        let lines = sqlx::query_as(
+            "SELECT token_name, action, receipt, detail, outcome FROM audit_log ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        lines
+    }
 }
 
-async fn cadres_work_the_queue_within_their_scope_along_the_workflow(backend: Backend) {
-    let (app, here, elsewhere, county) = review_app(&backend).await;
+async fn cadres_see_their_division_and_take_only_their_roles_steps(backend: Backend) {
+    let (app, t) = review_app(&backend).await;
     let (status, sent) = app.post(declaration().to_string(), None).await;
     assert_eq!(status, StatusCode::CREATED);
     let receipt = sent["receipt"].as_str().unwrap().to_string();
@@ -1206,93 +1403,112 @@ async fn cadres_work_the_queue_within_their_scope_along_the_workflow(backend: Ba
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    // The township's cadre and the county see it; another township does not.
-    let (status, list, _) = app
-        .review("GET", "/api/v1/review/declarations", Some(&here), None)
+    // The token says who and what it is.
+    let (_, me, _) = app
+        .review("GET", "/api/v1/review/me", Some(&t.township), None)
         .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(list[0]["receipt"], receipt.as_str());
-    assert_eq!(list[0]["status_zh"], "已提交");
-    assert_eq!(list[0]["overdue"], false);
-    assert!(list[0]["due_on"].is_string());
-    let (_, list, _) = app
-        .review("GET", "/api/v1/review/declarations", Some(&county), None)
-        .await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    let (_, list, _) = app
-        .review("GET", "/api/v1/review/declarations", Some(&elsewhere), None)
-        .await;
-    assert_eq!(list.as_array().unwrap().len(), 0);
+    assert_eq!(me["division"], "350821106");
+    assert_eq!(me["division_name"], "龙岩市 长汀县 河田镇");
+    assert_eq!(me["role"], "township");
+    assert_eq!(me["steps"], json!(["township_review"]));
+
+    // The village, its township, its county and the city's observer see it; another township
+    // does not, in the list, the detail or a move.
+    for token in [&t.village, &t.township, &t.county, &t.observer] {
+        assert_eq!(app.listed(token, "").await, [receipt.clone()]);
+    }
+    assert!(app.listed(&t.elsewhere, "").await.is_empty());
     let detail_path = format!("/api/v1/review/declarations/{receipt}");
     let (status, _, _) = app
-        .review("GET", &detail_path, Some(&elsewhere), None)
+        .review("GET", &detail_path, Some(&t.elsewhere), None)
         .await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
         "another township cannot open it"
     );
-    let moves = format!("{detail_path}/transitions");
-    let (status, _, _) = app
-        .review(
-            "POST",
-            &moves,
-            Some(&elsewhere),
-            Some(json!({"to": "home_visit"})),
-        )
+    let (status, _) = app
+        .move_to(&receipt, &t.elsewhere, "home_visit", None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "nor move it");
 
-    // Along the workflow only.
-    let (status, body, _) = app
-        .review(
-            "POST",
-            &moves,
-            Some(&here),
-            Some(json!({"to": "county_approval"})),
-        )
+    // Each sees only the steps its role may take.
+    let next = |body: &Value| body["next"].clone();
+    let (_, d, _) = app
+        .review("GET", &detail_path, Some(&t.village), None)
+        .await;
+    assert_eq!(next(&d), json!(["home_visit"]));
+    assert_eq!(d["place_code"], "350821106231");
+    let (_, d, _) = app.review("GET", &detail_path, Some(&t.county), None).await;
+    assert_eq!(next(&d), json!(["rejected"]));
+    let (_, d, _) = app
+        .review("GET", &detail_path, Some(&t.township), None)
+        .await;
+    assert_eq!(next(&d), json!([]));
+    assert_eq!(d["waiting_for"], "村级（入户核实、村级评议公示）");
+    let (_, d, _) = app
+        .review("GET", &detail_path, Some(&t.observer), None)
+        .await;
+    assert_eq!(next(&d), json!([]));
+
+    // Along the workflow only, and each step by its role.
+    let (status, body) = app
+        .move_to(&receipt, &t.village, "county_approval", None)
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "transition_not_allowed");
-    let (status, body, _) = app
-        .review(
-            "POST",
-            &moves,
-            Some(&here),
-            Some(json!({"to": "home_visit", "note": "已入户，家中确有病人住院"})),
+    assert_error(&body, "transition_not_allowed");
+    let (status, body) = app.move_to(&receipt, &t.township, "home_visit", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_error(&body, "role_forbidden");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("入户核实"),
+        "{body}"
+    );
+    let (status, body) = app
+        .move_to(
+            &receipt,
+            &t.village,
+            "home_visit",
+            Some("已入户，家中确有病人住院"),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "home_visit");
-    assert_eq!(body["history"].as_array().unwrap().len(), 2);
-    assert_eq!(body["history"][1]["actor"], "河田镇李干部");
+    assert_eq!(body["next"], json!(["village_review"]));
+    assert_eq!(body["history"][1]["actor"], "露湖村张干部");
     assert_eq!(body["history"][1]["note"], "已入户，家中确有病人住院");
     assert_eq!(body["declaration"]["applicant"]["name"], "张三");
-
-    // 不予纳入 needs a reason.
-    let (status, body, _) = app
-        .review("POST", &moves, Some(&here), Some(json!({"to": "rejected"})))
+    for (token, to) in [
+        (&t.village, "village_review"),
+        (&t.township, "township_review"),
+        (&t.county, "county_approval"),
+    ] {
+        let (status, _) = app.move_to(&receipt, &t.observer, to, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "an observer only reads");
+        let (status, body) = app.move_to(&receipt, token, to, None).await;
+        assert_eq!(status, StatusCode::OK, "{to}: {body}");
+    }
+    // 不予纳入 is the county's, and needs a reason.
+    let (status, _) = app
+        .move_to(&receipt, &t.village, "rejected", Some("不符合"))
         .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app.move_to(&receipt, &t.county, "rejected", None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["fields"][0]["code"], "reason_required");
-    let (status, _, _) = app
-        .review(
-            "POST",
-            &moves,
-            Some(&here),
-            Some(json!({"to": "rejected", "note": "家庭收入稳定，未达到监测条件"})),
+    let (status, _) = app
+        .move_to(
+            &receipt,
+            &t.county,
+            "rejected",
+            Some("家庭收入稳定，未达到监测条件"),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, _) = app
-        .review(
-            "POST",
-            &moves,
-            Some(&here),
-            Some(json!({"to": "home_visit"})),
-        )
-        .await;
+    let (status, _) = app.move_to(&receipt, &t.county, "included", None).await;
     assert_eq!(status, StatusCode::CONFLICT, "a final outcome stays final");
 
     // The household sees the history and the reason.
@@ -1302,7 +1518,8 @@ async fn cadres_work_the_queue_within_their_scope_along_the_workflow(backend: Ba
         .await;
     let body: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["status_zh"], "不予纳入");
-    assert_eq!(body["history"][2]["note"], "家庭收入稳定，未达到监测条件");
+    assert_eq!(body["history"].as_array().unwrap().len(), 6);
+    assert_eq!(body["history"][5]["note"], "家庭收入稳定，未达到监测条件");
     // The cadres' note of the home visit stays with the cadres.
     assert_eq!(body["history"][1]["status"], "home_visit");
     assert_eq!(body["history"][1]["note"], Value::Null);
@@ -1315,77 +1532,386 @@ async fn cadres_work_the_queue_within_their_scope_along_the_workflow(backend: Ba
         .await;
     assert!(err.is_err());
 
-    // Filters.
-    let (_, list, _) = app
-        .review(
-            "GET",
-            "/api/v1/review/declarations?status=rejected",
-            Some(&here),
-            None,
-        )
-        .await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    let (_, list, _) = app
-        .review(
-            "GET",
-            "/api/v1/review/declarations?status=submitted",
-            Some(&here),
-            None,
-        )
-        .await;
-    assert_eq!(list.as_array().unwrap().len(), 0);
-    let (status, _, _) = app
-        .review(
-            "GET",
-            "/api/v1/review/declarations?status=nonsense",
-            Some(&here),
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-
-    // By place and by date (days in China).
+    // Filters: status, division (within the scope), dates (days in China).
     let today = today_in_china();
     let yesterday = today - chrono::Duration::days(1);
     for (query, expected) in [
-        (format!("village={}", pct("露湖村")), 1),
-        (format!("village={}", pct("别的村")), 0),
-        (format!("township={}&status=rejected", pct("河田镇")), 1),
-        (format!("county={}", pct("别的县")), 0),
+        ("status=rejected".to_string(), 1),
+        ("status=submitted".to_string(), 0),
+        ("division=350821106231".to_string(), 1),
+        ("division=350821106".to_string(), 1),
+        ("division=350821111".to_string(), 0),
         (format!("from={today}&to={today}"), 1),
         (format!("to={yesterday}"), 0),
         (format!("from={}", today + chrono::Duration::days(1)), 0),
     ] {
-        let (status, list, text) = app
+        let list = app.listed(&t.county, &format!("?{query}")).await;
+        assert_eq!(list.len(), expected, "{query}");
+    }
+    assert!(
+        app.listed(&t.elsewhere, "?division=350821106")
+            .await
+            .is_empty(),
+        "a filter does not widen the scope"
+    );
+    for bad in ["status=nonsense", "division=abc", "division=3508211"] {
+        let (status, _, text) = app
             .review(
                 "GET",
-                &format!("/api/v1/review/declarations?{query}"),
-                Some(&here),
+                &format!("/api/v1/review/declarations?{bad}"),
+                Some(&t.county),
                 None,
             )
             .await;
-        assert_eq!(status, StatusCode::OK, "{query}: {text}");
-        assert_eq!(list.as_array().unwrap().len(), expected, "{query}");
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {text}");
     }
 }
 
-/// Percent-encodes a query value.
-fn pct(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+/// The bug of issue 16: a token for 城关镇 of 大通县 saw (and exported, with ID number and phone)
+/// a declaration from 城关镇 of 湟源县. By code, it sees its own only — in the list, the detail,
+/// both exports and the links of the same ID number.
+async fn the_two_chengguan_towns_of_qinghai_are_kept_apart(backend: Backend) {
+    let (app, t) = review_app(&backend).await;
+    let from = |code: &str, village: Option<&str>, name: &str| {
+        let mut d = declaration();
+        d["region"] = json!("qinghai");
+        d["place"] = json!({"code": code, "village": village});
+        d["applicant"]["name"] = json!(name);
+        d["applicant"]["id_number"] = json!("110105194912310038");
+        d.to_string()
+    };
+    let (status, huangyuan) = app
+        .post(from("630123100", Some("东门村"), "湟源户"), None)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{huangyuan}");
+    let (status, datong) = app
+        .post(from("630121101", Some("西关村"), "大通户"), None)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{datong}");
+    let (huangyuan, datong) = (
+        huangyuan["receipt"].as_str().unwrap(),
+        datong["receipt"].as_str().unwrap(),
+    );
+
+    assert_eq!(app.listed(&t.datong, "").await, [datong]);
+    assert_eq!(app.listed(&t.huangyuan_county, "").await, [huangyuan]);
+    assert_eq!(app.listed(&t.qinghai, "").await, [datong, huangyuan]);
+    let (status, _, _) = app
+        .review(
+            "GET",
+            &format!("/api/v1/review/declarations/{huangyuan}"),
+            Some(&t.datong),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The same ID number declared in both: the link is not shown across, only that there is one.
+    let (_, list, _) = app
+        .review("GET", "/api/v1/review/declarations", Some(&t.datong), None)
+        .await;
+    assert_eq!(list[0]["linked_to"], Value::Null);
+    assert_eq!(list[0]["linked_elsewhere"], true);
+    let (_, d, _) = app
+        .review(
+            "GET",
+            &format!("/api/v1/review/declarations/{datong}"),
+            Some(&t.datong),
+            None,
+        )
+        .await;
+    assert_eq!(d["linked"], json!([]));
+    assert_eq!(d["linked_elsewhere"], true);
+    let (_, d, _) = app
+        .review(
+            "GET",
+            &format!("/api/v1/review/declarations/{datong}"),
+            Some(&t.qinghai),
+            None,
+        )
+        .await;
+    assert_eq!(d["linked"], json!([huangyuan]), "the province sees both");
+    assert_eq!(d["linked_elsewhere"], false);
+
+    let (status, _, csv) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations.csv",
+            Some(&t.datong),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains(datong) && csv.contains("大通户"), "{csv}");
+    assert!(
+        !csv.contains(huangyuan) && !csv.contains("湟源户") && !csv.contains("东门村"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(xiangqin_endpoint::review::LINKED_ELSEWHERE_ZH),
+        "{csv}"
+    );
+    let book = app.workbook(&t.datong).await;
+    assert_eq!(book.len(), 2, "the header and 大通's one row");
+    assert!(!format!("{book:?}").contains("湟源户"));
 }
 
-async fn a_second_declaration_of_the_same_person_is_linked_and_csv_opens_in_excel(
+impl TestApp {
+    /// The Excel export as rows of cells, read back with calamine.
+    async fn workbook(&self, token: &str) -> Vec<Vec<calamine::Data>> {
+        use calamine::Reader;
+        let request = Request::get("/api/v1/review/declarations.xlsx")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, body) = self.send(request).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml"));
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(body)).unwrap();
+        let sheet = book.worksheet_range("申报").unwrap();
+        sheet.rows().map(|r| r.to_vec()).collect()
+    }
+}
+
+async fn expired_and_old_tokens_open_nothing(backend: Backend) {
+    let (app, _) = review_app(&backend).await;
+    let pool = app.second_pool().await;
+    let expired = db::NewToken {
+        expires_at: "2020-01-01T00:00:00Z".into(),
+        ..xiangqin_endpoint::operator::new_token("350821", "county", "过期的口令", None).unwrap()
+    };
+    let token = xiangqin_endpoint::issue_review_token(&pool, &expired)
+        .await
+        .unwrap();
+    let (status, body, _) = app
+        .review("GET", "/api/v1/review/me", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_error(&body, "token_expired");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2020-01-01"),
+        "{body}"
+    );
+    // A token of the old kind (a region and a township's name), as schema 2 stored it.
+    sqlx::query(
+        "INSERT INTO reviewer_tokens (token_hash, name, region, township, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(xiangqin_endpoint::token::sha256_hex("xqr_old"))
+    .bind("城关镇老口令")
+    .bind("qinghai")
+    .bind("城关镇")
+    .bind("2026-01-01T00:00:00Z")
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (status, body, _) = app
+        .review("GET", "/api/v1/review/declarations", Some("xqr_old"), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_error(&body, "token_outdated");
+    let audit = app.audit().await;
+    assert_eq!(
+        audit[0],
+        (
+            Some("过期的口令".into()),
+            "me".into(),
+            None,
+            "".into(),
+            "token_expired".into()
+        )
+    );
+    assert_eq!(
+        audit[1],
+        (
+            Some("城关镇老口令".into()),
+            "list".into(),
+            None,
+            "".into(),
+            "token_outdated".into()
+        )
+    );
+}
+
+/// Who opened which declaration, exported what (filter and row count), moved which step, and
+/// every refused attempt: each leaves its line; the log cannot be changed.
+async fn every_review_action_leaves_its_line_in_the_audit_log(backend: Backend) {
+    let (app, t) = review_app(&backend).await;
+    let (_, sent) = app.post(declaration().to_string(), None).await;
+    let receipt = sent["receipt"].as_str().unwrap();
+    let detail = format!("/api/v1/review/declarations/{receipt}");
+    app.review("GET", "/api/v1/review/me", Some(&t.village), None)
+        .await;
+    app.review(
+        "GET",
+        "/api/v1/review/declarations?status=submitted",
+        Some(&t.village),
+        None,
+    )
+    .await;
+    app.review("GET", &detail, Some(&t.village), None).await;
+    app.review(
+        "GET",
+        "/api/v1/review/declarations.csv?division=350821106",
+        Some(&t.county),
+        None,
+    )
+    .await;
+    app.workbook(&t.county).await;
+    app.move_to(receipt, &t.village, "home_visit", Some("入户了"))
+        .await;
+    app.move_to(receipt, &t.county, "village_review", None)
+        .await;
+    app.review("GET", &detail, Some(&t.elsewhere), None).await;
+    app.review("GET", &detail, None, None).await;
+    app.review(
+        "GET",
+        "/api/v1/review/declarations?from=someday",
+        Some(&t.county),
+        None,
+    )
+    .await;
+    let some = |s: &str| Some(s.to_string());
+    let r = some(receipt);
+    let line = |who: &str, action: &str, receipt: Option<String>, detail: &str, outcome: &str| {
+        (
+            (!who.is_empty()).then(|| who.to_string()),
+            action.to_string(),
+            receipt,
+            detail.to_string(),
+            outcome.to_string(),
+        )
+    };
+    assert_eq!(
+        app.audit().await,
+        vec![
+            line("露湖村张干部", "me", None, "", "ok"),
+            line(
+                "露湖村张干部",
+                "list",
+                None,
+                "filter: status=submitted; rows: 1",
+                "ok"
+            ),
+            line("露湖村张干部", "open", r.clone(), "", "ok"),
+            line(
+                "长汀县乡村振兴局",
+                "export_csv",
+                None,
+                "filter: division=350821106; rows: 1",
+                "ok"
+            ),
+            line(
+                "长汀县乡村振兴局",
+                "export_xlsx",
+                None,
+                "filter: none; rows: 1",
+                "ok"
+            ),
+            line(
+                "露湖村张干部",
+                "transition",
+                r.clone(),
+                "submitted → home_visit",
+                "ok"
+            ),
+            line(
+                "长汀县乡村振兴局",
+                "transition",
+                r.clone(),
+                "to: village_review",
+                "role_forbidden"
+            ),
+            line(
+                "策武镇王干部",
+                "open",
+                r.clone(),
+                "",
+                "declaration_not_found"
+            ),
+            line("", "open", r.clone(), "", "unauthorized"),
+            line(
+                "长汀县乡村振兴局",
+                "list",
+                None,
+                "filter: from=someday",
+                "bad_query"
+            ),
+        ]
+    );
+    let pool = app.second_pool().await;
+    assert!(sqlx::query("UPDATE audit_log SET outcome = 'ok'")
+        .execute(&pool)
+        .await
+        .is_err());
+    assert!(sqlx::query("DELETE FROM audit_log")
+        .execute(&pool)
+        .await
+        .is_err());
+    // Nothing personal in it.
+    let all: Vec<(String,)> = sqlx::query_as("SELECT detail FROM audit_log")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(!format!("{all:?}").contains("张三") && !format!("{all:?}").contains("入户了"));
+}
+
+/// A declaration stored before places were codes gets its code at start when its names are
+/// unambiguous; one that cannot be matched stays readable by the region's tokens.
+async fn declarations_from_before_the_codes_are_matched_or_kept_for_the_region(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db_url, _) = fresh_database(&backend, dir.path()).await;
+    let pool = db::connect(&db_url).await.unwrap();
+    for (receipt, region, county, township, village) in [
+        ("XQ-AAAA-AAA2", "longyan", "长汀县", "河田镇", "露湖村"),
+        ("XQ-AAAA-AAA3", "qinghai", "", "城关镇", "东关村"),
+    ] {
+        sqlx::query(
+            "INSERT INTO declarations (receipt, status_token_hash, idempotency_key_hash, body_sha256, status, \
+             region, county, township, village, applicant_name, id_number, phone, body_json, created_at, status_since) \
+             VALUES ($1, 'h', $1, 'b', 'submitted', $2, $3, $4, $5, '老户', '11010519491231002X', '13912345678', '{}', \
+             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        )
+        .bind(receipt)
+        .bind(region)
+        .bind(county)
+        .bind(township)
+        .bind(village)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    let village = issue(&pool, "露湖村张干部", "350821106231", "village").await;
+    let datong = issue(&pool, "大通城关镇干部", "630121101", "township").await;
+    let qinghai = issue(&pool, "青海省乡村振兴局", "63", "observer").await;
+    let dist = dir.path().join("dist");
+    let app = TestApp {
+        router: app(AppState::new(pool, dist).await.unwrap()),
+        db_url,
+        db_path: None,
+        _dir: dir,
+    };
+    assert_eq!(
+        app.listed(&village, "").await,
+        ["XQ-AAAA-AAA2"],
+        "matched to 露湖村委会"
+    );
+    assert!(
+        app.listed(&datong, "").await.is_empty(),
+        "which 城关镇 is not known"
+    );
+    assert_eq!(app.listed(&qinghai, "").await, ["XQ-AAAA-AAA3"]);
+}
+
+async fn a_second_declaration_of_the_same_person_is_linked_and_the_exports_open_in_excel(
     backend: Backend,
 ) {
-    let (app, here, _, _) = review_app(&backend).await;
+    let (app, t) = review_app(&backend).await;
     // An ID number of digits only: Excel would show it as 1.10105E+17 unless it is kept as text.
     let mut first = declaration();
     first["applicant"]["id_number"] = json!("110105194912310038");
@@ -1401,35 +1927,81 @@ async fn a_second_declaration_of_the_same_person_is_linked_and_csv_opens_in_exce
         second["receipt"].as_str().unwrap(),
     );
     let (_, list, _) = app
-        .review("GET", "/api/v1/review/declarations", Some(&here), None)
+        .review(
+            "GET",
+            "/api/v1/review/declarations",
+            Some(&t.township),
+            None,
+        )
         .await;
     assert_eq!(list.as_array().unwrap().len(), 2, "neither is dropped");
     let newest = &list[0];
     assert_eq!(newest["receipt"], second);
     assert_eq!(newest["linked_to"], first);
+    assert_eq!(newest["linked_elsewhere"], false);
     let (_, detail, _) = app
         .review(
             "GET",
             &format!("/api/v1/review/declarations/{first}"),
-            Some(&here),
+            Some(&t.township),
             None,
         )
         .await;
     assert_eq!(detail["linked"], json!([second]));
 
     let (status, _, text) = app
-        .review("GET", "/api/v1/review/declarations.csv", Some(&here), None)
+        .review(
+            "GET",
+            "/api/v1/review/declarations.csv",
+            Some(&t.township),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(text.starts_with('\u{feff}'), "UTF-8 with BOM for Excel");
     let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
     assert_eq!(lines.len(), 3);
     assert!(lines[0].contains("回执号") && lines[1].contains(second) && lines[1].contains("张三"));
-    // ID number and phone as text cells (="…"), every digit kept.
+    // ID number, phone and place code as text cells (="…"), every digit kept.
     assert!(
         lines[1].contains(r#","=""110105194912310038""","=""13912345678""","#),
         "{}",
         lines[1]
+    );
+    assert!(
+        lines[1].contains(r#","=""350821106231""","#),
+        "{}",
+        lines[1]
+    );
+
+    // The workbook: the same rows; numbers as text, times and deadlines as dates.
+    use calamine::{Data, DataType};
+    let book = app.workbook(&t.township).await;
+    assert_eq!(book.len(), 3);
+    let header: Vec<String> = book[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, xiangqin_endpoint::export::COLUMNS);
+    let row = &book[1];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(row[col("回执号")], Data::String(second.into()));
+    assert_eq!(
+        row[col("身份证号")],
+        Data::String("110105194912310038".into())
+    );
+    assert_eq!(row[col("手机号")], Data::String("13912345678".into()));
+    assert_eq!(row[col("区划代码")], Data::String("350821106231".into()));
+    assert_eq!(row[col("关联申报")], Data::String(first.into()));
+    let submitted = row[col("提交时间")]
+        .as_datetime()
+        .expect("a date-time cell");
+    let now_in_china = (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc();
+    assert!(
+        (now_in_china - submitted).num_minutes().abs() < 10,
+        "China time: {submitted}"
+    );
+    assert!(
+        row[col("期限")].as_date().is_some(),
+        "the deadline is a date cell: {:?}",
+        row[col("期限")]
     );
 }
 
@@ -1437,7 +2009,8 @@ async fn a_second_declaration_of_the_same_person_is_linked_and_csv_opens_in_exce
 /// the oldest (most likely overdue) cases are still found by the overdue filter, and the CSV has
 /// every one of them.
 async fn overdue_cases_beyond_the_newest_thousand_are_still_found(backend: Backend) {
-    let (app, _, _, county) = review_app(&backend).await;
+    let (app, t) = review_app(&backend).await;
+    let county = t.county;
     let total = xiangqin_endpoint::review::LIST_LIMIT + 3;
     let mut receipts = Vec::new();
     for batch in 0..total.div_ceil(100) {
@@ -1523,11 +2096,13 @@ async fn overdue_cases_beyond_the_newest_thousand_are_still_found(backend: Backe
 
 /// Found by the API fuzz pass (bench/api-fuzz.sh): a bad filter was a plain-text 400 from axum.
 async fn a_bad_review_filter_gets_a_json_400_in_chinese(backend: Backend) {
-    let (app, _, _, county) = review_app(&backend).await;
+    let (app, t) = review_app(&backend).await;
+    let county = t.county;
     for query in ["from=tomorrow", "overdue=yes", "to=2026-13-01"] {
         for path in [
             "/api/v1/review/declarations",
             "/api/v1/review/declarations.csv",
+            "/api/v1/review/declarations.xlsx",
         ] {
             let (status, body, text) = app
                 .review("GET", &format!("{path}?{query}"), Some(&county), None)
@@ -1555,7 +2130,8 @@ async fn a_bad_review_filter_gets_a_json_400_in_chinese(backend: Backend) {
 /// Found by the API fuzz pass: a path segment that does not decode, or a status query with two
 /// tokens, got axum's plain-text 400. They now get the JSON answers of an unknown receipt.
 async fn undecodable_paths_and_doubled_tokens_get_json_answers(backend: Backend) {
-    let (app, here, _, _) = review_app(&backend).await;
+    let (app, t) = review_app(&backend).await;
+    let here = t.township;
     for (method, path) in [
         ("GET", "/api/v1/declarations/%FF%FE"),
         ("GET", "/api/v1/declarations/XQ-AAAA-AAAA?token=a&token=b"),
@@ -1575,6 +2151,7 @@ on_both_databases!(
     healthz_answers_ok,
     a_valid_declaration_is_stored_with_its_first_event_before_the_answer,
     the_declaration_is_normalized_before_it_is_stored,
+    places_are_official_codes_of_the_declarations_region,
     invalid_fields_get_422_with_chinese_messages_and_nothing_is_stored,
     a_future_date_is_refused,
     wrong_types_and_missing_fields_get_422_naming_the_field,
@@ -1592,6 +2169,10 @@ on_both_databases!(
     the_household_sees_its_status_and_history_with_its_token_only,
     readyz_says_whether_the_database_answers,
     the_openapi_document_lists_every_operation_and_the_router_answers_each,
-    cadres_work_the_queue_within_their_scope_along_the_workflow,
-    a_second_declaration_of_the_same_person_is_linked_and_csv_opens_in_excel,
+    cadres_see_their_division_and_take_only_their_roles_steps,
+    the_two_chengguan_towns_of_qinghai_are_kept_apart,
+    expired_and_old_tokens_open_nothing,
+    every_review_action_leaves_its_line_in_the_audit_log,
+    declarations_from_before_the_codes_are_matched_or_kept_for_the_region,
+    a_second_declaration_of_the_same_person_is_linked_and_the_exports_open_in_excel,
 );

@@ -1,6 +1,7 @@
 //! The self-declaration (一键申报 / 农户自主申报): what a household reports to its village cadres,
 //! and the checks both the app and the endpoint run on it, with messages a farmer understands.
 use crate::facts::Region;
+use crate::places::PlaceCode;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -74,13 +75,22 @@ impl RiskType {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Where the household lives: an official code, and the names that go with it. The endpoint
+/// writes the names of the list beside the code (whatever the client sent), except the village
+/// of a township code, which the household writes because its village is not in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
+    /// A 12-digit village code, or the 9-digit township code when the village is not listed.
+    pub code: PlaceCode,
+    /// 县（区、旗）.
+    #[serde(default)]
     pub county: String,
     /// 乡镇, or 苏木 in Inner Mongolia.
+    #[serde(default)]
     pub township: String,
     /// 村, or 嘎查 in Inner Mongolia.
+    #[serde(default)]
     pub village: String,
 }
 
@@ -303,20 +313,18 @@ impl Declaration {
                 message,
             })
         };
-        let (township, village) = place_words(self.region);
+        let (_, village) = place_words(self.region);
+        if self.place.code.division().region() != Some(self.region) {
+            push(
+                "place.code",
+                "place_outside_region",
+                format!(
+                    "这个地方不在{}，请重新选择县、乡镇和村。",
+                    self.region.name_zh()
+                ),
+            );
+        }
         let text_fields = [
-            (
-                "place.county",
-                &self.place.county,
-                "县（区、旗）".to_string(),
-                MAX_PLACE_CHARS,
-            ),
-            (
-                "place.township",
-                &self.place.township,
-                township.to_string(),
-                MAX_PLACE_CHARS,
-            ),
             (
                 "place.village",
                 &self.place.village,
@@ -337,6 +345,10 @@ impl Declaration {
             ),
         ];
         for (field, value, label, max) in text_fields {
+            // A listed village has its name from the list; only a written one is checked.
+            if field == "place.village" && self.place.code.is_village() {
+                continue;
+            }
             let n = value.trim().chars().count();
             if n == 0 {
                 push(field, "required", format!("请填写{label}。"));
@@ -529,9 +541,10 @@ mod tests {
         Declaration {
             region: Region::Longyan,
             place: Place {
+                code: PlaceCode::parse("350821106231").unwrap(),
                 county: "长汀县".into(),
                 township: "河田镇".into(),
-                village: "露湖村".into(),
+                village: "露湖村委会".into(),
             },
             applicant: Applicant {
                 name: "张三".into(),
@@ -762,7 +775,7 @@ mod tests {
         let mut d = valid();
         d.applicant.id_number = " 11010519491231002x ".into();
         d.applicant.phone = "139 1234 5678".into();
-        d.place.village = " 露湖村 ".into();
+        d.place.village = " 露湖村委会 ".into();
         d.risk_types = vec![RiskType::IncomeDrop, RiskType::Illness, RiskType::Illness];
         assert_eq!(d.normalized(), valid().normalized());
         assert_eq!(d.normalized().validate(today()), Ok(()));
@@ -794,18 +807,50 @@ mod tests {
     }
 
     #[test]
+    fn a_place_outside_the_region_is_refused() {
+        let d = Declaration {
+            region: Region::Qinghai,
+            ..valid()
+        };
+        assert_eq!(
+            codes(&d),
+            vec![("place.code".into(), "place_outside_region".into())]
+        );
+        assert!(d.validate(today()).unwrap_err()[0]
+            .message
+            .contains("青海省"));
+    }
+
+    #[test]
+    fn a_village_is_written_only_when_the_code_is_its_townships() {
+        let mut d = valid();
+        d.place.village = String::new();
+        assert_eq!(
+            d.validate(today()),
+            Ok(()),
+            "a listed village needs no text"
+        );
+        d.place.code = PlaceCode::parse("350821106").unwrap();
+        assert_eq!(codes(&d), vec![("place.village".into(), "required".into())]);
+        d.place.village = "新村".repeat(21);
+        assert_eq!(codes(&d), vec![("place.village".into(), "too_long".into())]);
+        let json = serde_json::json!({"code": "35082110623"});
+        assert!(serde_json::from_value::<Place>(json).is_err(), "11 digits");
+    }
+
+    #[test]
     fn inner_mongolia_uses_its_own_place_words() {
         let d = Declaration {
             region: Region::InnerMongolia,
             place: Place {
-                county: "a".into(),
+                code: PlaceCode::parse("150521101").unwrap(),
+                county: "".into(),
                 township: "".into(),
                 village: "".into(),
             },
             ..valid()
         };
         let errors = d.validate(today()).unwrap_err();
-        assert!(errors.iter().any(|e| e.message.contains("苏木")));
         assert!(errors.iter().any(|e| e.message.contains("嘎查")));
         assert_eq!(channel_zh(Region::Longyan), "农户自主申报（一键报贫）");
         assert_eq!(channel_zh(Region::Qinghai), "向村干部报告困难");

@@ -8,12 +8,14 @@
 //! - [`engine`]: every policy of the five seed documents, evaluated for a household.
 //! - [`questions`]: which question to ask next, driven by the results' missing facts.
 //! - [`declaration`]: the self-declaration (一键申报) and its validation, shared by app and endpoint.
+//! - [`places`]: the official division codes of places, and the files of `places/`.
 //! - [`workflow`]: the steps of its verification and the role that may take each.
 
 pub mod declaration;
 pub mod engine;
 pub mod expr;
 pub mod facts;
+pub mod places;
 pub mod questions;
 pub mod workflow;
 

@@ -3,6 +3,7 @@ pub mod check;
 pub mod home;
 pub mod kiosk;
 pub mod not_found;
+pub mod place;
 pub mod policy;
 pub mod report;
 pub mod results;

@@ -8,7 +8,7 @@ use crate::outbox::{use_outbox, Outcome, Pending};
 use crate::pages::{focus_later, BackLink, FocusHeading};
 use crate::storage::{self, SentReceipt};
 use crate::{region_msg, today, use_household};
-use leptos::either::{Either, EitherOf4};
+use leptos::either::{Either, EitherOf4, EitherOf5};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use xiangqin_rules::declaration::{FieldError, RiskType};
@@ -19,8 +19,8 @@ const SENT: &str = "sent";
 
 /// The form's state, shared by its steps.
 #[derive(Clone, Copy)]
-struct Form {
-    draft: RwSignal<Draft>,
+pub struct Form {
+    pub(crate) draft: RwSignal<Draft>,
     /// Problems to show, each next to its field.
     errors: RwSignal<Vec<FieldError>>,
     state: RwSignal<SendState>,
@@ -38,6 +38,7 @@ impl Form {
     fn load() -> Self {
         // A new declaration starts from the answers of 查政策 (not saved until the household types).
         let draft = storage::load_draft()
+            .map(Draft::upgraded)
             .unwrap_or_else(|| use_household().answers.with_untracked(Draft::from_answers));
         Self {
             draft: RwSignal::new(draft),
@@ -47,7 +48,7 @@ impl Form {
     }
 
     /// Changes the draft, saves it at once and drops the (now stale) problem of that field.
-    fn update(&self, field: &'static str, change: impl FnOnce(&mut Draft)) {
+    pub(crate) fn update(&self, field: &'static str, change: impl FnOnce(&mut Draft)) {
         self.draft.update(change);
         self.draft.with_untracked(storage::save_draft);
         if self
@@ -58,13 +59,20 @@ impl Form {
         }
     }
 
-    fn error(&self, field: &'static str) -> impl Fn() -> Option<FieldError> + Copy + 'static {
+    pub(crate) fn error(
+        &self,
+        field: &'static str,
+    ) -> impl Fn() -> Option<FieldError> + Copy + 'static {
         let errors = self.errors;
         move || errors.with(|e| e.iter().find(|x| x.field == field).cloned())
     }
 
-    fn region(&self) -> Option<Region> {
+    pub(crate) fn region(&self) -> Option<Region> {
         self.draft.with(|d| Region::from_key(&d.region))
+    }
+
+    pub(crate) fn region_untracked(&self) -> Option<Region> {
+        self.draft.with_untracked(|d| Region::from_key(&d.region))
     }
 
     /// Shows these problems and moves to their list.
@@ -110,6 +118,10 @@ pub fn error_msg(code: &str) -> Option<Msg> {
         "date_required" => Msg::ErrorDateRequired,
         "date_format" => Msg::ErrorDateFormat,
         "confirmation_required" => Msg::ErrorConfirmationRequired,
+        "choose_from_list" => Msg::ErrorChooseFromList,
+        "place_unknown" => Msg::ErrorPlaceUnknown,
+        "place_outside_region" => Msg::ErrorPlaceOutsideRegion,
+        "place_code_invalid" => Msg::ErrorPlaceCodeInvalid,
         _ => return None,
     })
 }
@@ -119,6 +131,7 @@ fn field_label(field: &str, region: Option<Region>) -> Msg {
     let im = region == Some(Region::InnerMongolia);
     match field {
         "region" => Msg::ReportRegionLabel,
+        "place.code" => Msg::ReportSectionPlace,
         "place.county" => Msg::ReportCounty,
         "place.township" if im => Msg::ReportTownshipInnerMongolia,
         "place.township" => Msg::ReportTownship,
@@ -168,7 +181,7 @@ pub fn channel_msgs(region: Region) -> (Msg, Msg) {
 }
 
 /// The id of a field's input (the error list moves focus there).
-fn input_id(field: &str) -> String {
+pub(crate) fn input_id(field: &str) -> String {
     format!("f-{}", field.replace('.', "-"))
 }
 
@@ -262,7 +275,7 @@ fn ErrorSummary(form: Form, #[prop(optional)] consent_step: bool) -> impl IntoVi
 
 /// 「必填」 or 「可不填」 after a label, in words.
 #[component]
-fn Need(required: bool) -> impl IntoView {
+pub fn Need(required: bool) -> impl IntoView {
     if required {
         view! { <span class="tag required">{t(Msg::ReportRequired)}</span> }
     } else {
@@ -272,7 +285,7 @@ fn Need(required: bool) -> impl IntoView {
 
 /// The problem of one field, shown between its label and its input.
 #[component]
-fn FieldErrorText(form: Form, field: &'static str) -> impl IntoView {
+pub fn FieldErrorText(form: Form, field: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let error = form.error(field);
     move || {
@@ -336,21 +349,14 @@ enum Part {
     Heading(Msg),
     Text(TextSpec),
     Regions,
+    Place,
     Risks,
 }
 
 const FORM: &[Part] = &[
     Part::Heading(Msg::ReportSectionPlace),
     Part::Regions,
-    Part::Text(text(TextKey::County, Msg::ReportCounty, None, true, 40)),
-    Part::Text(TextSpec {
-        label_inner_mongolia: Some(Msg::ReportTownshipInnerMongolia),
-        ..text(TextKey::Township, Msg::ReportTownship, None, true, 40)
-    }),
-    Part::Text(TextSpec {
-        label_inner_mongolia: Some(Msg::ReportVillageInnerMongolia),
-        ..text(TextKey::Village, Msg::ReportVillage, None, true, 40)
-    }),
+    Part::Place,
     Part::Heading(Msg::ReportSectionApplicant),
     Part::Text(TextSpec {
         autocomplete: Some("name"),
@@ -595,9 +601,10 @@ fn FormStep(form: Form) -> impl IntoView {
     let parts = FORM
         .iter()
         .map(|part| match part {
-            Part::Heading(msg) => EitherOf4::A(view! { <h2>{t(*msg)}</h2> }),
-            Part::Text(spec) => EitherOf4::B(view! { <TextField form spec/> }),
-            Part::Regions => EitherOf4::C(view! {
+            Part::Heading(msg) => EitherOf5::A(view! { <h2>{t(*msg)}</h2> }),
+            Part::Text(spec) => EitherOf5::B(view! { <TextField form spec/> }),
+            Part::Place => EitherOf5::E(view! { <crate::pages::place::PlacePicker form/> }),
+            Part::Regions => EitherOf5::C(view! {
                 <ChoiceGroup
                     form
                     field="region"
@@ -606,10 +613,10 @@ fn FormStep(form: Form) -> impl IntoView {
                     multiple=false
                     choices=Region::ALL.iter().map(|r| (r.key(), region_msg(*r))).collect()
                     is_on=|d, key| d.region == key
-                    set=|d, key, _| d.region = key.to_string()
+                    set=|d, key, _| d.set_region(key)
                 />
             }),
-            Part::Risks => EitherOf4::D(view! {
+            Part::Risks => EitherOf5::D(view! {
                 <ChoiceGroup
                     form
                     field="risk_types"
@@ -1001,7 +1008,10 @@ mod tests {
     fn every_error_code_has_a_message_in_every_language() {
         // Every code the shared validation and the app produce, from one thoroughly bad draft.
         let bad = Draft {
-            county: "县".repeat(50),
+            county_code: "350821".into(),
+            place_code: "350821106".into(),
+            village_not_listed: true,
+            village: "村".repeat(50),
             id_number: "123".into(),
             phone: "1".into(),
             household_size: "x".into(),

@@ -96,14 +96,13 @@ pub fn ReviewPage() -> impl IntoView {
                     .into_any()
                 }
                 Some(r) => {
-                    let region = xiangqin_rules::Region::from_key(&r.region)
-                        .map(|k| i18n.tr(crate::region_msg(k)).to_string())
-                        .unwrap_or(r.region.clone());
-                    let scope = format!("{region}{}", r.township.map(|t| format!(" · {t}")).unwrap_or_default());
+                    let scope = format!("{} · {}", r.division_name, r.role_zh);
                     let who = fill(i18n.tr(Msg::ReviewSignedInAs), &[("name", &r.name), ("scope", &scope)]);
+                    let until = fill(i18n.tr(Msg::ReviewExpires), &[("date", &r.expires_at.chars().take(10).collect::<String>())]);
                     view! {
                         <div class="review-bar">
                             <p data-testid="review-who">{who}</p>
+                            <p class="small" data-testid="review-expires">{until}</p>
                             <button type="button" class="button secondary small" data-testid="review-sign-out" on:click=move |_| sign_out()>
                                 {t(Msg::ReviewSignOut)}
                             </button>
@@ -159,12 +158,12 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
     };
     load();
 
-    let export = move |_| {
+    let export = move |file: &'static str| {
         let tk = token.get_untracked();
         let q = query();
         spawn_local(async move {
-            match api::review_csv(&tk, &q).await {
-                Ok(text) => save_file("declarations.csv", &text),
+            match api::review_export(&tk, file, &q).await {
+                Ok(bytes) => save_file(file, &bytes),
                 Err(e) => error.set(Some(error_text(&e, i18n.lang()))),
             }
         });
@@ -193,6 +192,7 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
                             {item.overdue.then(|| view! { " " <span class="badge maybe">{t(Msg::ReviewOverdue)}</span> })}
                         </p>
                         {item.linked_to.clone().map(|l| view! { <p class="small">{move || fill(i18n.tr(Msg::ReviewLinked), &[("receipts", &l)])}</p> })}
+                        {item.linked_elsewhere.then(|| view! { <p class="small" data-testid="review-linked-elsewhere">{t(Msg::ReviewLinkedElsewhere)}</p> })}
                         <button type="button" class="button secondary small" data-testid="review-open" on:click=move |_| open.set(Some(receipt.clone()))>
                             {t(Msg::ReviewOpen)}
                         </button>
@@ -252,7 +252,10 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
                     <button type="button" class="button secondary small" data-testid="review-refresh" on:click=move |_| load()>
                         {t(Msg::ReviewRefresh)}
                     </button>
-                    <button type="button" class="button secondary small" data-testid="review-export" on:click=export>
+                    <button type="button" class="button secondary small" data-testid="review-export-xlsx" on:click=move |_| export("declarations.xlsx")>
+                        {t(Msg::ReviewExportXlsx)}
+                    </button>
+                    <button type="button" class="button secondary small" data-testid="review-export" on:click=move |_| export("declarations.csv")>
                         {t(Msg::ReviewExport)}
                     </button>
                 </div>
@@ -266,15 +269,18 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
     }
 }
 
-/// Offers text as a file download (no storage: an object URL revoked right after).
-fn save_file(name: &str, text: &str) {
-    // The browser's decoder drops the byte-order mark the endpoint sent; Excel needs it to read
-    // UTF-8, so it goes back in front.
-    let text = format!("\u{feff}{}", text.trim_start_matches('\u{feff}'));
-    let parts = js_sys::Array::of1(&text.as_str().into());
+/// Offers a file for download (no storage: an object URL revoked right after).
+fn save_file(name: &str, bytes: &[u8]) {
+    // A CSV keeps its byte-order mark: Excel needs it to read UTF-8.
+    let kind = if name.ends_with(".csv") {
+        "text/csv;charset=utf-8"
+    } else {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    };
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    options.set_type(kind);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
@@ -405,6 +411,12 @@ fn Detail(
                 let l = d.linked.join("、");
                 view! { <p data-testid="review-linked">{move || fill(i18n.tr(Msg::ReviewLinked), &[("receipts", &l)])}</p> }
             });
+            let elsewhere = d.item.linked_elsewhere.then(|| {
+                view! { <p data-testid="review-linked-elsewhere">{t(Msg::ReviewLinkedElsewhere)}</p> }
+            });
+            let waiting = d.item.waiting_for.clone().map(|who| {
+                view! { <p data-testid="review-waiting">{move || fill(i18n.tr(Msg::ReviewWaitingFor), &[("who", &who)])}</p> }
+            });
             let next = d.item.next.clone();
             let buttons = next
                 .into_iter()
@@ -426,15 +438,19 @@ fn Detail(
                     }
                 })
                 .collect_view();
-            let closed = d.item.next.is_empty();
+            let closed = Step::from_key(&d.item.status).is_some_and(Step::closes_case);
+            let mine = !d.item.next.is_empty();
             view! {
                 <h2 data-testid="review-detail-status">{d.item.receipt.clone()} " · " {d.item.status_zh.clone()}</h2>
                 <dl class="review">{rows}</dl>
                 {linked}
+                {elsewhere}
                 <h2>{t(Msg::ReviewHistory)}</h2>
                 <ol class="history" data-testid="review-history">{history}</ol>
                 {if closed {
                     view! { <p>{t(Msg::ReviewFinal)}</p> }.into_any()
+                } else if !mine {
+                    view! { {waiting} }.into_any()
                 } else {
                     view! {
                         <h2>{t(Msg::ReviewMoveTitle)}</h2>

@@ -27,9 +27,7 @@ function daysAgo(n) {
 function household(overrides = {}) {
   return {
     region: 'longyan',
-    'place.county': '长汀县',
-    'place.township': '河田镇',
-    'place.village': '露湖村',
+    place: ['350821', '350821106', '350821106231'],
     'applicant.name': '张三',
     'applicant.id_number': '11010519491231002X',
     'applicant.phone': '13912345678',
@@ -97,7 +95,8 @@ test('a declaration is filled in, consented to, sent and stored under its receip
   assert.equal(row.region, 'longyan');
   assert.equal(row.applicant_name, '张三');
   assert.equal(row.id_number, '11010519491231002X');
-  assert.equal(row.village, '露湖村');
+  assert.equal(row.village, '露湖村委会');
+  assert.equal(row.place_code, '350821106231');
   const body = JSON.parse(row.body_json);
   assert.deepEqual(body.risk_types, ['illness', 'income_drop']);
   assert.equal(body.household_size, 4);
@@ -110,7 +109,12 @@ test('a wrong ID number shows the Chinese message next to it and keeps everythin
   const report = new ReportPage(page);
   await report.open();
   // Last character wrong: the check digit of 110105194912310 02 is X.
-  const values = household({ region: 'qinghai', 'applicant.id_number': '110105194912310021', 'applicant.phone': '1391234567' });
+  const values = household({
+    region: 'qinghai',
+    place: ['630106', '630106106', '630106106215'],
+    'applicant.id_number': '110105194912310021',
+    'applicant.phone': '1391234567',
+  });
   await report.fill(values);
   assert.match(await report.channel.textContent(), /向村干部报告困难/);
   await report.next.click();
@@ -130,9 +134,10 @@ test('a wrong ID number shows the Chinese message next to it and keeps everythin
   // Nothing typed is lost, on screen or after a reload.
   const check = async () => {
     for (const [path, text] of Object.entries(values)) {
-      if (path === 'region' || path === 'risks') continue;
+      if (path === 'region' || path === 'risks' || path === 'place') continue;
       assert.equal(await report.field(path).inputValue(), text, path);
     }
+    assert.equal(await page.getByTestId('chosen-place.village').textContent(), '卡阳村委会');
     assert.ok(await report.region('qinghai').isChecked());
     assert.ok(await report.risk('illness').isChecked());
   };
@@ -154,7 +159,11 @@ test('without a network the draft is kept, the household is told, and a retry se
   const page = await env.newPage(t);
   const report = new ReportPage(page);
   await report.open();
-  await report.fill(household({ 'applicant.name': '李四', region: 'inner_mongolia' }));
+  await report.fill(household({
+    'applicant.name': '李四',
+    region: 'inner_mongolia',
+    place: ['150521', '150521200', '150521200200'],
+  }));
   await report.next.click();
   await report.consentTruthful.check();
   await report.consentPersonalInfo.check();

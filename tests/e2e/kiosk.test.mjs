@@ -53,7 +53,7 @@ test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves n
   const report = new ReportPage(page);
   await report.open();
   await report.fill({
-    'place.county': '长汀县', 'place.township': '河田镇', 'place.village': '露湖村',
+    place: ['350821', '350821106', '350821106231'],
     'applicant.name': '郑十一', 'applicant.id_number': '11010519491231002X', 'applicant.phone': '13912345678',
     household_size: '2', risks: ['illness'], happened_on: daysAgo(15), description: '老伴生病住院。',
   });

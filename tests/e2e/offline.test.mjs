@@ -64,9 +64,7 @@ test('sent while offline, reloaded, network back: exactly one declaration arrive
   await report.open();
   await report.fill({
     region: 'qinghai',
-    'place.county': '湟中区',
-    'place.township': '拦隆口镇',
-    'place.village': '卡阳村',
+    place: ['630106', '630106106', '630106106215'],
     'applicant.name': '孙八',
     'applicant.id_number': '11010519491231002X',
     'applicant.phone': '13912345678',

@@ -74,12 +74,28 @@ export class ReportPage {
   risk(key) {
     return this.page.getByTestId(`risk-${key}`);
   }
-  /** Fills the first step; `values` maps field paths to text, plus `region` and `risks`. */
+  /** A button of a place picker: `place-county-350821`, `place-township-…`, `place-village-…`. */
+  placeOption(step, code) {
+    return this.page.getByTestId(`place-${step}-${code}`);
+  }
+  /**
+   * Chooses a place by its codes, from the county down: `[county, township, village]` (a
+   * village code, or omitted to stop at the township).
+   */
+  async choosePlace(codes) {
+    const steps = ['county', 'township', 'village'];
+    for (const [i, code] of codes.entries()) await this.placeOption(steps[i], code).click();
+  }
+  /**
+   * Fills the first step; `values` maps field paths to text, plus `region`, `risks` and
+   * `place` (codes for choosePlace).
+   */
   async fill(values) {
     if (values.region) await this.region(values.region).check();
+    if (values.place) await this.choosePlace(values.place);
     for (const key of values.risks ?? []) await this.risk(key).check();
     for (const [path, text] of Object.entries(values)) {
-      if (path === 'region' || path === 'risks') continue;
+      if (path === 'region' || path === 'risks' || path === 'place') continue;
       await this.field(path).fill(text);
     }
   }

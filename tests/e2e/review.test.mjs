@@ -1,6 +1,7 @@
-// 申报审核: a cadre signs in with a token issued by the operator, finds a declaration of their
-// township, records the visit and moves it along the workflow, exports CSV, and signs out leaving
-// nothing on the device. The household then sees the new status.
+// 申报审核: a cadre signs in with a token issued by the operator (a division code and a role),
+// finds a declaration of their village, records the visit and moves it along the workflow (the
+// screen offers only the token's steps), exports CSV and Excel, and signs out leaving nothing on
+// the device. The household then sees the new status.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -19,12 +20,26 @@ after(async () => {
   await env?.stop();
 });
 
-function issueToken(township) {
+function issueToken(division, role, name) {
   return execFileSync(
     BIN,
-    ['--database-url', `sqlite://${env.server.dbPath}`, 'token', 'add', '--region', 'longyan', '--township', township, '--name', `${township}干部`],
+    ['--database-url', `sqlite://${env.server.dbPath}`, 'token', 'add', '--division', division, '--role', role, '--name', name],
     { encoding: 'utf8' },
   ).trim();
+}
+
+async function signIn(page, token) {
+  await page.goto('/review');
+  await page.getByTestId('review-token').fill(token);
+  await page.getByTestId('review-sign-in').click();
+  await page.getByTestId('review-who').waitFor();
+}
+
+/** The steps the detail screen offers, by their keys. */
+async function offeredSteps(page) {
+  await page.getByTestId('review-detail-status').waitFor();
+  const ids = await page.locator('[data-testid^="review-move-"]').evaluateAll((els) => els.map((e) => e.dataset.testid));
+  return ids.map((id) => id.replace('review-move-', ''));
 }
 
 async function submitExample(page, name) {
@@ -39,10 +54,10 @@ async function submitExample(page, name) {
   return response.json();
 }
 
-test('a cadre works a declaration through the workflow and leaves nothing behind', async (t) => {
+test('a village cadre works a declaration through its steps and leaves nothing behind', async (t) => {
   const page = await env.newPage(t);
   const sent = await submitExample(page, '周九');
-  const token = issueToken('河田镇');
+  const token = issueToken('350821106231', 'village', '露湖村干部');
 
   await page.goto('/review');
   await page.getByTestId('review-token').fill('xqr_wrong');
@@ -51,35 +66,43 @@ test('a cadre works a declaration through the workflow and leaves nothing behind
   await page.getByTestId('review-token').fill(token);
   await page.getByTestId('review-sign-in').click();
   await page.getByTestId('review-who').waitFor();
+  assert.match(await page.getByTestId('review-who').textContent(), /长汀县 河田镇 露湖村委会 · 村级/);
   const item = page.getByTestId(`review-item-${sent.receipt}`);
   await item.waitFor();
   assert.equal(await item.getByTestId('review-item-status').textContent(), '已提交');
   await screenshot(page, 'review-queue');
   await assertAccessible(page, 'review queue');
 
-  // CSV for Excel.
-  const download = page.waitForEvent('download');
+  // CSV and Excel for the spreadsheets cadres use.
+  let download = page.waitForEvent('download');
   await page.getByTestId('review-export').click();
-  const file = await download;
+  let file = await download;
   const csv = await readFile(await file.path(), 'utf8');
   assert.ok(csv.startsWith('\ufeff回执号'), 'UTF-8 with BOM');
   assert.ok(csv.includes(sent.receipt) && csv.includes('周九'));
+  download = page.waitForEvent('download');
+  await page.getByTestId('review-export-xlsx').click();
+  file = await download;
+  assert.equal(file.suggestedFilename(), 'declarations.xlsx');
+  const xlsx = await readFile(await file.path());
+  assert.equal(xlsx.subarray(0, 2).toString(), 'PK', 'an Excel workbook (a zip)');
 
   await item.getByTestId('review-open').click();
-  await page.getByTestId('review-detail-status').waitFor();
+  assert.deepEqual(await offeredSteps(page), ['home_visit'], 'the village does not reject: the county does');
   assert.match(await page.getByTestId('review-detail').textContent(), /11010519491231002X/);
-  // A rejection needs a reason: the endpoint's Chinese message is shown.
-  await page.getByTestId('review-move-rejected').click();
-  await page.getByTestId('review-error').waitFor();
-  assert.match(await page.getByTestId('review-error').textContent(), /理由/);
   await page.getByTestId('review-note').fill('已入户核实：户主住院，医疗费用较大。');
   await page.getByTestId('review-move-home_visit').click();
   await page.getByTestId('review-done').waitFor();
   assert.match(await page.getByTestId('review-detail-status').textContent(), /入户核实/);
-  assert.match(await page.getByTestId('review-history').textContent(), /河田镇干部/);
+  assert.match(await page.getByTestId('review-history').textContent(), /露湖村干部/);
   await screenshot(page, 'review-detail', { fullPage: true });
+  assert.deepEqual(await offeredSteps(page), ['village_review']);
   await page.getByTestId('review-move-village_review').click();
   await page.getByTestId('review-detail-status').filter({ hasText: '村级评议公示' }).waitFor();
+  // 乡镇审核 is the township's: nothing to press here, and it says who.
+  await page.getByTestId('review-waiting').waitFor();
+  assert.deepEqual(await offeredSteps(page), []);
+  assert.match(await page.getByTestId('review-waiting').textContent(), /乡镇/);
 
   // Signing out leaves nothing on the device.
   await page.getByTestId('review-back').click();
@@ -98,13 +121,28 @@ test('a cadre works a declaration through the workflow and leaves nothing behind
   assert.ok(!JSON.stringify(body).includes('户主住院'), JSON.stringify(body));
 });
 
+test('each role is offered its own steps only; a rejection needs a reason', async (t) => {
+  const page = await env.newPage(t);
+  const sent = await submitExample(page, '郑十四');
+  const open = async (token) => {
+    await signIn(page, token);
+    await page.getByTestId(`review-item-${sent.receipt}`).getByTestId('review-open').click();
+    return offeredSteps(page);
+  };
+  assert.deepEqual(await open(issueToken('350821', 'county', '长汀县干部')), ['rejected']);
+  // The county's 不予纳入 needs a reason: the endpoint's Chinese message is shown.
+  await page.getByTestId('review-move-rejected').click();
+  await page.getByTestId('review-error').waitFor();
+  assert.match(await page.getByTestId('review-error').textContent(), /理由/);
+  assert.deepEqual(await open(issueToken('350821106', 'township', '河田镇干部')), []);
+  assert.deepEqual(await open(issueToken('3508', 'observer', '龙岩市督查')), []);
+  await screenshot(page, 'review-observer', { fullPage: true });
+});
+
 test("another township's token does not see the declaration", async (t) => {
   const page = await env.newPage(t);
   const sent = await submitExample(page, '吴十');
-  const token = issueToken('策武镇');
-  await page.goto('/review');
-  await page.getByTestId('review-token').fill(token);
-  await page.getByTestId('review-sign-in').click();
+  await signIn(page, issueToken('350821111', 'township', '策武镇干部'));
   await page.getByTestId('review-count').waitFor();
   assert.equal(await page.getByTestId(`review-item-${sent.receipt}`).count(), 0);
 });

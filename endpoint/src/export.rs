@@ -1,0 +1,216 @@
+//! The reviewer's list as a file for the spreadsheets cadres use (Excel, WPS): one table of
+//! columns ([`COLUMNS`], [`cells`]) written as CSV (the `csv` crate) or as an Excel workbook
+//! (`rust_xlsxwriter`). ID numbers and phone numbers stay text (a bare 110105194912310021 would
+//! become 1.10105E+17 and lose its last digits); in the CSV a leading = + - @ is neutralised so a
+//! spreadsheet does not run it as a formula (the workbook writes every text as a string cell,
+//! never a formula); times are China time.
+use crate::db::ReviewRow;
+use crate::error::AppError;
+use crate::review::{Item, LINKED_ELSEWHERE_ZH};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// The header row.
+pub const COLUMNS: [&str; 13] = [
+    "回执号",
+    "状态",
+    "县",
+    "乡镇",
+    "村",
+    "区划代码",
+    "申报人",
+    "身份证号",
+    "手机号",
+    "提交时间",
+    "期限",
+    "是否超期",
+    "关联申报",
+];
+
+/// One cell, by what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A long number that must stay text (ID number, phone, division code).
+    Number(String),
+    /// China time.
+    Time(NaiveDateTime),
+    Date(NaiveDate),
+    Empty,
+}
+
+/// The cells of one row, in the order of [`COLUMNS`].
+pub fn cells(row: &ReviewRow, item: &Item) -> [Cell; 13] {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let submitted = chrono::DateTime::parse_from_rfc3339(&row.created_at)
+        .map(|t| Cell::Time((t.to_utc() + chrono::Duration::hours(8)).naive_utc()))
+        .unwrap_or_else(|_| text(&row.created_at));
+    let linked = match (&item.linked_to, item.linked_elsewhere) {
+        (Some(receipt), _) => text(receipt),
+        (None, true) => text(LINKED_ELSEWHERE_ZH),
+        (None, false) => Cell::Empty,
+    };
+    [
+        text(&row.receipt),
+        text(&item.status_zh),
+        text(&row.county),
+        text(&row.township),
+        text(&row.village),
+        row.place_code.clone().map_or(Cell::Empty, Cell::Number),
+        text(&row.applicant_name),
+        Cell::Number(row.id_number.clone()),
+        Cell::Number(row.phone.clone()),
+        submitted,
+        item.due_on.map_or(Cell::Empty, Cell::Date),
+        text(if item.overdue { "是" } else { "否" }),
+        linked,
+    ]
+}
+
+/// A CSV field's content: formulas neutralised, long numbers as `="…"` (Excel keeps them text).
+fn csv_text(cell: &Cell) -> String {
+    let neutralised = |s: &str| match s.starts_with(['=', '+', '-', '@']) {
+        true => format!("'{s}"),
+        false => s.to_string(),
+    };
+    match cell {
+        Cell::Number(s)
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x') =>
+        {
+            format!("=\"{s}\"")
+        }
+        Cell::Text(s) | Cell::Number(s) => neutralised(s),
+        Cell::Time(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+        Cell::Date(d) => d.to_string(),
+        Cell::Empty => String::new(),
+    }
+}
+
+/// The rows as CSV bytes: UTF-8 with a byte-order mark (Excel needs it to read UTF-8), CRLF.
+pub fn csv_bytes(rows: &[(ReviewRow, Item)]) -> Result<Vec<u8>, AppError> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    out.write_record(COLUMNS).map_err(AppError::internal)?;
+    for (row, item) in rows {
+        out.write_record(cells(row, item).iter().map(csv_text))
+            .map_err(AppError::internal)?;
+    }
+    out.into_inner()
+        .map_err(|e| AppError::internal(e.to_string()))
+}
+
+pub fn csv(rows: &[(ReviewRow, Item)]) -> Result<Response, AppError> {
+    Ok(file(
+        csv_bytes(rows)?,
+        "text/csv; charset=utf-8",
+        "declarations.csv",
+    ))
+}
+
+/// The rows as an Excel workbook: a bold header row that stays put (frozen) with filters,
+/// numbers kept as text, times and dates as real date cells.
+pub fn xlsx_bytes(rows: &[(ReviewRow, Item)]) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let x = |e: rust_xlsxwriter::XlsxError| AppError::internal(e.to_string());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("申报").map_err(x)?;
+    let bold = Format::new().set_bold();
+    let time = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, title) in COLUMNS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *title, &bold)
+            .map_err(x)?;
+        let width = match c {
+            7 => 22.0,
+            0 | 5 | 9 => 16.0,
+            12 => 30.0,
+            _ => 12.0,
+        };
+        sheet.set_column_width(c as u16, width).map_err(x)?;
+    }
+    for (r, (row, item)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in cells(row, item).iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) | Cell::Number(s) => sheet.write_string(r, c, s).map(|_| ()),
+                Cell::Time(t) => sheet.write_datetime_with_format(r, c, t, &time).map(|_| ()),
+                Cell::Date(d) => sheet.write_datetime_with_format(r, c, d, &day).map(|_| ()),
+                Cell::Empty => Ok(()),
+            }
+            .map_err(x)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(x)?;
+    sheet
+        .autofilter(0, 0, rows.len() as u32, COLUMNS.len() as u16 - 1)
+        .map_err(x)?;
+    book.save_to_buffer().map_err(x)
+}
+
+pub fn xlsx(rows: &[(ReviewRow, Item)]) -> Result<Response, AppError> {
+    Ok(file(
+        xlsx_bytes(rows)?,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "declarations.xlsx",
+    ))
+}
+
+fn file(body: Vec<u8>, content_type: &'static str, name: &'static str) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).expect("an ASCII file name"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> String {
+        csv_text(&Cell::Text(s.into()))
+    }
+
+    #[test]
+    fn csv_formulas_are_neutralised_and_quoting_is_the_csv_crates() {
+        assert_eq!(text("张三"), "张三");
+        assert_eq!(text("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(text("+1"), "'+1");
+        assert_eq!(text("@x"), "'@x");
+        let mut w = csv::WriterBuilder::new().from_writer(vec![]);
+        w.write_record(["a,b", "say \"hi\"", "=\"1\""]).unwrap();
+        assert_eq!(
+            String::from_utf8(w.into_inner().unwrap()).unwrap(),
+            "\"a,b\",\"say \"\"hi\"\"\",\"=\"\"1\"\"\"\n"
+        );
+    }
+
+    #[test]
+    fn long_numbers_stay_text_in_excel() {
+        assert_eq!(
+            csv_text(&Cell::Number("110105194912310021".into())),
+            r#"="110105194912310021""#
+        );
+        assert_eq!(
+            csv_text(&Cell::Number("11010519491231002x".into())),
+            r#"="11010519491231002x""#
+        );
+        // Anything else is neutralised like any text.
+        assert_eq!(csv_text(&Cell::Number("=1+1".into())), "'=1+1");
+        assert_eq!(csv_text(&Cell::Number("".into())), "");
+    }
+}
