@@ -20,18 +20,22 @@ use xiangqin_rules::Region;
 /// A list to choose from: groups of (code, name) under a heading.
 type Groups = Vec<(String, Vec<(String, String)>)>;
 
-/// What one level of the picker shows.
+/// What the level being chosen shows.
 #[derive(Clone, PartialEq)]
-enum Shown {
-    Nothing,
-    /// Chosen: its name.
-    Chosen(String),
+enum Now {
     /// The list to choose from.
     Choose(Arc<Groups>),
     /// A note instead of the list (loading, or no network).
     Note(Msg),
     /// The village is not listed: the household writes it (under this township).
     Written(String),
+}
+
+/// The picker as it stands: the levels chosen (field, label, name), and the one being chosen.
+#[derive(Clone, PartialEq, Default)]
+struct Picker {
+    done: Vec<(&'static str, Msg, String)>,
+    now: Option<(&'static str, Msg, Now)>,
 }
 
 /// Entries grouped by their kind (镇, 乡, 苏木 …), in the order of the list.
@@ -125,9 +129,11 @@ fn match_earlier(d: &mut Draft, region: Region, county: Option<&CountyFile>) {
 
 #[component]
 pub fn PlacePicker(form: Form) -> impl IntoView {
+    use wasm_bindgen::JsCast;
     let i18n = use_i18n();
     let file: RwSignal<Option<Arc<CountyFile>>> = RwSignal::new(None);
     let failed = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
     // Fetches the chosen county's townships and villages (the service worker keeps them).
     let load = move || {
         let (code, region) = form
@@ -158,189 +164,88 @@ pub fn PlacePicker(form: Form) -> impl IntoView {
     }
     load();
 
-    let county = move || {
+    let picker = Memo::new(move |_| {
         let Some(region) = form.region() else {
-            return Shown::Nothing;
+            return Picker::default();
         };
-        if let Some(name) = form
-            .draft
-            .with(|d| (!d.county_code.is_empty()).then(|| d.county.clone()))
-        {
-            return Shown::Chosen(name);
-        }
-        let groups = places::counties(region)
-            .map(|r| {
-                r.cities
-                    .iter()
-                    .map(|c| (c.name.clone(), c.counties.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Shown::Choose(Arc::new(groups))
-    };
-    let township = move || {
-        let (county, code, name) = form.draft.with(|d| {
-            (
-                d.county_code.clone(),
-                d.place_code.clone(),
-                d.township.clone(),
-            )
-        });
-        match (county.is_empty(), code.is_empty(), file.get()) {
-            (true, _, _) => Shown::Nothing,
-            (false, false, _) => Shown::Chosen(name),
-            (false, true, Some(f)) if f.code == county => Shown::Choose(Arc::new(by_kind(
-                f.townships.iter().map(|t| (&t.code, &t.name)),
-            ))),
-            _ if failed.get() => Shown::Note(Msg::PlaceLoadFailed),
-            _ => Shown::Note(Msg::PlaceLoading),
-        }
-    };
-    let village = move || {
-        let (code, written, name) = form.draft.with(|d| {
-            (
-                d.place_code.clone(),
-                d.village_not_listed,
-                d.village.clone(),
-            )
-        });
-        match code.len() {
-            12 => Shown::Chosen(name),
-            9 if written => Shown::Written(form.draft.with(|d| d.township.clone())),
-            9 => file
-                .get()
-                .and_then(|f| {
-                    f.townships
+        let im = region == Region::InnerMongolia;
+        let (town, vill) = match im {
+            true => (
+                Msg::ReportTownshipInnerMongolia,
+                Msg::ReportVillageInnerMongolia,
+            ),
+            false => (Msg::ReportTownship, Msg::ReportVillage),
+        };
+        let d = form.draft.get();
+        let mut p = Picker::default();
+        if d.county_code.is_empty() {
+            let groups = places::counties(region)
+                .map(|r| {
+                    r.cities
                         .iter()
-                        .find(|t| t.code == code)
-                        .map(|t| by_kind(t.villages.iter().map(|(c, n)| (c, n))))
+                        .map(|c| (c.name.clone(), c.counties.clone()))
+                        .collect()
                 })
-                .map_or(Shown::Nothing, |g| Shown::Choose(Arc::new(g))),
-            _ => Shown::Nothing,
+                .unwrap_or_default();
+            p.now = Some((
+                "place.county",
+                Msg::ReportCounty,
+                Now::Choose(Arc::new(groups)),
+            ));
+            return p;
         }
-    };
-    let choose_county = Callback::new(move |(code, name)| {
-        form.update("place.county", |d| d.set_county(Some((code, name))));
-        file.set(None);
-        load();
+        p.done
+            .push(("place.county", Msg::ReportCounty, d.county.clone()));
+        let file = file.get().filter(|f| f.code == d.county_code);
+        if d.place_code.is_empty() {
+            let now = match (file, failed.get()) {
+                (Some(f), _) => Now::Choose(Arc::new(by_kind(
+                    f.townships.iter().map(|t| (&t.code, &t.name)),
+                ))),
+                (None, true) => Now::Note(Msg::PlaceLoadFailed),
+                (None, false) => Now::Note(Msg::PlaceLoading),
+            };
+            p.now = Some(("place.township", town, now));
+            return p;
+        }
+        p.done.push(("place.township", town, d.township.clone()));
+        let now = if d.place_code.len() == 12 {
+            p.done.push(("place.village", vill, d.village.clone()));
+            return p;
+        } else if d.village_not_listed {
+            Now::Written(d.township.clone())
+        } else {
+            let villages = file
+                .as_ref()
+                .and_then(|f| f.townships.iter().find(|t| t.code == d.place_code));
+            match villages {
+                Some(t) => Now::Choose(Arc::new(by_kind(t.villages.iter().map(|(c, n)| (c, n))))),
+                None => Now::Note(Msg::PlaceLoading),
+            }
+        };
+        p.now = Some(("place.village", vill, now));
+        p
     });
-    let choose_township =
-        Callback::new(move |c| form.update("place.township", |d| d.set_township(Some(c))));
-    let choose_village = Callback::new(move |(c, n): (String, String)| {
-        form.update("place.village", |d| d.set_village(&c, n, true))
-    });
-    // 改一下 on a village goes back to its township's list.
-    let to_township = move |d: &mut Draft, listed| {
-        let township = d.place_code.get(..9).unwrap_or_default().to_string();
-        d.set_village(&township, String::new(), listed);
-    };
-    let not_listed =
-        Callback::new(move |()| form.update("place.village", |d| to_township(d, false)));
-
-    let note = move || {
-        let earlier = form.draft.with(|d| d.earlier_place.clone());
-        match (form.region(), earlier.is_empty()) {
-            (None, _) => i18n.tr(Msg::PlaceRegionFirst).to_string(),
-            (_, false) => fill(i18n.tr(Msg::PlaceEarlier), &[("place", &earlier)]),
-            _ => String::new(),
-        }
-    };
-
-    view! {
-        <div class="place-picker" id="f-place-code" tabindex="-1" data-testid="place-picker">
-            <FieldErrorText form field="place.code"/>
-            <p class="note" data-testid="place-note" hidden=move || note().is_empty()>{note}</p>
-            <Level form field="place.county" label=Msg::ReportCounty shown=Memo::new(move |_| county())
-                choose=choose_county undo=Callback::new(move |()| { form.update("place.county", |d| d.set_county(None)); })/>
-            <Level form field="place.township" label=Msg::ReportTownship shown=Memo::new(move |_| township())
-                choose=choose_township undo=Callback::new(move |()| form.update("place.township", |d| d.set_township(None)))
-                other=Callback::new(move |()| load())/>
-            <Level form field="place.village" label=Msg::ReportVillage shown=Memo::new(move |_| village())
-                choose=choose_village undo=Callback::new(move |()| form.update("place.village", |d| to_township(d, true)))
-                other=not_listed/>
-        </div>
-    }
-}
-
-/// A level's name in the region's own words (苏木、嘎查 in Inner Mongolia).
-fn label_of(form: Form, label: Msg) -> Msg {
-    match (form.region(), label) {
-        (Some(Region::InnerMongolia), Msg::ReportTownship) => Msg::ReportTownshipInnerMongolia,
-        (Some(Region::InnerMongolia), Msg::ReportVillage) => Msg::ReportVillageInnerMongolia,
-        _ => label,
-    }
-}
-
-/// One level of the picker, drawn once and shown by parts: the name chosen and 改一下, a note
-/// (loading; no network, with 再试一次), or the list with its search box (and, for villages,
-/// 名单里没有我家的村); for a village not listed, its name written by hand. The list is written
-/// as HTML in one go with one click handler for every button: hundreds of villages as reactive
-/// views would weigh on the download and on a cheap phone.
-#[component]
-fn Level(
-    form: Form,
-    field: &'static str,
-    label: Msg,
-    shown: Memo<Shown>,
-    choose: Callback<(String, String)>,
-    undo: Callback<()>,
-    /// The township's 再试一次, or the village's 名单里没有.
-    #[prop(optional)]
-    other: Option<Callback<()>>,
-) -> impl IntoView {
-    use wasm_bindgen::JsCast;
-    let i18n = use_i18n();
-    let typed = RwSignal::new(String::new());
-    let testid = field.replace("place.", "place-");
-    let label_text = move || i18n.tr(label_of(form, label));
-    let is = move |f: fn(&Shown) -> bool| move || !shown.with(f);
-    let chosen = move || match shown.get() {
-        Shown::Chosen(name) => name,
-        _ => String::new(),
-    };
-    let note = move || match shown.get() {
-        Shown::Note(msg) => i18n.tr(msg).to_string(),
-        Shown::Written(township) => {
-            fill(i18n.tr(Msg::PlaceWrittenNote), &[("township", &township)])
-        }
-        _ => String::new(),
-    };
-    // The entries whose name holds what is typed, by group.
+    let field = move || picker.with(|p| p.now.as_ref().map_or("", |(f, _, _)| f));
+    let now = move || picker.with(|p| p.now.as_ref().map(|(_, _, n)| n.clone()));
+    // The entries of the list whose name holds what is typed, by group.
     let found = move || -> Groups {
-        let Shown::Choose(groups) = shown.get() else {
+        let Some(Now::Choose(groups)) = now() else {
             return Vec::new();
         };
         let typed = typed.get();
+        let many = groups.len() > 1;
         let matching = |l: &Vec<(String, String)>| {
             l.iter()
                 .filter(|(_, n)| places::matches(n, &typed))
                 .cloned()
                 .collect()
         };
-        let many = groups.len() > 1;
         groups
             .iter()
             .map(|(h, l)| (if many { h.clone() } else { String::new() }, matching(l)))
             .filter(|(_, l): &(String, Vec<_>)| !l.is_empty())
             .collect()
-    };
-    let html = {
-        let testid = testid.clone();
-        Memo::new(move |_| {
-            let mut html = String::new();
-            for (heading, list) in found() {
-                if !heading.is_empty() {
-                    html += &format!("<h3 class=\"chooser-group\">{}</h3>", escape(&heading));
-                }
-                html += "<ul class=\"choices chooser-list\">";
-                for (code, name) in list {
-                    let name = escape(&name);
-                    html += &format!("<li><button type=\"button\" class=\"choice\" data-code=\"{code}\" data-testid=\"{testid}-{code}\">{name}</button></li>");
-                }
-                html += "</ul>";
-            }
-            html
-        })
     };
     let names = move || {
         found()
@@ -348,72 +253,191 @@ fn Level(
             .flat_map(|(_, l)| l.into_iter().map(|(_, n)| n))
             .collect::<Vec<_>>()
     };
-    let read = Callback::new(move |()| format!("{}：{}", label_text(), names().join("、")));
+
+    // What is chosen so far, and the note: HTML, with a 改一下 button per level.
+    let done_html = move || {
+        let earlier = form.draft.with(|d| d.earlier_place.clone());
+        let note = match (form.region(), earlier.is_empty()) {
+            (None, _) => i18n.tr(Msg::PlaceRegionFirst).to_string(),
+            (_, false) => fill(i18n.tr(Msg::PlaceEarlier), &[("place", &earlier)]),
+            _ => String::new(),
+        };
+        let mut html = String::new();
+        if !note.is_empty() {
+            html += &format!(
+                "<p class=\"note\" data-testid=\"place-note\">{}</p>",
+                escape(&note)
+            );
+        }
+        for (field, label, name) in picker.get().done {
+            html += &format!(
+                "<div class=\"field chosen\" id=\"{id}\" tabindex=\"-1\"><p><span class=\"label-text\">{label}</span> \
+                 <strong data-testid=\"chosen-{field}\">{name}</strong></p>\
+                 <button type=\"button\" class=\"button secondary small\" data-undo=\"{field}\" data-testid=\"change-{field}\">{change}</button></div>",
+                id = input_id(field),
+                label = escape(i18n.tr(label)),
+                name = escape(&name),
+                change = escape(i18n.tr(Msg::PlaceChange)),
+            );
+        }
+        html
+    };
+    // The level being chosen: its note, list and buttons as HTML (one click handler for all:
+    // hundreds of villages as reactive views would weigh on the download and on a cheap phone).
+    let now_html = move || {
+        let testid = field().replace("place.", "place-");
+        let button = |class: &str, data: &str, id: &str, text: &str| {
+            format!(
+                "<button type=\"button\" class=\"{class}\" {data} data-testid=\"{id}\">{}</button>",
+                escape(text)
+            )
+        };
+        let mut html = String::new();
+        match now() {
+            Some(Now::Note(msg)) => {
+                html += &format!(
+                    "<p class=\"hint\" role=\"status\" data-testid=\"{testid}-note\">{}</p>",
+                    escape(i18n.tr(msg))
+                );
+                if msg == Msg::PlaceLoadFailed {
+                    html += &button(
+                        "button secondary small",
+                        "data-retry=\"1\"",
+                        "place-township-other",
+                        i18n.tr(Msg::PlaceRetry),
+                    );
+                }
+            }
+            Some(Now::Written(township)) => {
+                let note = fill(i18n.tr(Msg::PlaceWrittenNote), &[("township", &township)]);
+                html += &format!(
+                    "<p class=\"hint\" data-testid=\"place-written-note\">{}</p>",
+                    escape(&note)
+                );
+            }
+            Some(Now::Choose(_)) => {
+                for (heading, list) in found() {
+                    if !heading.is_empty() {
+                        html += &format!("<h3 class=\"chooser-group\">{}</h3>", escape(&heading));
+                    }
+                    html += "<ul class=\"choices chooser-list\">";
+                    for (code, name) in list {
+                        html += "<li>";
+                        html += &button(
+                            "choice",
+                            &format!("data-code=\"{code}\""),
+                            &format!("{testid}-{code}"),
+                            &name,
+                        );
+                        html += "</li>";
+                    }
+                    html += "</ul>";
+                }
+                if field() == "place.village" {
+                    let label =
+                        picker.with(|p| p.now.as_ref().map_or(Msg::ReportVillage, |(_, l, _)| *l));
+                    let text = fill(i18n.tr(Msg::PlaceNotListed), &[("village", i18n.tr(label))]);
+                    html += &button(
+                        "button secondary",
+                        "data-not-listed=\"1\"",
+                        "place-village-other",
+                        &text,
+                    );
+                }
+            }
+            None => {}
+        }
+        html
+    };
+
+    // Every button of the HTML above.
     let on_click = move |ev: leptos::ev::MouseEvent| {
-        let button = ev
+        let Some(button) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("button[data-code]").ok().flatten());
-        let Some(code) = button.and_then(|b| b.get_attribute("data-code")) else {
+            .and_then(|e| e.closest("button").ok().flatten())
+        else {
             return;
         };
-        let name = names_of(shown.get_untracked(), &code);
-        if let Some(name) = name {
+        let data = |name: &str| button.get_attribute(name);
+        if let Some(code) = data("data-code") {
+            let name = found()
+                .into_iter()
+                .flat_map(|(_, l)| l)
+                .find(|(c, _)| *c == code)
+                .map(|(_, n)| n);
+            let Some(name) = name else { return };
             typed.set(String::new());
-            choose.run((code, name));
+            match code.len() {
+                6 => {
+                    form.update("place.county", |d| d.set_county(Some((code, name))));
+                    file.set(None);
+                    load();
+                }
+                9 => form.update("place.township", |d| d.set_township(Some((code, name)))),
+                _ => form.update("place.village", |d| d.set_village(&code, name, true)),
+            }
+        } else if let Some(field) = data("data-undo") {
+            typed.set(String::new());
+            match field.as_str() {
+                "place.county" => form.update("place.county", |d| d.set_county(None)),
+                "place.township" => form.update("place.township", |d| d.set_township(None)),
+                _ => form.update("place.village", |d| to_township(d, true)),
+            }
+        } else if data("data-not-listed").is_some() {
+            form.update("place.village", |d| to_township(d, false));
+        } else if data("data-retry").is_some() {
+            load();
         }
     };
-    let other_label = move || match shown.get() {
-        Shown::Choose(_) if field == "place.village" => {
-            fill(i18n.tr(Msg::PlaceNotListed), &[("village", label_text())])
-        }
-        Shown::Note(Msg::PlaceLoadFailed) => i18n.tr(Msg::PlaceRetry).to_string(),
-        _ => String::new(),
+
+    let read = Callback::new(move |()| {
+        let label = picker
+            .with(|p| p.now.as_ref().map(|(_, l, _)| *l))
+            .map_or("", |l| i18n.tr(l));
+        format!("{label}：{}", names().join("、"))
+    });
+    let choosing = move || matches!(now(), Some(Now::Choose(_)));
+    let writing = move || matches!(now(), Some(Now::Written(_)));
+    let has_error = move || {
+        let f = field();
+        form.errors_for(|e| !f.is_empty() && e.field == f)
     };
-    let written = field == "place.village";
-    let search_id = format!("{}-search", input_id(field));
     view! {
-        <fieldset
-            class="field"
-            class:has-error=move || form.error(field)().is_some()
-            id=input_id(field)
-            tabindex="-1"
-            hidden=is(|s| *s != Shown::Nothing)
-        >
-            <legend>
-                <span class="label-text">{label_text}</span>
-                <Need required=true/>
-            </legend>
-            <FieldErrorText form field/>
-            <div hidden=is(|s| matches!(s, Shown::Chosen(_)))>
-                <p class="chosen-name"><strong data-testid=format!("chosen-{field}")>{chosen}</strong></p>
-                <button type="button" class="button secondary small" data-testid=format!("change-{field}") on:click=move |_| undo.run(())>
-                    {t(Msg::PlaceChange)}
-                </button>
-            </div>
-            <p class="hint" role="status" data-testid=format!("{testid}-note") hidden=move || note().is_empty()>{note}</p>
-            <div hidden=is(|s| matches!(s, Shown::Choose(_)))>
-                <label for=search_id.clone() class="hint">{t(Msg::PlaceSearchLabel)}</label>
-                <input
-                    id=search_id
-                    type="search"
-                    class="text-input"
-                    autocomplete="off"
-                    data-testid=format!("{testid}-search")
-                    prop:value=move || typed.get()
-                    on:input=move |ev| typed.set(event_target_value(&ev))
-                />
-                <p class="hint" role="status" data-testid=format!("{testid}-count")>
-                    {move || match names().len() {
-                        0 => i18n.tr(Msg::PlaceNoneFound).to_string(),
-                        n => fill(i18n.tr(Msg::PlaceFound), &[("n", &n.to_string())]),
-                    }}
-                </p>
-                <ReadAloud text=read/>
-                <div class="chooser" on:click=on_click inner_html=move || html.get()></div>
-            </div>
-            {written.then(|| view! {
-                <div hidden=is(|s| matches!(s, Shown::Written(_)))>
+        <div class="place-picker" id="f-place-code" tabindex="-1" data-testid="place-picker" on:click=on_click>
+            <FieldErrorText form field="place.code"/>
+            <div inner_html=done_html></div>
+            <fieldset class="field" class:has-error=has_error id=move || input_id(field()) tabindex="-1" hidden=move || now().is_none()>
+                <legend>
+                    <span class="label-text">
+                        {move || picker.with(|p| p.now.as_ref().map(|(_, l, _)| *l)).map(|l| i18n.tr(l))}
+                    </span>
+                    <Need required=true/>
+                </legend>
+                <FieldErrorText form field="place.county"/>
+                <FieldErrorText form field="place.township"/>
+                <FieldErrorText form field="place.village"/>
+                <div hidden=move || !choosing()>
+                    <label for="place-search" class="hint">{t(Msg::PlaceSearchLabel)}</label>
+                    <input
+                        id="place-search"
+                        type="search"
+                        class="text-input"
+                        autocomplete="off"
+                        data-testid=move || format!("{}-search", field().replace("place.", "place-"))
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                    />
+                    <p class="hint" role="status" data-testid=move || format!("{}-count", field().replace("place.", "place-"))>
+                        {move || match names().len() {
+                            0 => i18n.tr(Msg::PlaceNoneFound).to_string(),
+                            n => fill(i18n.tr(Msg::PlaceFound), &[("n", &n.to_string())]),
+                        }}
+                    </p>
+                    <ReadAloud text=read/>
+                </div>
+                <div class="chooser" inner_html=now_html></div>
+                <div hidden=move || !writing()>
                     <label for="f-place-village-written" class="hint">{t(Msg::PlaceWriteLabel)}</label>
                     <input
                         id="f-place-village-written"
@@ -423,38 +447,20 @@ fn Level(
                         prop:value=move || form.draft.with(|d| if d.village_not_listed { d.village.clone() } else { String::new() })
                         on:input=move |ev| form.update("place.village", |d| d.village = event_target_value(&ev))
                     />
-                    <button type="button" class="link-button" data-testid="place-back-to-list" on:click=move |_| undo.run(())>
+                    <button type="button" class="link-button" data-undo="place.village" data-testid="place-back-to-list">
                         {t(Msg::PlaceBackToList)}
                     </button>
                 </div>
-            })}
-            <button
-                type="button"
-                class="button secondary"
-                data-testid=format!("{testid}-other")
-                hidden=move || other.is_none() || other_label().is_empty()
-                on:click=move |_| {
-                    if let Some(cb) = other {
-                        cb.run(())
-                    }
-                }
-            >
-                {other_label}
-            </button>
-        </fieldset>
+            </fieldset>
+        </div>
     }
 }
 
-/// The name of `code` in the list shown.
-fn names_of(shown: Shown, code: &str) -> Option<String> {
-    let Shown::Choose(groups) = shown else {
-        return None;
-    };
-    groups
-        .iter()
-        .flat_map(|(_, l)| l)
-        .find(|(c, _)| c == code)
-        .map(|(_, n)| n.clone())
+/// 改一下 on a village (or 回到名单里选) goes back to its township's list; `listed` false: the
+/// household writes its village instead.
+fn to_township(d: &mut Draft, listed: bool) {
+    let township = d.place_code.get(..9).unwrap_or_default().to_string();
+    d.set_village(&township, String::new(), listed);
 }
 
 /// Text for HTML.

@@ -67,6 +67,11 @@ impl Form {
         move || errors.with(|e| e.iter().find(|x| x.field == field).cloned())
     }
 
+    /// Whether a problem shown matches `which`.
+    pub(crate) fn errors_for(&self, which: impl Fn(&FieldError) -> bool) -> bool {
+        self.errors.with(|e| e.iter().any(which))
+    }
+
     pub(crate) fn region(&self) -> Option<Region> {
         self.draft.with(|d| Region::from_key(&d.region))
     }
