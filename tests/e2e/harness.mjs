@@ -20,6 +20,11 @@ export async function catalogue(tag = 'zh-Hans') {
   return JSON.parse(await readFile(path.join(ROOT, 'locales', `${tag}.json`), 'utf8'));
 }
 
+/** A date `n` days ago, as a date input wants it (YYYY-MM-DD). */
+export function daysAgo(n) {
+  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Starts the endpoint on a free port with a fresh database; resolves once it is listening. */
 export async function startServer({ dist: distDir } = {}) {
   const bin = process.env.XIANGQIN_ENDPOINT_BIN ?? path.join(ROOT, 'target/release/xiangqin-endpoint');

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startEnv, screenshot, assertAccessible, appStorage, catalogue } from './harness.mjs';
+import { startEnv, screenshot, assertAccessible, appStorage, catalogue, daysAgo } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
@@ -20,10 +20,6 @@ before(async () => {
 after(async () => {
   await env?.stop();
 });
-
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-}
 
 const applicant = {
   'applicant.name': '马十一',
