@@ -1,5 +1,8 @@
 //! Turns the readable rules data (`data/*.toml`) into one compact JSON document embedded in the
 //! crate, so that the app carries no TOML parser. The data itself is checked by the tests.
+//!
+//! Region files (those with `[[policy]]` records) are joined into `policies`, in the order of the
+//! seeds; every other file is kept whole under its name (`terms`, `periods`, …).
 use std::{env, fs, path::Path};
 
 fn main() {
@@ -10,9 +13,7 @@ fn main() {
         .map(|e| e.expect("dir entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
-    files.sort();
-
-    // Region files in the order of the seeds; terms separately.
+    // Region files in the order of the seeds, then the others by name.
     let order = [
         "qinghai",
         "longyan",
@@ -20,22 +21,15 @@ fn main() {
         "inner_mongolia",
         "liangzhou",
     ];
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a over the data: the rules version
-    let mut terms = serde_json::Value::Null;
-    let mut policies = Vec::new();
-    let mut region_files: Vec<_> = files
-        .iter()
-        .filter(|p| p.file_stem().is_some_and(|s| s != "terms"))
-        .collect();
-    region_files.sort_by_key(|p| {
-        let stem = p.file_stem().unwrap().to_string_lossy().to_string();
-        order.iter().position(|r| *r == stem).unwrap_or(order.len())
+    let stem = |p: &Path| p.file_stem().unwrap().to_string_lossy().to_string();
+    files.sort_by_key(|p| {
+        let s = stem(p);
+        (order.iter().position(|r| *r == s).unwrap_or(order.len()), s)
     });
-    for path in files
-        .iter()
-        .filter(|p| p.file_stem().is_some_and(|s| s == "terms"))
-        .chain(region_files)
-    {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a over the data: the rules version
+    let mut out = serde_json::Map::new();
+    let mut policies = Vec::new();
+    for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(path).expect("read rules data");
         for b in text.bytes() {
@@ -44,10 +38,9 @@ fn main() {
         let value: toml::Value =
             toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let json = serde_json::to_value(value).expect("toml to json");
-        if path.file_stem().is_some_and(|s| s == "terms") {
-            terms = json;
-        } else if let Some(list) = json.get("policy").and_then(|p| p.as_array()) {
-            policies.extend(list.iter().cloned());
+        match json.get("policy").and_then(|p| p.as_array()) {
+            Some(list) => policies.extend(list.iter().cloned()),
+            None => drop(out.insert(stem(path), json)),
         }
     }
     let version = format!(
@@ -55,7 +48,8 @@ fn main() {
         env::var("CARGO_PKG_VERSION").unwrap(),
         hash as u32
     );
-    let out = serde_json::json!({ "version": version, "terms": terms, "policies": policies });
+    out.insert("version".into(), version.into());
+    out.insert("policies".into(), policies.into());
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("rules.json");
     fs::write(dest, serde_json::to_string(&out).unwrap()).expect("write rules.json");
 }

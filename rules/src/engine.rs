@@ -2,7 +2,8 @@
 //! facts that would settle a "maybe", and the quoted sources (catalogue §1, §3 and §8).
 use crate::expr::{self, Expr, Outcome, Terms, Truth};
 use crate::facts::{household_fact_info, member_fact_info, Facts, Region};
-use chrono::{Datelike, NaiveDate};
+use crate::periods::{Judgement, Periods};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -89,6 +90,11 @@ pub struct Decision {
     pub no_reason: Option<String>,
     pub caveat: Option<String>,
     pub always_maybe: Option<String>,
+    /// The time limits of the part of the policy the `maybe` branch speaks of, when it differs
+    /// from the policy's own (the catalogue's "(part of it)"): a "maybe" from that branch is
+    /// judged by these instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maybe_time_limits: Vec<TimeLimit>,
 }
 
 /// One household-facing policy of one region (a record of `data/<region>.toml`).
@@ -125,6 +131,8 @@ pub struct TermInfo {
 struct RawRules {
     version: String,
     terms: BTreeMap<String, BTreeMap<String, TermInfo>>,
+    #[serde(default)]
+    periods: Periods,
     policies: Vec<Policy>,
 }
 
@@ -139,6 +147,8 @@ pub struct Rules {
     pub version: String,
     pub policies: Vec<Policy>,
     pub term_info: BTreeMap<String, TermInfo>,
+    /// The time windows of `data/periods.toml`.
+    pub periods: Periods,
     terms: Terms,
     compiled: Vec<Compiled>,
 }
@@ -226,8 +236,25 @@ impl Rules {
             if p.sources.is_empty() {
                 errors.push(format!("{}: no source", p.id));
             }
+            for tl in std::iter::once(&p.time_limit).chain(&d.maybe_time_limits) {
+                if raw.periods.rule_for(*tl, p.region).is_none() {
+                    errors.push(format!(
+                        "{}: no rule in periods.toml for time limit {tl:?} in {:?}",
+                        p.id, p.region
+                    ));
+                }
+            }
+            if !d.maybe_time_limits.is_empty() && d.maybe.is_none() {
+                errors.push(format!("{}: `maybe_time_limits` without `maybe`", p.id));
+            }
             compiled.push(c);
         }
+        errors.extend(
+            raw.periods
+                .problems()
+                .into_iter()
+                .map(|e| format!("periods: {e}")),
+        );
         let mut seen = std::collections::HashSet::new();
         for p in &raw.policies {
             if !seen.insert(&p.id) {
@@ -239,6 +266,7 @@ impl Rules {
                 version: raw.version,
                 policies: raw.policies,
                 term_info,
+                periods: raw.periods,
                 terms,
                 compiled,
             })
@@ -305,12 +333,18 @@ impl Rules {
         let text = |s: &Option<String>| s.clone().unwrap_or_default();
         let mut reasons = Vec::new();
         let mut missing = Vec::new();
+        // Which time limits judge the outcome: the `maybe` branch may speak of a part of the
+        // policy with its own (`maybe_time_limits`).
+        let mut time_limits = vec![p.time_limit];
         let mut status = if is(&yes, Truth::Yes) {
             reasons.push(text(&d.yes_reason));
             Status::Applies
         } else if is(&maybe, Truth::Yes) {
             reasons.push(text(&d.maybe_reason));
             missing = unknown_missing(&[&yes]);
+            if !d.maybe_time_limits.is_empty() {
+                time_limits = d.maybe_time_limits.clone();
+            }
             Status::Maybe
         } else if is(&no, Truth::Yes) {
             reasons.push(text(&d.no_reason));
@@ -340,14 +374,16 @@ impl Rules {
             if let Some(caveat) = &d.caveat {
                 reasons.push(caveat.clone());
             }
-            let (window, note, window_missing) = time_window(p, facts, as_of);
-            if let Some(note) = note {
-                reasons.push(note);
+            for tl in time_limits {
+                let judged = self.periods.judge(tl, p.region, facts, as_of);
+                if let (Some(note), true) = (judged.note, judged.in_reasons) {
+                    reasons.push(note);
+                }
+                if !judged.holds && status == Status::Applies {
+                    status = Status::Maybe;
+                }
+                missing.extend(judged.missing);
             }
-            if !window && status == Status::Applies {
-                status = Status::Maybe;
-            }
-            missing.extend(window_missing);
             if status == Status::Applies {
                 reasons.push("最后由村里和有关部门核实确认，具体标准按当地规定。".into());
             }
@@ -363,47 +399,12 @@ impl Rules {
     }
 }
 
-/// Whether the policy's time window holds at `as_of`, the note to show, and any fact that would
-/// decide it (catalogue §3).
-fn time_window(p: &Policy, facts: &Facts, as_of: NaiveDate) -> (bool, Option<String>, Vec<String>) {
-    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
-    let campaign_end = date(2025, 12, 31);
-    match p.time_limit {
-        TimeLimit::None if as_of > campaign_end => {
-            (true, Some("这份文件是按2021—2025年过渡期安排的，请向村委会确认现在是否仍在执行。".into()), vec![])
-        }
-        TimeLimit::None => (true, None, vec![]),
-        TimeLimit::SomePeriod => (false, Some("文件只说在“一定期限”内给予，没有写多长时间，请向村委会确认。".into()), vec![]),
-        TimeLimit::Plan2022 if as_of < date(2022, 1, 1) => (false, Some("这是凉州区2022年工作要点里的措施，2022年才开始。".into()), vec![]),
-        TimeLimit::Plan2022 if as_of > date(2022, 12, 31) => {
-            (false, Some("这是凉州区2022年工作要点里的措施；现在是否继续，请向村委会确认。".into()), vec![])
-        }
-        TimeLimit::Plan2022 => (true, None, vec![]),
-        TimeLimit::Transition if p.region == Region::InnerMongolia => match facts.county_exit_year {
-            None => (
-                false,
-                Some("这项政策在所在旗县脱贫摘帽后的5年过渡期内执行；需要知道旗县是哪一年摘帽的。".into()),
-                vec!["county_exit_year".into()],
-            ),
-            Some(exit) => {
-                let end = exit + 5;
-                let year = as_of.year();
-                if year < exit {
-                    (false, Some(format!("过渡期从旗县脱贫摘帽（{exit}年）开始，还没有开始。")), vec![])
-                } else if year < end {
-                    (true, None, vec![])
-                } else if year == end {
-                    (false, Some(format!("所在旗县{exit}年脱贫摘帽，5年过渡期在{end}年内结束，请向嘎查村委员会确认是否仍在执行。")), vec![])
-                } else {
-                    (false, Some(format!("所在旗县{exit}年脱贫摘帽，5年过渡期已在{end}年结束；是否继续，请向嘎查村委员会确认。")), vec![])
-                }
-            }
-        },
-        TimeLimit::Transition if as_of < date(2021, 1, 1) => (false, Some("这项政策在过渡期（2021—2025年）内执行，当时过渡期还没有开始。".into()), vec![]),
-        TimeLimit::Transition if as_of > campaign_end => {
-            (false, Some("这项政策写明在过渡期内执行（2021—2025年），按文件过渡期已经结束；是否继续，请向村委会确认。".into()), vec![])
-        }
-        TimeLimit::Transition => (true, None, vec![]),
+impl Rules {
+    /// The policy's own time limit judged at `facts.as_of` (today if not given), for the policy
+    /// page: the same note the household's results carry, and one for the time within the window.
+    pub fn time_judgement(&self, p: &Policy, facts: &Facts, today: NaiveDate) -> Judgement {
+        self.periods
+            .judge(p.time_limit, p.region, facts, facts.as_of.unwrap_or(today))
     }
 }
 
@@ -512,6 +513,7 @@ mod tests {
         let decision: serde_json::Value = serde_json::from_str(decision).unwrap();
         let json = serde_json::json!({
             "version": "test",
+            "periods": rules().periods,
             "terms": {"household": {"monitored": {"label": "监测对象", "expr": "household.poverty_status == \"monitored\""}}},
             "policies": [{
                 "id": "t-1", "region": region, "category": "monitoring", "topic": "t", "kind": "benefit",

@@ -6,6 +6,7 @@
 //! - [`facts`]: the household facts of `docs/household-facts.md`; absent means unknown.
 //! - [`expr`]: the condition language the policy data is written in (three-valued logic).
 //! - [`engine`]: every policy of the five seed documents, evaluated for a household.
+//! - [`periods`]: the time windows of the policies (`data/periods.toml`), as dated parameters.
 //! - [`questions`]: which question to ask next, driven by the results' missing facts.
 //! - [`declaration`]: the self-declaration (一键申报) and its validation, shared by app and endpoint.
 //! - [`places`]: the official division codes of places, and the files of `places/`.
@@ -15,6 +16,7 @@ pub mod declaration;
 pub mod engine;
 pub mod expr;
 pub mod facts;
+pub mod periods;
 pub mod places;
 pub mod questions;
 pub mod workflow;

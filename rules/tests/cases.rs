@@ -247,3 +247,48 @@ fn forgetting_a_fact_never_rules_a_policy_out() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The catalogue's Decision for keeping the lowest pension tier reads "NO only if both are NO":
+/// in every case household, each keep item is "not applicable" only where its proxy-payment twins
+/// all are, and "maybe" wherever a twin is "maybe" and the item itself is not "applies".
+#[test]
+fn pension_keep_items_follow_their_proxy_twins() {
+    let twins: [(&str, &[&str]); 3] = [
+        (
+            "nm-pension-keep-standard",
+            &[
+                "nm-pension-proxy-100",
+                "nm-pension-proxy-200-severe-disability",
+            ],
+        ),
+        (
+            "qh-pension-keep-lowest-tier",
+            &[
+                "qh-pension-proxy-hardship",
+                "qh-pension-proxy-severe-disability",
+            ],
+        ),
+        ("ly-pension-keep-lowest-tier", &["ly-pension-proxy-payment"]),
+    ];
+    let mut problems = Vec::new();
+    let mut seen_maybe_twin = 0;
+    for (file, case) in load_cases() {
+        let facts = Facts::from_value(facts_json(&case)).unwrap();
+        let got = statuses(&facts);
+        for (keep, proxies) in twins {
+            let Some(k) = got.get(keep) else { continue };
+            let twin: Vec<Status> = proxies.iter().map(|p| got[*p]).collect();
+            seen_maybe_twin += usize::from(twin.contains(&Status::Maybe));
+            let all_no = twin.iter().all(|s| *s == Status::NotApplicable);
+            // Not applicable only if every twin is (a maybe twin is not all "no").
+            if *k == Status::NotApplicable && !all_no {
+                problems.push(format!(
+                    "{file} «{}»: {keep} is {k:?} but its twins are {twin:?}",
+                    case.name
+                ));
+            }
+        }
+    }
+    assert!(seen_maybe_twin > 0, "the cases include a maybe twin");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -74,28 +74,81 @@ fn every_region_has_entries() {
     }
 }
 
+/// Every quoted source of the rules data: each policy's, and each time window's
+/// (`data/periods.toml`), named by what cites it.
+fn every_source() -> Vec<(String, &'static xiangqin_rules::Source)> {
+    let r = rules();
+    let policies = r
+        .policies
+        .iter()
+        .flat_map(|p| p.sources.iter().map(move |s| (p.id.clone(), s)));
+    let windows = r
+        .periods
+        .window
+        .iter()
+        .flat_map(|(name, w)| w.sources.iter().map(move |s| (format!("window {name}"), s)));
+    policies.chain(windows).collect()
+}
+
 #[test]
 fn every_quote_is_verbatim_in_its_seed() {
     let mut problems = Vec::new();
-    for p in &rules().policies {
-        for s in &p.sources {
-            let path = repo().join("sources").join(&s.file);
-            match std::fs::read_to_string(&path) {
-                Ok(_) if s.quote.trim().is_empty() => {
-                    problems.push(format!("{}: empty quote", p.id))
-                }
-                Ok(seed) if !seed.contains(&s.quote) => problems.push(format!(
-                    "{}: quote not found in {}: 「{}」",
-                    p.id, s.file, s.quote
-                )),
-                Ok(_) => {}
-                Err(e) => problems.push(format!("{}: cannot read seed {}: {e}", p.id, s.file)),
-            }
-            if s.clause.trim().is_empty() {
-                problems.push(format!("{}: source without a clause", p.id));
-            }
+    for (who, s) in every_source() {
+        let path = repo().join("sources").join(&s.file);
+        match std::fs::read_to_string(&path) {
+            Ok(_) if s.quote.trim().is_empty() => problems.push(format!("{who}: empty quote")),
+            Ok(seed) if !seed.contains(&s.quote) => problems.push(format!(
+                "{who}: quote not found in {}: 「{}」",
+                s.file, s.quote
+            )),
+            Ok(_) => {}
+            Err(e) => problems.push(format!("{who}: cannot read seed {}: {e}", s.file)),
+        }
+        if s.clause.trim().is_empty() {
+            problems.push(format!("{who}: source without a clause"));
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The catalogue's index gives each policy's time limit; the data says the same (a "(part of it)"
+/// limit is the `maybe` branch's, with no limit on the policy as a whole).
+#[test]
+fn time_limits_are_the_catalogues() {
+    use xiangqin_rules::TimeLimit;
+    let text = std::fs::read_to_string(repo().join("docs/policy-catalogue.md")).unwrap();
+    let mut problems = Vec::new();
+    let mut rows = 0;
+    for line in text.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (Some(id), Some(limit)) = (cells.get(1), cells.get(4)) else {
+            continue;
+        };
+        let Some(p) = rules().policy(id.trim_matches('`')) else {
+            continue;
+        };
+        rows += 1;
+        let part = limit.ends_with("(part of it)");
+        let kind = match limit.trim_end_matches("(part of it)").trim() {
+            "none stated" => TimeLimit::None,
+            "过渡期内 (transition period)" => TimeLimit::Transition,
+            "一定期限 / 一定时间" => TimeLimit::SomePeriod,
+            "2022 work plan" => TimeLimit::Plan2022,
+            other => panic!("{id}: unknown time limit in the catalogue: {other}"),
+        };
+        let ok = if part {
+            p.time_limit == TimeLimit::None && p.decision.maybe_time_limits.contains(&kind)
+        } else {
+            p.time_limit == kind
+        };
+        if !ok {
+            problems.push(format!(
+                "{id}: catalogue says {limit}, data says {:?} (maybe: {:?})",
+                p.time_limit, p.decision.maybe_time_limits
+            ));
+        }
+    }
+    assert_eq!(rows, 162, "every policy has its row in the index");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
