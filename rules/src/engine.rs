@@ -1,5 +1,6 @@
 //! Evaluation of the policies of a household's region: a status, the reasons in Chinese, the
 //! facts that would settle a "maybe", and the quoted sources (catalogue §1, §3 and §8).
+use crate::consistency::{self, Check, Checks, Conflict};
 use crate::expr::{self, Expr, Outcome, Terms, Truth};
 use crate::facts::{household_fact_info, member_fact_info, Facts, Region};
 use crate::periods::{Judgement, Periods};
@@ -133,7 +134,16 @@ struct RawRules {
     terms: BTreeMap<String, BTreeMap<String, TermInfo>>,
     #[serde(default)]
     periods: Periods,
+    #[serde(default)]
+    consistency: RawConsistency,
     policies: Vec<Policy>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConsistency {
+    #[serde(default)]
+    check: Vec<Check>,
 }
 
 struct Compiled {
@@ -149,6 +159,8 @@ pub struct Rules {
     pub term_info: BTreeMap<String, TermInfo>,
     /// The time windows of `data/periods.toml`.
     pub periods: Periods,
+    /// The answers that do not fit together (`data/consistency.toml`).
+    checks: Checks,
     terms: Terms,
     compiled: Vec<Compiled>,
 }
@@ -255,6 +267,10 @@ impl Rules {
                 .into_iter()
                 .map(|e| format!("periods: {e}")),
         );
+        let checks = Checks::compile(&raw.consistency.check, &terms).unwrap_or_else(|e| {
+            errors.extend(e.into_iter().map(|e| format!("consistency: {e}")));
+            Checks::default()
+        });
         let mut seen = std::collections::HashSet::new();
         for p in &raw.policies {
             if !seen.insert(&p.id) {
@@ -267,6 +283,7 @@ impl Rules {
                 policies: raw.policies,
                 term_info,
                 periods: raw.periods,
+                checks,
                 terms,
                 compiled,
             })
@@ -280,7 +297,8 @@ impl Rules {
     /// no such term).
     pub fn household_term(&self, name: &str, facts: &Facts) -> Option<bool> {
         let e = self.terms.household.get(name)?;
-        match expr::evaluate(e, facts, &self.terms).truth {
+        let facts = consistency::set_aside(facts, &self.conflicts(facts));
+        match expr::evaluate(e, &facts, &self.terms).truth {
             Truth::Yes => Some(true),
             Truth::No => Some(false),
             Truth::Unknown => None,
@@ -295,10 +313,18 @@ impl Rules {
         self.policies.iter().filter(move |p| p.region == region)
     }
 
-    /// Evaluates every policy of the household's region at `facts.as_of`.
+    /// The answers of these facts that do not fit together (`data/consistency.toml`).
+    pub fn conflicts(&self, facts: &Facts) -> Vec<Conflict> {
+        self.checks.conflicts(facts, &self.terms)
+    }
+
+    /// Evaluates every policy of the household's region at `facts.as_of`. Answers that do not
+    /// fit together are reported and set aside first, so they decide nothing.
     pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, EvalError> {
         let region = facts.region.ok_or(EvalError::MissingRegion)?;
         let as_of = facts.as_of.ok_or(EvalError::MissingDate)?;
+        let conflicts = self.conflicts(facts);
+        let facts = &consistency::set_aside(facts, &conflicts);
         let results = self
             .policies
             .iter()
@@ -311,6 +337,7 @@ impl Rules {
             rules_version: self.version.clone(),
             region,
             results,
+            conflicts,
         })
     }
 
@@ -472,6 +499,10 @@ pub struct Evaluation {
     pub rules_version: String,
     pub region: Region,
     pub results: Vec<PolicyResult>,
+    /// Answers that do not fit together, set aside before deciding (the household is asked to
+    /// check them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -471,10 +471,31 @@ struct Ctx<'a> {
 
 /// Evaluates a checked condition for a household.
 pub fn evaluate(e: &Expr, facts: &Facts, terms: &Terms) -> Outcome {
+    run(e, facts, terms, None)
+}
+
+/// Evaluates a condition checked as a member condition (`check(…, true)`: member facts without a
+/// quantifier) for member `index` of the household; unknown if there is no such member.
+pub fn evaluate_member(e: &Expr, facts: &Facts, terms: &Terms, index: usize) -> Outcome {
+    match facts.members.as_ref().and_then(|m| m.get(index)) {
+        Some(m) => run(e, facts, terms, Some((index, m))),
+        None => Outcome {
+            truth: Truth::Unknown,
+            missing: vec!["members".into()],
+        },
+    }
+}
+
+fn run<'a>(
+    e: &'a Expr,
+    facts: &'a Facts,
+    terms: &'a Terms,
+    member: Option<(usize, &'a Member)>,
+) -> Outcome {
     let ctx = Ctx {
         facts,
         terms,
-        member: None,
+        member,
     };
     let mut missing = Vec::new();
     let truth = match eval(e, &ctx, &mut missing) {

@@ -212,6 +212,10 @@ pub fn next_question(
             *counts.entry(path.clone()).or_default() += 1;
         }
     }
+    // Answers that do not fit together were given: asking again would not settle them (the
+    // summary asks the household to check them instead).
+    let set_aside: BTreeSet<&String> = evaluation.conflicts.iter().flat_map(|c| &c.paths).collect();
+    counts.retain(|path, _| !set_aside.contains(path));
     // The questions still open, in bank order, each with how many results it could settle.
     let mut open: Vec<(Ask, usize)> = Vec::new();
     if counts.contains_key("members") && !skipped.contains("members") {
@@ -292,6 +296,7 @@ mod tests {
                     sources: vec![],
                 })
                 .collect(),
+            conflicts: vec![],
         }
     }
 

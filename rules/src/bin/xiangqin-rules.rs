@@ -70,6 +70,7 @@ fn eval(file: Option<&str>) -> ExitCode {
             "as_of": evaluation.as_of,
             "rules_version": evaluation.rules_version,
             "results": evaluation.results,
+            "conflicts": evaluation.conflicts,
         })),
         Err(e) => {
             eprintln!("error: invalid household facts: {e}");
