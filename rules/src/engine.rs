@@ -3,6 +3,7 @@
 use crate::consistency::{self, Check, Checks, Conflict};
 use crate::expr::{self, Expr, Outcome, Terms, Truth};
 use crate::facts::{household_fact_info, member_fact_info, Facts, Region};
+use crate::needs::{Need, Needs};
 use crate::periods::{Judgement, Periods};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -136,7 +137,16 @@ struct RawRules {
     periods: Periods,
     #[serde(default)]
     consistency: RawConsistency,
+    #[serde(default)]
+    needs: RawNeeds,
     policies: Vec<Policy>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNeeds {
+    #[serde(default)]
+    need: Vec<Need>,
 }
 
 #[derive(Default, Deserialize)]
@@ -161,6 +171,8 @@ pub struct Rules {
     pub periods: Periods,
     /// The answers that do not fit together (`data/consistency.toml`).
     checks: Checks,
+    /// The needs the answers can show (`data/needs.toml`).
+    needs: Needs,
     terms: Terms,
     compiled: Vec<Compiled>,
 }
@@ -271,6 +283,10 @@ impl Rules {
             errors.extend(e.into_iter().map(|e| format!("consistency: {e}")));
             Checks::default()
         });
+        let needs = Needs::compile(&raw.needs.need, &terms, &raw.policies).unwrap_or_else(|e| {
+            errors.extend(e.into_iter().map(|e| format!("needs: {e}")));
+            Needs::default()
+        });
         let mut seen = std::collections::HashSet::new();
         for p in &raw.policies {
             if !seen.insert(&p.id) {
@@ -284,6 +300,7 @@ impl Rules {
                 term_info,
                 periods: raw.periods,
                 checks,
+                needs,
                 terms,
                 compiled,
             })
@@ -316,6 +333,18 @@ impl Rules {
     /// The answers of these facts that do not fit together (`data/consistency.toml`).
     pub fn conflicts(&self, facts: &Facts) -> Vec<Conflict> {
         self.checks.conflicts(facts, &self.terms)
+    }
+
+    /// The needs the answers show that the household's region says nothing about (no policy of
+    /// the kinds that speak to them): the results say so rather than stay silent. Empty without a
+    /// region.
+    pub fn unanswered_needs(&self, facts: &Facts) -> Vec<&Need> {
+        let Some(region) = facts.region else {
+            return vec![];
+        };
+        let facts = consistency::set_aside(facts, &self.conflicts(facts));
+        self.needs
+            .unanswered(&facts, &self.terms, region, &self.policies)
     }
 
     /// Evaluates every policy of the household's region at `facts.as_of`. Answers that do not

@@ -7,6 +7,7 @@
 //! - [`facts`]: the household facts of `docs/household-facts.md`; absent means unknown.
 //! - [`expr`]: the condition language the policy data is written in (three-valued logic).
 //! - [`engine`]: every policy of the five seed documents, evaluated for a household.
+//! - [`needs`]: needs a region's document says nothing about (the results say so).
 //! - [`periods`]: the time windows of the policies (`data/periods.toml`), as dated parameters.
 //! - [`questions`]: which question to ask next, driven by the results' missing facts.
 //! - [`declaration`]: the self-declaration (一键申报) and its validation, shared by app and endpoint.
@@ -18,6 +19,7 @@ pub mod declaration;
 pub mod engine;
 pub mod expr;
 pub mod facts;
+pub mod needs;
 pub mod periods;
 pub mod places;
 pub mod questions;
