@@ -2,8 +2,9 @@
 //! SQLite (default) or PostgreSQL (see [`db`]), and serves the app's static files.
 //!
 //! - `GET /healthz` → `ok`; `GET /readyz` → `ready` (503 when the database does not answer)
-//! - `POST /api/v1/declarations` → 201 `{receipt, status_token, status, submitted_at, deadlines}`
+//! - `POST /api/v1/declarations` → 201 `{receipt, status_token, status, submitted_at, service_name, deadlines}`
 //! - `GET /api/v1/declarations/{receipt}` (with the status token) → status and history
+//! - `GET /api/v1/service` → who receives the declarations and the deadlines promised ([`service`])
 //! - `GET /api/v1/openapi.json` → the contract ([`openapi`], generated from the handlers)
 //! - `/api/v1/review/…` → the cadres' review API, behind operator-issued bearer tokens scoped to
 //!   a division code and a role ([`access`], [`review`]; exports in [`export`]); every read and
@@ -33,6 +34,7 @@ pub mod places;
 pub mod proxy;
 pub mod review;
 pub mod routes;
+pub mod service;
 pub mod token;
 pub mod workflow;
 
@@ -78,9 +80,13 @@ pub struct Config {
     /// The built app (Trunk's `dist`); without an `index.html` only the API is served.
     #[arg(long, env = "XIANGQIN_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
-    /// Working days per workflow step, e.g. `home_visit=7,county_approval=20` (others keep
-    /// their defaults: submitted 5, home_visit 10, village_review 10, township_review 10,
-    /// county_approval 15).
+    /// The operator's name for this service, shown to households on the form and the receipt as
+    /// who receives their declarations, e.g. `长汀县乡村振兴局 乡亲申报` (at most 60 characters).
+    #[arg(long, env = "XIANGQIN_SERVICE_NAME", value_parser = service::ServiceName::parse)]
+    pub service_name: Option<service::ServiceName>,
+    /// Working days this service promises per workflow step, e.g.
+    /// `submitted=5,home_visit=7,county_approval=20`. Only the steps named get a deadline; with
+    /// none, households are told no days (the policy documents give none).
     #[arg(long, env = "XIANGQIN_DEADLINES", default_value = "", value_parser = workflow::Deadlines::parse)]
     pub deadlines: workflow::Deadlines,
     /// Public holidays, not counted as working days, e.g. `2026-10-01..2026-10-07,2027-01-01`
@@ -177,6 +183,9 @@ pub enum CommitMode {
 pub struct AppState {
     pub pool: db::Pool,
     pub static_dir: PathBuf,
+    /// The operator's name for this service (`--service-name`), if given.
+    pub service_name: Option<service::ServiceName>,
+    /// The working days promised per step (`--deadlines`); empty: none promised.
     pub deadlines: workflow::Deadlines,
     /// Which days count as working days for the deadlines.
     pub calendar: workflow::WorkCalendar,
@@ -203,6 +212,7 @@ impl AppState {
             writer: commit::Writer::for_pool(pool.clone()),
             pool,
             static_dir: static_dir.into(),
+            service_name: None,
             deadlines: workflow::Deadlines::default(),
             calendar: workflow::WorkCalendar::default(),
             limiter: Arc::new(guard::RateLimiter::new(30)),
@@ -210,9 +220,10 @@ impl AppState {
         })
     }
 
-    /// Sets the deadlines, the work calendar, the rate limit and the trusted proxies from the
-    /// configuration.
+    /// Sets the service name, the deadlines, the work calendar, the rate limit and the trusted
+    /// proxies from the configuration.
     pub fn configured(mut self, config: &Config) -> Self {
+        self.service_name = config.service_name.clone();
         self.deadlines = config.deadlines.clone();
         self.calendar = workflow::WorkCalendar {
             holidays: config.holidays.clone(),

@@ -8,7 +8,7 @@
 //! type lives in the rules crate, which does not depend on utoipa. A test checks the example
 //! declaration against it.
 use crate::guard::{self, RateLimiter};
-use crate::{review, routes, AppState};
+use crate::{review, routes, service, AppState};
 use serde_json::json;
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
@@ -65,6 +65,7 @@ pub fn api_routes(limiter: Arc<RateLimiter>) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(limited)
         .routes(routes!(routes::openapi))
+        .routes(routes!(service::info))
         .routes(routes!(review::me))
         .routes(routes!(review::list))
         .routes(routes!(review::csv))

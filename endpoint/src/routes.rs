@@ -2,8 +2,8 @@
 use crate::db::{self, NewDeclaration, Submitted, UniqueTaken};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
+use crate::service::ServiceInfo;
 use crate::token;
-use crate::workflow::Deadline;
 use crate::AppState;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -77,8 +77,9 @@ pub struct SubmitResponse {
     pub status: Step,
     /// RFC 3339, UTC.
     pub submitted_at: String,
-    /// How many working days each step may take in this deployment.
-    pub deadlines: Vec<Deadline>,
+    /// Who received it, and the working days promised per step (see `GET /api/v1/service`).
+    #[serde(flatten)]
+    pub service: ServiceInfo,
 }
 
 /// `GET /api/v1/declarations/{receipt}`: what the household may see of its declaration.
@@ -91,7 +92,9 @@ pub struct StatusResponse {
     pub status_zh: String,
     pub submitted_at: String,
     pub history: Vec<HistoryItem>,
-    pub deadlines: Vec<Deadline>,
+    /// Who received it, and the working days promised per step (see `GET /api/v1/service`).
+    #[serde(flatten)]
+    pub service: ServiceInfo,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -168,7 +171,7 @@ pub async fn declaration_status(
         status: found.status,
         submitted_at: found.created_at,
         history,
-        deadlines: state.deadlines.0.clone(),
+        service: ServiceInfo::of(&state),
     }))
 }
 
@@ -276,7 +279,7 @@ pub async fn submit_declaration(
                     status_token,
                     status: Step::Submitted,
                     submitted_at: created_at,
-                    deadlines: state.deadlines.0.clone(),
+                    service: ServiceInfo::of(&state),
                 };
                 return Ok((StatusCode::CREATED, Json(body)).into_response());
             }
@@ -339,7 +342,7 @@ fn replay(
         status_token: token::keyed_status_token(&state.secret, &key),
         status: earlier.status,
         submitted_at: earlier.created_at,
-        deadlines: state.deadlines.0.clone(),
+        service: ServiceInfo::of(state),
     };
     Ok((
         StatusCode::OK,

@@ -1,6 +1,9 @@
-//! How long each step of the verification workflow may take (the steps themselves are
-//! [`xiangqin_rules::workflow::Step`]). Deadlines are in working days, set by the operator
-//! (`XIANGQIN_DEADLINES`), with defaults below.
+//! How long each step of the verification workflow may take (the steps themselves, and where
+//! each comes from, are [`xiangqin_rules::workflow::Step`]).
+//!
+//! Deadlines: no seed gives any. The operator may promise working days per step
+//! (`XIANGQIN_DEADLINES`, in working days); households see them as this service's promise
+//! (「本服务承诺」), and without them no step has a deadline.
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -14,34 +17,24 @@ pub struct Deadline {
     pub working_days: u32,
 }
 
-/// The deadlines of the steps that have one (the final outcomes have none).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The deadlines the operator promised (`--deadlines`), in workflow order; empty: none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Deadlines(pub Vec<Deadline>);
 
-impl Default for Deadlines {
-    /// Defaults for a deployment that has not set its own: a visit within a week, each review
-    /// within two weeks. The seeds give no figures; a county sets its own.
-    fn default() -> Self {
-        let d = |step: Step, working_days| Deadline {
-            step: step.key().to_string(),
-            label_zh: step.label_zh().to_string(),
-            working_days,
-        };
-        Deadlines(vec![
-            d(Step::Submitted, 5),
-            d(Step::HomeVisit, 10),
-            d(Step::VillageReview, 10),
-            d(Step::TownshipReview, 10),
-            d(Step::CountyApproval, 15),
-        ])
-    }
-}
+/// The steps a deadline may be set for (the outcomes have none).
+const STEPS_WITH_DEADLINES: [Step; 5] = [
+    Step::Submitted,
+    Step::HomeVisit,
+    Step::VillageReview,
+    Step::TownshipReview,
+    Step::CountyApproval,
+];
 
 impl Deadlines {
     /// Reads `home_visit=7,county_approval=20`: each named step gets that many working days;
-    /// steps not named keep their default.
+    /// a step not named has no deadline.
     pub fn parse(text: &str) -> Result<Deadlines, String> {
-        let mut out = Deadlines::default();
+        let mut days_of = std::collections::BTreeMap::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (step, days) = part
                 .split_once('=')
@@ -54,21 +47,29 @@ impl Deadlines {
                 .ok_or_else(|| {
                     format!("deadline `{part}`: days must be a whole number from 1 to 365")
                 })?;
-            let entry = out
-                .0
-                .iter_mut()
-                .find(|d| d.step == step.trim())
+            let step = Step::from_key(step.trim())
+                .filter(|s| STEPS_WITH_DEADLINES.contains(s))
                 .ok_or_else(|| {
-                    let steps: Vec<String> =
-                        Deadlines::default().0.into_iter().map(|d| d.step).collect();
+                    let steps: Vec<&str> = STEPS_WITH_DEADLINES.iter().map(|s| s.key()).collect();
                     format!(
                         "deadline `{part}`: unknown step (one of {})",
                         steps.join(", ")
                     )
                 })?;
-            entry.working_days = days;
+            days_of.insert(step, days);
         }
-        Ok(out)
+        Ok(Deadlines(
+            STEPS_WITH_DEADLINES
+                .iter()
+                .filter_map(|step| {
+                    days_of.get(step).map(|&working_days| Deadline {
+                        step: step.key().to_string(),
+                        label_zh: step.label_zh().to_string(),
+                        working_days,
+                    })
+                })
+                .collect(),
+        ))
     }
 
     /// Working days for a step, if it has a deadline.
@@ -147,19 +148,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deadlines_parse_and_keep_defaults() {
-        let d = Deadlines::parse("home_visit=7, county_approval=20").unwrap();
+    fn deadlines_are_only_the_steps_named() {
+        let d = Deadlines::parse("county_approval=20, home_visit=7").unwrap();
         assert_eq!(d.for_step(Step::HomeVisit), Some(7));
         assert_eq!(d.for_step(Step::CountyApproval), Some(20));
         assert_eq!(
             d.for_step(Step::Submitted),
-            Deadlines::default().for_step(Step::Submitted)
+            None,
+            "a step not named has none"
         );
+        assert_eq!(
+            d.0.iter().map(|x| x.step.as_str()).collect::<Vec<_>>(),
+            ["home_visit", "county_approval"],
+            "in workflow order"
+        );
+        assert_eq!(d.0[0].label_zh, "入户核实");
         assert_eq!(d.for_step(Step::Included), None);
         assert!(Deadlines::parse("home_visit").is_err());
         assert!(Deadlines::parse("home_visit=0").is_err());
         assert!(Deadlines::parse("holiday=3").is_err());
+        assert!(
+            Deadlines::parse("included=3").is_err(),
+            "an outcome has no deadline"
+        );
         assert_eq!(Deadlines::parse("").unwrap(), Deadlines::default());
+        assert!(
+            Deadlines::default().0.is_empty(),
+            "none unless the operator promised"
+        );
     }
 
     fn day(m: u32, d: u32) -> NaiveDate {

@@ -928,6 +928,68 @@ fn the_binary_prints_its_address_serves_and_stops_on_sigterm() {
     assert!(status.success(), "exit status {status:?}");
 }
 
+// ---- who receives the declarations ----
+
+/// `GET /api/v1/service`, the submit answer and the status answer say who receives the
+/// declarations — the operator's `--service-name` — and the deadlines it promised, and nothing
+/// when it configured nothing.
+async fn the_service_names_itself_and_promises_only_what_is_configured(backend: Backend) {
+    let plain = spawn_app(&backend).await;
+    let (status, _, body) = plain
+        .send(Request::get("/api/v1/service").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body, json!({"service_name": null, "deadlines": []}));
+
+    let dir = tempfile::tempdir().unwrap();
+    let (db_url, _) = fresh_database(&backend, dir.path()).await;
+    let pool = db::connect(&db_url).await.unwrap();
+    let mut state = AppState::new(pool, dir.path()).await.unwrap();
+    state.service_name = Some(
+        xiangqin_endpoint::service::ServiceName::parse(" 长汀县乡村振兴局 乡亲申报 ").unwrap(),
+    );
+    state.deadlines = xiangqin_endpoint::workflow::Deadlines::parse("home_visit=7").unwrap();
+    let router = app(state);
+    let want = json!({
+        "service_name": "长汀县乡村振兴局 乡亲申报",
+        "deadlines": [{"step": "home_visit", "label_zh": "入户核实", "working_days": 7}],
+    });
+    let (status, service) = json_answer(
+        router.clone(),
+        Request::get("/api/v1/service").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(service, want);
+    let key = uuid::Uuid::new_v4().to_string();
+    let (status, sent) = json_answer(
+        router.clone(),
+        declaration_request(declaration().to_string(), &key),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    assert_eq!(sent["service_name"], want["service_name"]);
+    assert_eq!(sent["deadlines"], want["deadlines"]);
+    // The replay says the same.
+    let (status, again) = json_answer(
+        router.clone(),
+        declaration_request(declaration().to_string(), &key),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["service_name"], want["service_name"]);
+    let path = format!("/api/v1/declarations/{}", sent["receipt"].as_str().unwrap());
+    let request = Request::get(&path)
+        .header("X-Status-Token", sent["status_token"].as_str().unwrap())
+        .body(Body::empty())
+        .unwrap();
+    let (status, looked_up) = json_answer(router, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(looked_up["service_name"], want["service_name"]);
+    assert_eq!(looked_up["deadlines"], want["deadlines"]);
+}
+
 // ---- status lookup, readiness, headers, rate limit ----
 
 async fn the_household_sees_its_status_and_history_with_its_token_only(backend: Backend) {
@@ -935,12 +997,9 @@ async fn the_household_sees_its_status_and_history_with_its_token_only(backend: 
     let key = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
     let (status, sent) = app.post(declaration().to_string(), Some(key)).await;
     assert_eq!(status, StatusCode::CREATED);
-    let deadlines = sent["deadlines"]
-        .as_array()
-        .expect("deadlines in the receipt");
-    assert!(deadlines
-        .iter()
-        .any(|d| d["step"] == "home_visit" && d["working_days"].as_u64() > Some(0)));
+    // No deadlines and no name unless the operator configured them (the seeds give neither).
+    assert_eq!(sent["deadlines"], json!([]), "{sent}");
+    assert_eq!(sent["service_name"], Value::Null, "{sent}");
     let receipt = sent["receipt"].as_str().unwrap();
     let token = sent["status_token"].as_str().unwrap();
 
@@ -1194,6 +1253,7 @@ async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(
         ("post", "/api/v1/declarations"),
         ("get", "/api/v1/declarations/{receipt}"),
         ("get", "/api/v1/openapi.json"),
+        ("get", "/api/v1/service"),
         ("get", "/api/v1/review/me"),
         ("get", "/api/v1/review/declarations"),
         ("get", "/api/v1/review/declarations.csv"),
@@ -1301,7 +1361,12 @@ async fn review_app(backend: &Backend) -> (TestApp, Tokens) {
         huangyuan_county: issue(&pool, "湟源县乡村振兴局", "630123", "county").await,
         qinghai: issue(&pool, "青海省乡村振兴局", "63", "observer").await,
     };
-    let state = AppState::new(pool, dist).await.unwrap();
+    let mut state = AppState::new(pool, dist).await.unwrap();
+    // A deployment that promised deadlines (the review shows when each case is due).
+    state.deadlines = xiangqin_endpoint::workflow::Deadlines::parse(
+        "submitted=5,home_visit=10,village_review=10,township_review=10,county_approval=15",
+    )
+    .unwrap();
     let app = TestApp {
         router: app(state),
         db_url,
@@ -2161,6 +2226,7 @@ on_both_databases!(
     different_keys_make_different_declarations,
     an_idempotency_key_that_is_missing_or_not_a_uuid_gets_400,
     overdue_cases_beyond_the_newest_thousand_are_still_found,
+    the_service_names_itself_and_promises_only_what_is_configured,
     concurrent_identical_requests_with_one_key_store_one_declaration,
     app_routes_fall_back_to_index_html_and_files_are_served,
     unknown_api_paths_get_json_404_and_wrong_methods_json_405,

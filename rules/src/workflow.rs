@@ -2,8 +2,26 @@
 //! shared by the endpoint (which enforces it) and the app (which offers only what a cadre may do).
 //!
 //! 已提交 → 入户核实 → 村级评议公示 → 乡镇审核 → 县级审批 → 纳入监测帮扶 | 不予纳入 → 风险消除
-//! (the steps the seeds describe for taking a household into monitoring). 不予纳入 is possible from
-//! every step of the verification, with a reason the household can appeal against.
+//! 不予纳入 is possible from every step of the verification, with a reason the household can
+//! appeal against.
+//!
+//! Where each step comes from. The seeds name some of them; the others are this service's own
+//! way of working a case, and a county that runs it may follow its own procedure:
+//! - 已提交 (`submitted`): the household's own report — Longyan 「建立农户自主申报、干部走访排查、
+//!   行业部门筛查工作机制」 (001 二、(二)); the other regions name no self-report.
+//! - 入户核实 (`home_visit`): the check — Longyan 「发现疑似对象及时反馈基层核实」 (001 二、(二)),
+//!   Liangzhou 「快速发现、评估核查、精准帮扶、风险消除等环节」 and 「“六必访”“六必查”」
+//!   (004 二、(三)). That the check is a visit to the home is this service's own.
+//! - 村级评议公示 (`village_review`), 乡镇审核 (`township_review`), 县级审批
+//!   (`county_approval`): in no seed; this service's own steps, and so are the roles that take them.
+//! - 纳入监测帮扶 (`included`): Qinghai 「分层分类及时纳入帮扶政策范围」 (000 二、(一)1.),
+//!   Liangzhou 「应纳尽纳」 (004 二、(三)), Longyan's 「监测帮扶对象」 (001 二、(二)).
+//! - 不予纳入 (`rejected`): this service's own (no seed says what becomes of a report that is not
+//!   taken in).
+//! - 风险消除 (`risk_cleared`): Liangzhou 「风险消除」 (004 二、(三)).
+//!
+//! No seed gives a deadline for any step: those the operator promises are the endpoint's
+//! (`--deadlines`).
 //!
 //! Adding a step: a variant in [`Step`] and its row in `TABLE`, in the same order.
 use serde::{Deserialize, Serialize};
