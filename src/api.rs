@@ -4,6 +4,30 @@ use serde::{Deserialize, Serialize};
 use xiangqin_rules::declaration::FieldError;
 
 pub const DECLARATIONS_URL: &str = "/api/v1/declarations";
+pub const SERVICE_URL: &str = "/api/v1/service";
+
+/// Who receives declarations at this endpoint (`GET /api/v1/service`): the operator's name for
+/// the service and the working days it promises per step, if any.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    #[serde(default)]
+    pub service_name: Option<String>,
+    #[serde(default)]
+    pub deadlines: Vec<Deadline>,
+}
+
+/// `GET /api/v1/service`; `None` without a network or a readable answer.
+pub async fn service() -> Option<Service> {
+    let response = Request::get(SERVICE_URL)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    response.json::<Service>().await.ok()
+}
 
 /// What the endpoint answers when it has recorded a declaration (201, or 200 for a repeat).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -13,12 +37,12 @@ pub struct Receipt {
     /// Proves this device made the declaration (for asking about it later).
     #[serde(default)]
     pub status_token: String,
-    /// Working days each verification step may take in this deployment.
-    #[serde(default)]
-    pub deadlines: Vec<Deadline>,
+    /// Who received it, and the working days promised per step.
+    #[serde(flatten)]
+    pub service: Service,
 }
 
-/// How long one verification step may take (configured by the endpoint's operator).
+/// How long one verification step may take, as the endpoint's operator promised it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deadline {
     pub step: String,
@@ -34,8 +58,9 @@ pub struct Status {
     pub status_zh: String,
     pub submitted_at: String,
     pub history: Vec<HistoryItem>,
-    #[serde(default)]
-    pub deadlines: Vec<Deadline>,
+    /// Who received it, and the working days promised per step.
+    #[serde(flatten)]
+    pub service: Service,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -10,6 +10,7 @@ use xiangqin_rules::Region;
 
 pub mod api;
 pub mod draft;
+pub mod glossary;
 pub mod i18n;
 pub mod kiosk;
 pub mod outbox;

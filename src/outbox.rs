@@ -104,8 +104,9 @@ impl Outbox {
                     region: entry.region,
                     sent_on: crate::today().to_string(),
                     key: entry.key.clone(),
-                    deadlines: r.deadlines,
+                    service: r.service.clone(),
                 };
+                crate::storage::save(crate::storage::SERVICE_KEY, &r.service);
                 if foreground || crate::kiosk::settings().is_none() {
                     storage::save(storage::RECEIPT_KEY, &receipt);
                 }

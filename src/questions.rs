@@ -3,7 +3,7 @@
 //! first); this module names each question in the message catalogue (`q.<fact>.title`,
 //! `v.<fact>.<value>`) and gives it a short address for the URL (`/check/h.dibao`, `/check/m1.age`).
 use crate::i18n::{fill, Lang, Msg};
-use crate::storage::Answers;
+use crate::storage::{Answers, INCOME_TOTAL};
 use serde_json::Value;
 use xiangqin_rules::questions::{Ask, Question, HOUSEHOLD_QUESTIONS, MEMBER_QUESTIONS};
 
@@ -11,6 +11,15 @@ use xiangqin_rules::questions::{Ask, Question, HOUSEHOLD_QUESTIONS, MEMBER_QUEST
 pub const RIGID_EXPENSE: &str = "household.rigid_expense";
 /// The four causes of rigid expenses, in the order shown.
 pub const RIGID_CAUSES: [&str; 4] = ["medical", "education", "disaster", "accident"];
+/// The rules read the income per person; the household is asked its total (see [`INCOME_TOTAL`]).
+pub const INCOME_PER_PERSON: &str = "household.income_per_capita_yuan";
+/// Facts the rules name by the trouble (房子不安全) that are asked the positive way round
+/// (「房子安全吗」): the reassuring answer comes first and stores `false`.
+const ASKED_POSITIVELY: [&str; 3] = [
+    "household.housing_unsafe",
+    "household.water_unsafe",
+    "household.toilet_unimproved",
+];
 
 /// The URL step of a fact path: `household.dibao` → `h.dibao`, `members[1].age` → `m1.age`.
 pub fn slug(path: &str) -> String {
@@ -44,6 +53,9 @@ pub fn ask_for_path(path: &str) -> Option<Ask> {
     if path == "members" || path == "member_count" {
         return Some(Ask::Members);
     }
+    if path == INCOME_TOTAL {
+        return ask_for_path(INCOME_PER_PERSON);
+    }
     if path.starts_with(RIGID_EXPENSE) {
         return HOUSEHOLD_QUESTIONS
             .iter()
@@ -66,9 +78,11 @@ pub fn ask_for_path(path: &str) -> Option<Ask> {
     Some(Ask::Member(i.parse().ok()?, *q))
 }
 
-/// The path an answer to this question is stored at (`household.rigid_expense` for the amounts).
+/// The path an answer to this question is stored at (`household.rigid_expense` for the amounts,
+/// the total income for the per-person income).
 pub fn answer_path(ask: &Ask) -> String {
     match ask {
+        Ask::Household(q) if q.fact == INCOME_PER_PERSON => INCOME_TOTAL.to_string(),
         Ask::Household(q) => q.fact.to_string(),
         Ask::Member(i, q) => format!("members[{i}].{}", short_name(q)),
         Ask::Members => "members".into(),
@@ -102,12 +116,67 @@ pub fn title(ask: &Ask, answers: &Answers, lang: &Lang) -> String {
 
 /// The line under the question, if it has one.
 pub fn hint(ask: &Ask, lang: &Lang) -> Option<&'static str> {
-    let key = match ask {
-        Ask::Household(q) => format!("q.{}.hint", short_name(q)),
-        Ask::Member(_, q) => format!("q.m.{}.hint", short_name(q)),
-        Ask::Members => "q.members.hint".into(),
+    let key = match key_prefix(ask) {
+        Some(p) => format!("{p}.hint"),
+        None => "q.members.hint".into(),
     };
     msg(&key).map(|m| lang.get(m))
+}
+
+/// A line that repeats back what the household said before, where the question depends on it:
+/// asking whether someone has a serious illness names the chronic diseases already chosen
+/// (「您说第1个人有糖尿病。它们算不算大病、重病，文件没有写。」).
+pub fn echo(ask: &Ask, answers: &Answers, lang: &Lang) -> Option<String> {
+    let Ask::Member(i, q) = ask else { return None };
+    if q.fact != "member.serious_illness" {
+        return None;
+    }
+    let diseases = chosen_diseases(answers, *i, lang)?;
+    Some(fill(
+        lang.get(Msg::QMSeriousIllnessEcho),
+        &[
+            ("who", &member_label(*i, answers, lang)),
+            ("diseases", &diseases),
+        ],
+    ))
+}
+
+/// The catalogue key prefix of a question: `q.dibao`, `q.m.age`.
+fn key_prefix(ask: &Ask) -> Option<String> {
+    match ask {
+        Ask::Household(q) => Some(format!("q.{}", short_name(q))),
+        Ask::Member(_, q) => Some(format!("q.m.{}", short_name(q))),
+        Ask::Members => None,
+    }
+}
+
+/// The two answers of a yes/no question, in the order shown, each with the value it stores: the
+/// question's own words where it has them (有 / 没有, 安全 / 不安全), else 是 / 不是. A question
+/// asked the positive way round shows the reassuring answer (storing `false`) first.
+pub fn yes_no(ask: &Ask) -> [(Msg, bool); 2] {
+    let own = |value: &str| key_prefix(ask).and_then(|p| msg(&format!("{p}.{value}")));
+    let yes = (own("true").unwrap_or(Msg::AnsYes), true);
+    let no = (own("false").unwrap_or(Msg::AnsNo), false);
+    match ask {
+        Ask::Household(q) if ASKED_POSITIVELY.contains(&q.fact) => [no, yes],
+        _ => [yes, no],
+    }
+}
+
+/// The diseases a member's chronic-disease answer names, in the given language (「高血压、糖尿病」),
+/// if any.
+pub fn chosen_diseases(answers: &Answers, index: usize, lang: &Lang) -> Option<String> {
+    let q = MEMBER_QUESTIONS
+        .iter()
+        .find(|q| q.fact == "member.chronic_disease")?;
+    let chosen: Vec<String> = answers
+        .get(&format!("members[{index}].chronic_disease"))?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|v| value_label(q, v, lang))
+        .collect();
+    (!chosen.is_empty()).then(|| chosen.join("、"))
 }
 
 /// The text of one answer value (`v.relation.head` → 户主).
@@ -147,9 +216,22 @@ pub fn answer_text(ask: &Ask, answers: &Answers, lang: &Lang) -> Option<String> 
         Ask::Members => return None,
     };
     let value = answers.get(&path)?;
+    if path == INCOME_TOTAL {
+        let total = value.to_string();
+        return Some(match answers.income_per_person() {
+            Some(each) => fill(
+                lang.get(Msg::AnsIncomeTotal),
+                &[("total", &total), ("each", &each.to_string())],
+            ),
+            None => fill(lang.get(Msg::AnsIncomeTotalOnly), &[("total", &total)]),
+        });
+    }
     Some(match value {
-        Value::Bool(true) => lang.get(Msg::AnsYes).to_string(),
-        Value::Bool(false) => lang.get(Msg::AnsNo).to_string(),
+        Value::Bool(b) => yes_no(ask)
+            .iter()
+            .find(|(_, v)| v == b)
+            .map(|(m, _)| lang.get(*m).to_string())
+            .unwrap_or_default(),
         Value::Array(items) if items.is_empty() => lang.get(Msg::AnsNoneOfThese).to_string(),
         Value::Array(items) => items
             .iter()
@@ -236,6 +318,84 @@ mod tests {
             assert!(Msg::from_key(&format!("v.rigid_expense.{c}")).is_some());
         }
         assert!(LANGS.len() >= 2);
+    }
+
+    #[test]
+    fn positive_questions_put_the_reassuring_answer_first_and_store_false() {
+        let housing = ask_for_path("household.housing_unsafe").unwrap();
+        let [first, second] = yes_no(&housing);
+        assert_eq!(first, (Msg::QHousingUnsafeFalse, false));
+        assert_eq!(second, (Msg::QHousingUnsafeTrue, true));
+        assert_eq!(LANGS[0].get(first.0), "安全");
+        let toilet = ask_for_path("household.toilet_unimproved").unwrap();
+        assert_eq!(
+            LANGS[0].get(yes_no(&toilet)[0].0),
+            "有",
+            "有没有卫生厕所 → 有 first"
+        );
+        // 「有…吗」 is answered 有 / 没有; a question without its own words keeps 是 / 不是.
+        let tekun = ask_for_path("household.tekun").unwrap();
+        assert_eq!(yes_no(&tekun).map(|(m, _)| LANGS[0].get(m)), ["有", "没有"]);
+        let relocated = ask_for_path("household.relocated").unwrap();
+        assert_eq!(
+            yes_no(&relocated),
+            [(Msg::AnsYes, true), (Msg::AnsNo, false)]
+        );
+        // Every 「有…吗」 title has its own 有 / 没有.
+        for q in HOUSEHOLD_QUESTIONS
+            .iter()
+            .filter(|q| q.answer == AnswerKind::YesNo)
+        {
+            let ask = Ask::Household(*q);
+            let title = title(&ask, &Answers::default(), &LANGS[0]);
+            if title.contains("有") && title.ends_with("吗？") && !title.contains("有没有") {
+                assert_eq!(
+                    LANGS[0].get(yes_no(&ask)[0].0),
+                    "有",
+                    "{title} is answered 有 / 没有"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_income_question_stores_the_total() {
+        let ask = ask_for_path("household.income_per_capita_yuan").unwrap();
+        assert_eq!(answer_path(&ask), INCOME_TOTAL);
+        assert_eq!(ask_for_path(INCOME_TOTAL), Some(ask.clone()));
+        let mut a = Answers::default();
+        a.set(INCOME_TOTAL, Some(Value::from(24000)));
+        assert_eq!(answer_text(&ask, &a, &LANGS[0]).unwrap(), "全家 24000 元");
+        a.members = Some(vec![serde_json::Map::new(), serde_json::Map::new()]);
+        assert_eq!(
+            answer_text(&ask, &a, &LANGS[0]).unwrap(),
+            "全家 24000 元（每人约 12000 元）"
+        );
+        assert_eq!(path_of_slug(&slug(INCOME_TOTAL)), INCOME_TOTAL);
+    }
+
+    #[test]
+    fn a_chosen_disease_is_echoed_by_its_name() {
+        let mut a = Answers {
+            members: Some(vec![serde_json::Map::new()]),
+            ..Default::default()
+        };
+        a.set("members[0].relation", Some(Value::from("parent")));
+        let ask = ask_for_path("members[0].serious_illness").unwrap();
+        assert_eq!(
+            echo(&ask, &a, &LANGS[0]),
+            None,
+            "nothing chosen, nothing echoed"
+        );
+        a.set(
+            "members[0].chronic_disease",
+            Some(serde_json::json!(["diabetes"])),
+        );
+        let line = echo(&ask, &a, &LANGS[0]).unwrap();
+        assert!(
+            line.contains("糖尿病") && line.contains("第 1 个人（父母）"),
+            "{line}"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Everything the app keeps on the device, in LocalStorage, each under one versioned key.
 //! Household data (answers, the declaration draft, the last receipt) can be removed in one go with
-//! [`clear_household`]; the language choice is a device setting and stays.
+//! [`clear_household`]; the language choice is a device setting and stays, as does what the
+//! endpoint said about itself (who receives declarations: no household's data).
 use crate::draft::Draft;
 use chrono::NaiveDate;
 use gloo_storage::{LocalStorage, Storage};
@@ -8,6 +9,11 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use xiangqin_rules::{Facts, FactsError, Region};
+
+/// The household's total income for the year, yuan, as the household gave it (the question asks
+/// the total; the rules' per-person income is worked out from it and the people listed).
+pub const INCOME_TOTAL: &str = "household.income_total_yuan";
+const INCOME_TOTAL_NAME: &str = "income_total_yuan";
 
 /// The questionnaire's answers.
 pub const ANSWERS_KEY: &str = "xiangqin.answers.v1";
@@ -19,6 +25,9 @@ pub const RECEIPT_KEY: &str = "xiangqin.last-receipt.v1";
 pub const LANG_KEY: &str = "xiangqin.lang.v1";
 /// Whether 「大字」 is on (a device setting, like the language).
 pub const BIG_TEXT_KEY: &str = "xiangqin.big-text.v1";
+/// Who receives declarations at this endpoint, as it last said (a fact about the service, not the
+/// household: shown on the form even when offline).
+pub const SERVICE_KEY: &str = "xiangqin.service.v1";
 
 /// Keys holding information about the household. The outbox is not among them: a declaration
 /// the household agreed to send is kept until the endpoint has it.
@@ -53,7 +62,13 @@ impl Answers {
 
     /// The household facts for the rules, as of `as_of` (the app passes today's date).
     pub fn facts(&self, as_of: NaiveDate) -> Result<Facts, FactsError> {
-        let mut v = serde_json::json!({ "as_of": as_of.to_string(), "household": self.household });
+        // The total income is the household's answer; the rules read the per-person income.
+        let mut household = self.household.clone();
+        household.remove(INCOME_TOTAL_NAME);
+        if let Some(each) = self.income_per_person() {
+            household.insert("income_per_capita_yuan".into(), Value::from(each));
+        }
+        let mut v = serde_json::json!({ "as_of": as_of.to_string(), "household": household });
         if let Some(r) = self.region {
             v["region"] = Value::from(r.key());
         }
@@ -64,6 +79,25 @@ impl Answers {
             v["members"] = Value::from(m.iter().cloned().map(Value::Object).collect::<Vec<_>>());
         }
         Facts::from_value(v)
+    }
+
+    /// The year's income per person: the total the household gave divided by the people listed
+    /// (`None` until both are known).
+    pub fn income_per_person(&self) -> Option<f64> {
+        let total = self.household.get(INCOME_TOTAL_NAME)?.as_f64()?;
+        let people = self.members.as_ref().map(Vec::len).filter(|n| *n > 0)?;
+        Some((total / people as f64).round())
+    }
+
+    /// The fact paths not to ask again: those answered 「不清楚」, and the per-person income
+    /// once the total is answered (given, it waits for the people to be listed, not for another
+    /// answer; 「不清楚」 is 「不清楚」 for both).
+    pub fn not_to_ask(&self) -> BTreeSet<String> {
+        let mut out = self.unsure.clone();
+        if self.get(INCOME_TOTAL).is_some() || self.unsure.contains(INCOME_TOTAL) {
+            out.insert("household.income_per_capita_yuan".into());
+        }
+        out
     }
 
     /// The stored answer at a fact path (`household.dibao`, `members[1].age`, `county_exit_year`).
@@ -232,9 +266,9 @@ pub struct SentReceipt {
     /// The Idempotency-Key it was sent with (ties it to its outbox entry).
     #[serde(default)]
     pub key: String,
-    /// The deployment's deadlines, as the endpoint gave them with the receipt.
-    #[serde(default)]
-    pub deadlines: Vec<crate::api::Deadline>,
+    /// Who received it and the deadlines it promised, as the endpoint gave them with the receipt.
+    #[serde(flatten)]
+    pub service: crate::api::Service,
 }
 
 #[cfg(test)]
@@ -285,6 +319,38 @@ mod tests {
         assert_eq!(a.get("members[0].age"), Some(&Value::from(70)));
         assert_eq!(a.asked, vec!["members[0].age".to_string()]);
         assert!(a.unsure.contains("members[0].can_work"));
+    }
+
+    #[test]
+    fn the_total_income_is_divided_by_the_people_listed() {
+        let as_of = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let mut a = Answers {
+            region: Some(Region::Shaanxi),
+            ..Default::default()
+        };
+        a.set(INCOME_TOTAL, Some(Value::from(30000)));
+        assert_eq!(a.get(INCOME_TOTAL), Some(&Value::from(30000)));
+        assert_eq!(
+            a.facts(as_of).unwrap().household.income_per_capita_yuan,
+            None,
+            "unknown until the people are listed"
+        );
+        a.members = Some(vec![Map::new(), Map::new(), Map::new(), Map::new()]);
+        assert_eq!(
+            a.facts(as_of).unwrap().household.income_per_capita_yuan,
+            Some(7500.0)
+        );
+        a.remove_member(0);
+        assert_eq!(
+            a.facts(as_of).unwrap().household.income_per_capita_yuan,
+            Some(10000.0),
+            "follows the list"
+        );
+        a.set(INCOME_TOTAL, None);
+        assert_eq!(
+            a.facts(as_of).unwrap().household.income_per_capita_yuan,
+            None
+        );
     }
 
     #[test]

@@ -473,15 +473,6 @@ pub fn place_words(region: Region) -> (&'static str, &'static str) {
     }
 }
 
-/// How the declaration reaches the cadres in this region. Only Longyan's text names a
-/// self-report channel (001 二、(二)); elsewhere it is a report to the village cadres.
-pub fn channel_zh(region: Region) -> &'static str {
-    match region {
-        Region::Longyan => "农户自主申报（一键报贫）",
-        _ => "向村干部报告困难",
-    }
-}
-
 /// JSON has one kind of number: `4.0` is the whole number 4 (JSON Schema's `integer` agrees), so
 /// a client that writes it is not refused; `4.5` or `-1` is.
 fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -852,7 +843,5 @@ mod tests {
         };
         let errors = d.validate(today()).unwrap_err();
         assert!(errors.iter().any(|e| e.message.contains("嘎查")));
-        assert_eq!(channel_zh(Region::Longyan), "农户自主申报（一键报贫）");
-        assert_eq!(channel_zh(Region::Qinghai), "向村干部报告困难");
     }
 }

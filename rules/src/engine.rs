@@ -139,7 +139,30 @@ struct RawRules {
     consistency: RawConsistency,
     #[serde(default)]
     needs: RawNeeds,
+    #[serde(default)]
+    channels: RawChannels,
     policies: Vec<Policy>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannels {
+    #[serde(default)]
+    channel: Vec<Channel>,
+}
+
+/// How a region's document says a household's difficulty is reported or found
+/// (`data/channels.toml`), besides this service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub region: Region,
+    /// The document names ways for the household to report itself.
+    pub self_report: bool,
+    /// Those ways, or (without `self_report`) how the document says difficulties are found.
+    pub ways: Vec<String>,
+    #[serde(rename = "source")]
+    pub sources: Vec<Source>,
 }
 
 #[derive(Default, Deserialize)]
@@ -169,6 +192,8 @@ pub struct Rules {
     pub term_info: BTreeMap<String, TermInfo>,
     /// The time windows of `data/periods.toml`.
     pub periods: Periods,
+    /// How each region's document says difficulties are reported (`data/channels.toml`).
+    pub channels: Vec<Channel>,
     /// The answers that do not fit together (`data/consistency.toml`).
     checks: Checks,
     /// The needs the answers can show (`data/needs.toml`).
@@ -287,6 +312,26 @@ impl Rules {
             errors.extend(e.into_iter().map(|e| format!("needs: {e}")));
             Needs::default()
         });
+        for region in Region::ALL {
+            match raw
+                .channels
+                .channel
+                .iter()
+                .filter(|c| c.region == region)
+                .count()
+            {
+                1 => {}
+                n => errors.push(format!("channels: {n} records for {region:?} (one each)")),
+            }
+        }
+        for c in &raw.channels.channel {
+            if c.ways.is_empty() || c.sources.is_empty() {
+                errors.push(format!(
+                    "channels {:?}: needs `ways` and a source",
+                    c.region
+                ));
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         for p in &raw.policies {
             if !seen.insert(&p.id) {
@@ -299,6 +344,7 @@ impl Rules {
                 policies: raw.policies,
                 term_info,
                 periods: raw.periods,
+                channels: raw.channels.channel,
                 checks,
                 needs,
                 terms,
@@ -320,6 +366,11 @@ impl Rules {
             Truth::No => Some(false),
             Truth::Unknown => None,
         }
+    }
+
+    /// How the region's document says difficulties are reported or found.
+    pub fn channel(&self, region: Region) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.region == region)
     }
 
     pub fn policy(&self, id: &str) -> Option<&Policy> {
@@ -574,6 +625,7 @@ mod tests {
         let json = serde_json::json!({
             "version": "test",
             "periods": rules().periods,
+            "channels": {"channel": rules().channels},
             "terms": {"household": {"monitored": {"label": "监测对象", "expr": "household.poverty_status == \"monitored\""}}},
             "policies": [{
                 "id": "t-1", "region": region, "category": "monitoring", "topic": "t", "kind": "benefit",

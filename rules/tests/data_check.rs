@@ -74,8 +74,9 @@ fn every_region_has_entries() {
     }
 }
 
-/// Every quoted source of the rules data: each policy's, and each time window's
-/// (`data/periods.toml`), named by what cites it.
+/// Every quoted source of the rules data: each policy's, each time window's
+/// (`data/periods.toml`) and each region's report channels (`data/channels.toml`), named by what
+/// cites it.
 fn every_source() -> Vec<(String, &'static xiangqin_rules::Source)> {
     let r = rules();
     let policies = r
@@ -87,7 +88,12 @@ fn every_source() -> Vec<(String, &'static xiangqin_rules::Source)> {
         .window
         .iter()
         .flat_map(|(name, w)| w.sources.iter().map(move |s| (format!("window {name}"), s)));
-    policies.chain(windows).collect()
+    let channels = r.channels.iter().flat_map(|c| {
+        c.sources
+            .iter()
+            .map(move |s| (format!("channels {:?}", c.region), s))
+    });
+    policies.chain(windows).chain(channels).collect()
 }
 
 #[test]
@@ -214,5 +220,53 @@ fn source_documents_are_as_received() {
             &actual, sum,
             "sources/{file} is not the document as received"
         );
+    }
+}
+
+/// A region is told only of the channels its own document names: every word of a way that names a
+/// channel (a hotline, a platform, a visit) is in that region's quotes — no hotline elsewhere.
+#[test]
+fn report_channels_name_only_what_their_documents_name() {
+    const CHANNEL_WORDS: [&str; 9] = [
+        "12317",
+        "热线",
+        "电话",
+        "平台",
+        "摸排",
+        "网格化",
+        "大数据",
+        "六必访",
+        "驻村干部",
+    ];
+    let mut problems = Vec::new();
+    for c in &rules().channels {
+        let quotes: String = c.sources.iter().map(|s| s.quote.as_str()).collect();
+        for way in &c.ways {
+            for word in CHANNEL_WORDS.iter().filter(|w| way.contains(**w)) {
+                if !quotes.contains(word) {
+                    problems.push(format!(
+                        "{:?}: 「{word}」 in {way:?} is not in its quotes",
+                        c.region
+                    ));
+                }
+            }
+        }
+        let names_a_hotline = c
+            .ways
+            .iter()
+            .any(|w| w.contains("热线") || w.contains("电话"));
+        if names_a_hotline && !c.self_report {
+            problems.push(format!("{:?}: a hotline without self_report", c.region));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(rules().channel(Region::Longyan).unwrap().self_report);
+    for region in [
+        Region::Qinghai,
+        Region::Shaanxi,
+        Region::InnerMongolia,
+        Region::Liangzhou,
+    ] {
+        assert!(!rules().channel(region).unwrap().self_report, "{region:?}");
     }
 }

@@ -5,11 +5,12 @@
 //! - `/check/<step>`: one question (`h.dibao`, `m1.age`, `county_exit_year` …);
 //! - `/check/members` and `/check/add-member`: who lives in the household, one person at a time;
 //! - `/check/done`: every answer, each with 「修改」.
+use crate::glossary::Glossary;
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::pages::{BackLink, ClearData, FocusHeading};
 use crate::questions::{
-    answer_path, answer_text, answered, ask_for_path, hint, member_label, path_of_slug, short_name,
-    slug, title, value_label, RIGID_CAUSES, RIGID_EXPENSE,
+    answer_path, answer_text, answered, ask_for_path, echo, hint, member_label, path_of_slug,
+    short_name, slug, title, value_label, yes_no, RIGID_CAUSES, RIGID_EXPENSE,
 };
 use crate::{region_msg, today, use_household};
 use leptos::prelude::*;
@@ -59,6 +60,7 @@ fn Progress() -> impl IntoView {
     let counts = Memo::new(move |_| {
         household.answers.with(|a| {
             let done = a.asked.len();
+            let settled = a.not_to_ask();
             let open = a
                 .facts(today())
                 .ok()
@@ -68,7 +70,7 @@ fn Progress() -> impl IntoView {
                         .results
                         .iter()
                         .flat_map(|r| r.missing_facts.iter())
-                        .filter(|p| !a.unsure.contains(*p))
+                        .filter(|p| !settled.contains(*p))
                         .collect();
                     paths.sort();
                     paths.dedup();
@@ -184,7 +186,7 @@ fn NextStep() -> impl IntoView {
         let Ok(evaluation) = rules().evaluate(&facts) else {
             return "/check/done".to_string();
         };
-        match next_question(&facts, &evaluation, &a.unsure) {
+        match next_question(&facts, &evaluation, &a.not_to_ask()) {
             Some(Ask::Members) => "/check/members".to_string(),
             Some(ask) => format!("/check/{}", slug(&answer_path(&ask))),
             None => "/results".to_string(),
@@ -253,6 +255,18 @@ fn AskStep(ask: Ask) -> impl IntoView {
             .with(|a| title(&for_title, a, i18n.lang()))
     });
     let hint_text = move || hint(&for_hint, i18n.lang());
+    let for_echo = ask.clone();
+    let echo_text = move || household.answers.with(|a| echo(&for_echo, a, i18n.lang()));
+    // The official terms in the question, explained under it.
+    let for_terms = ask.clone();
+    let question_terms = Signal::derive(move || {
+        let lang = &crate::i18n::LANGS[0];
+        let title = household.answers.with(|a| title(&for_terms, a, lang));
+        vec![
+            title,
+            hint(&for_terms, lang).unwrap_or_default().to_string(),
+        ]
+    });
     let back = back_href(Some(&path));
     let q = match ask {
         Ask::Household(q) | Ask::Member(_, q) => q,
@@ -260,7 +274,7 @@ fn AskStep(ask: Ask) -> impl IntoView {
     };
     let body = match q.answer {
         _ if q.fact == RIGID_EXPENSE => view! { <AmountsAnswer path=path.clone()/> }.into_any(),
-        AnswerKind::YesNo => view! { <YesNoAnswer path=path.clone()/> }.into_any(),
+        AnswerKind::YesNo => view! { <YesNoAnswer path=path.clone() ask=ask.clone()/> }.into_any(),
         AnswerKind::Choice(values) => {
             view! { <ChoiceAnswer path=path.clone() ask=ask.clone() values/> }.into_any()
         }
@@ -278,6 +292,8 @@ fn AskStep(ask: Ask) -> impl IntoView {
             <Progress/>
             <QuestionHeading text=heading/>
             {move || hint_text().map(|h| view! { <p class="hint">{h}</p> })}
+            {move || echo_text().map(|e| view! { <p class="hint echo" data-testid="question-echo">{e}</p> })}
+            <Glossary texts=question_terms/>
             <crate::speech::ReadAloud text=Callback::new(move |_| {
                 format!("{}。{}", heading.get_untracked(), hint(&for_speech, i18n.lang()).unwrap_or_default())
             })/>
@@ -296,6 +312,9 @@ fn ChoiceButton(
     testid: String,
     selected: Signal<bool>,
     on_pick: impl Fn() + 'static,
+    /// The Chinese words whose official terms are explained under the label.
+    #[prop(optional)]
+    explain: Option<Signal<Vec<String>>>,
 ) -> impl IntoView {
     view! {
         <button
@@ -307,7 +326,10 @@ fn ChoiceButton(
             on:click=move |_| on_pick()
         >
             <span class="choice-mark" aria-hidden="true"></span>
-            <span>{move || label.get()}</span>
+            <span class="choice-text">
+                <span>{move || label.get()}</span>
+                {explain.map(|texts| view! { <Glossary texts/> })}
+            </span>
         </button>
     }
 }
@@ -337,26 +359,30 @@ fn stored(path: &str) -> Signal<Option<Value>> {
 }
 
 #[component]
-fn YesNoAnswer(path: String) -> impl IntoView {
+fn YesNoAnswer(path: String, ask: Ask) -> impl IntoView {
     let i18n = use_i18n();
     let current = stored(&path);
     let answer = answerer();
-    let button = |value: bool, msg: Msg, testid: &str| {
-        let path = path.clone();
-        let answer = answer.clone();
-        view! {
-            <ChoiceButton
-                label=Signal::derive(move || i18n.tr(msg).to_string())
-                testid=testid.to_string()
-                selected=Signal::derive(move || current.get() == Some(Value::Bool(value)))
-                on_pick=move || answer(path.clone(), Some(Value::Bool(value)))
-            />
-        }
-    };
+    // The question's own words (有 / 没有, 安全 / 不安全), the reassuring one first where the
+    // question is asked the positive way round.
+    let buttons = yes_no(&ask)
+        .into_iter()
+        .map(|(msg, value)| {
+            let path = path.clone();
+            let answer = answer.clone();
+            view! {
+                <ChoiceButton
+                    label=Signal::derive(move || i18n.tr(msg).to_string())
+                    testid=format!("choice-{}", if value { "yes" } else { "no" })
+                    selected=Signal::derive(move || current.get() == Some(Value::Bool(value)))
+                    on_pick=move || answer(path.clone(), Some(Value::Bool(value)))
+                />
+            }
+        })
+        .collect_view();
     view! {
         <div class="choices" role="group">
-            {button(true, Msg::AnsYes, "choice-yes")}
-            {button(false, Msg::AnsNo, "choice-no")}
+            {buttons}
             <UnsureButton path=path.clone()/>
         </div>
     }
@@ -392,6 +418,7 @@ fn ChoiceAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl
                     testid=format!("choice-{v}")
                     selected=Signal::derive(move || current.get().as_ref() == Some(&stored_value))
                     on_pick=move || answer(path.clone(), Some(value.clone()))
+                    explain=Signal::derive(move || vec![value_label(&q, v, &crate::i18n::LANGS[0])])
                 />
             }
         })
@@ -439,7 +466,10 @@ fn MultiAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl 
                     }
                 >
                     <span class="choice-mark" aria-hidden="true"></span>
-                    <span>{move || value_label(&q, v, i18n.lang())}</span>
+                    <span class="choice-text">
+                        <span>{move || value_label(&q, v, i18n.lang())}</span>
+                        <Glossary texts=vec![value_label(&q, v, &crate::i18n::LANGS[0])]/>
+                    </span>
                 </button>
             }
         })
@@ -790,6 +820,7 @@ fn AddMember() -> impl IntoView {
                 <ChoiceButton
                     label=Signal::derive(move || value_label(&q, v, i18n.lang()))
                     testid=format!("choice-{v}")
+                    explain=Signal::derive(move || vec![value_label(&q, v, &crate::i18n::LANGS[0])])
                     selected=Signal::derive(|| false)
                     on_pick=move || {
                         let mut index = 0;
@@ -824,6 +855,14 @@ fn Summary() -> impl IntoView {
     let household = use_household();
     let i18n = use_i18n();
     let answered_any = move || household.answers.with(|a| a.region.is_some());
+    // Answers that do not fit together, flagged here and on their rows.
+    let conflicts = Memo::new(move |_| {
+        household.answers.with(|a| {
+            a.facts(today())
+                .map(|f| rules().conflicts(&f))
+                .unwrap_or_default()
+        })
+    });
     let rows = move || {
         household.answers.with(|a| {
             let lang = i18n.lang();
@@ -847,12 +886,24 @@ fn Summary() -> impl IntoView {
                     ));
                 }
             }
+            let set_aside: Vec<String> = conflicts
+                .get()
+                .into_iter()
+                .flat_map(|c| c.paths)
+                .map(|p| slug(&p))
+                .collect();
             out.into_iter()
                 .map(|(id, question, text, href)| {
+                    let check = set_aside.contains(&id);
                     view! {
-                        <div class="answer-row" data-testid=format!("answer-{id}")>
+                        <div class="answer-row" class:conflict=check data-testid=format!("answer-{id}")>
                             <dt>{question}</dt>
-                            <dd data-testid=format!("answer-{id}-value")>{text}</dd>
+                            <dd data-testid=format!("answer-{id}-value")>
+                                {text}
+                                {check.then(|| view! {
+                                    <span class="tag conflict" data-testid="conflict-mark">{t(Msg::ConflictsMark)}</span>
+                                })}
+                            </dd>
                             <dd>
                                 <a class="button secondary small" href=href data-testid=format!("change-{id}")>
                                     {t(Msg::CheckChange)}
@@ -872,6 +923,7 @@ fn Summary() -> impl IntoView {
                 if answered_any() {
                     view! {
                         <p>{t(Msg::CheckSummaryIntro)}</p>
+                        <crate::pages::results::Conflicts conflicts=conflicts/>
                         <dl class="answers">{rows}</dl>
                         <a class="button primary" href="/results" data-testid="summary-results">
                             {t(Msg::CheckResults)}

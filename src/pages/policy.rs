@@ -1,14 +1,15 @@
 //! One policy on its own page (`/policy/<id>`, so it can be sent to someone), and the list of
 //! every policy of a region with a text search (`/policies/<region>`).
+use crate::glossary::Glossary;
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::pages::results::{
-    category_msg, document_msg, evaluate_today, status_msg, time_plain, CATEGORY_ORDER,
+    category_msg, document_msg, evaluate_today, status_msg, time_msg, CATEGORY_ORDER,
 };
 use crate::pages::{BackLink, FocusHeading};
 use crate::region_msg;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use xiangqin_rules::{rules, Policy, Region, Status};
+use xiangqin_rules::{rules, Facts, Policy, Region, Status};
 
 #[component]
 pub fn PolicyPage() -> impl IntoView {
@@ -41,6 +42,30 @@ pub fn PolicyPage() -> impl IntoView {
             }
         })
     };
+    // The time limit judged today: with this household's answers if they are for this region
+    // (Inner Mongolia: the county's exit year), else from the region alone.
+    let household = crate::use_household();
+    let time_note = move || {
+        let facts = household
+            .answers
+            .with(|a| a.facts(crate::today()).ok())
+            .filter(|f| f.region == Some(policy.region))
+            .unwrap_or_else(|| Facts {
+                region: Some(policy.region),
+                ..Facts::default()
+            });
+        rules()
+            .time_judgement(policy, &facts, crate::today())
+            .note
+            .unwrap_or_else(|| i18n.tr(time_msg(policy)).to_string())
+    };
+    let glossary_texts = vec![
+        policy.summary.clone(),
+        policy.who.clone(),
+        policy.gets.clone(),
+        policy.how_to_apply.clone(),
+        policy.careful.clone(),
+    ];
     let section = |heading: Msg, text: &str, testid: &'static str| {
         (!text.trim().is_empty()).then(|| {
             view! {
@@ -83,8 +108,9 @@ pub fn PolicyPage() -> impl IntoView {
             {section(Msg::PolicyGets, &policy.gets, "policy-gets")}
             {section(Msg::PolicyHow, &policy.how_to_apply, "policy-how")}
             <h2>{t(Msg::PolicyTime)}</h2>
-            <p data-testid="policy-time">{t(time_plain(policy, crate::today()))}</p>
+            <p data-testid="policy-time" lang="zh-Hans">{time_note}</p>
             {section(Msg::PolicyCareful, &policy.careful, "policy-careful")}
+            <Glossary texts=glossary_texts/>
             <h2>{t(Msg::PolicySource)}</h2>
             {sources}
         </article>

@@ -1,7 +1,7 @@
 //! 一键申报: the self-declaration. `/report` is the form, `/report/confirm` the consent step
 //! and sending, `/report/sent` the receipt. The draft is saved on the device as it is typed and
 //! checked with the shared validation of `xiangqin_rules`, the same the endpoint runs.
-use crate::api::SendError;
+use crate::api::{SendError, Service};
 use crate::draft::{is_consent_field, Attempt, Draft, TextKey};
 use crate::i18n::{fill, t, use_i18n, Lang, Msg};
 use crate::outbox::{use_outbox, Outcome, Pending};
@@ -12,7 +12,7 @@ use leptos::either::{Either, EitherOf4, EitherOf5};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use xiangqin_rules::declaration::{FieldError, RiskType};
-use xiangqin_rules::Region;
+use xiangqin_rules::{rules, Region};
 
 const CONFIRM: &str = "confirm";
 const SENT: &str = "sent";
@@ -177,14 +177,6 @@ pub fn risk_msg(risk: RiskType) -> Msg {
     }
 }
 
-/// How the declaration reaches the cadres (see `xiangqin_rules::declaration::channel_zh`).
-pub fn channel_msgs(region: Region) -> (Msg, Msg) {
-    match region {
-        Region::Longyan => (Msg::ReportChannelLongyan, Msg::ReportChannelLongyanBody),
-        _ => (Msg::ReportChannelOther, Msg::ReportChannelOtherBody),
-    }
-}
-
 /// The id of a field's input (the error list moves focus there).
 pub(crate) fn input_id(field: &str) -> String {
     format!("f-{}", field.replace('.', "-"))
@@ -203,19 +195,110 @@ pub fn Report() -> impl IntoView {
     }
 }
 
-/// Where the declaration goes, for the chosen region.
+/// Who receives a declaration, as the endpoint last said (kept on the device for offline use),
+/// refreshed from `GET /api/v1/service` when there is a network.
+fn use_service() -> RwSignal<Option<Service>> {
+    let service = RwSignal::new(storage::load::<Service>(storage::SERVICE_KEY));
+    spawn_local(async move {
+        if let Some(fresh) = crate::api::service().await {
+            storage::save(storage::SERVICE_KEY, &fresh);
+            service.set(Some(fresh));
+        }
+    });
+    service
+}
+
+/// How the receiver is named in a sentence: the operator's name, or 「这个网站的运营单位」.
+fn receiver(lang: &Lang, service: Option<&Service>) -> String {
+    match service.and_then(|s| s.service_name.clone()) {
+        Some(name) => format!("「{name}」"),
+        None => lang.get(Msg::ServiceReceiverUnnamed).to_string(),
+    }
+}
+
+/// Who receives the declaration: this service, by the name its operator gave it (or that it gave
+/// none), and who can see it. `None`: not known yet (never online).
 #[component]
-fn Channel(form: Form) -> impl IntoView {
-    move || {
-        form.region().map(|region| {
-            let (name, body) = channel_msgs(region);
-            view! {
-                <div class="channel" data-testid="report-channel">
-                    <p class="channel-name">{t(name)}</p>
-                    <p>{t(body)}</p>
-                </div>
+fn Receiver(#[prop(into)] service: Signal<Option<Service>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || {
+        let lang = i18n.lang();
+        match service.get() {
+            None => lang.get(Msg::ServiceUnknown).to_string(),
+            Some(s) => {
+                let first = match &s.service_name {
+                    Some(name) => fill(lang.get(Msg::ServiceNamed), &[("name", name)]),
+                    None => lang.get(Msg::ServiceUnnamed).to_string(),
+                };
+                let sees = fill(
+                    lang.get(Msg::ServiceWhoSees),
+                    &[("receiver", &receiver(lang, Some(&s)))],
+                );
+                format!("{first}{sees}")
             }
-        })
+        }
+    };
+    view! { <p data-testid="receiver">{text}</p> }
+}
+
+/// The other ways the region's document names to report a difficulty (Longyan: 12317, the
+/// hotline, the monthly visits), or, where it names none, how it says difficulties are found.
+#[component]
+fn OtherWays(region: Region) -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(channel) = rules().channel(region) else {
+        return ().into_any();
+    };
+    let clause = channel
+        .sources
+        .first()
+        .map(|s| s.clause.clone())
+        .unwrap_or_default();
+    let self_report = channel.self_report;
+    let intro = move || {
+        let lang = i18n.lang();
+        let msg = if self_report {
+            Msg::ChannelSelfReport
+        } else {
+            Msg::ChannelFoundBy
+        };
+        fill(
+            lang.get(msg),
+            &[
+                ("region", lang.get(region_msg(region))),
+                ("clause", &clause),
+            ],
+        )
+    };
+    let ways = channel
+        .ways
+        .iter()
+        .map(|w| view! { <li lang="zh-Hans">{w.clone()}</li> })
+        .collect_view();
+    let after = if self_report {
+        Msg::ChannelNotTheSame
+    } else {
+        Msg::ChannelTellCadres
+    };
+    view! {
+        <div class="other-ways" data-testid="other-ways">
+            <p>{intro}</p>
+            <ul>{ways}</ul>
+            <p>{t(after)}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// Where the declaration goes: who receives it, and the region's other ways.
+#[component]
+fn Channel(form: Form, service: RwSignal<Option<Service>>) -> impl IntoView {
+    view! {
+        <div class="channel" data-testid="report-channel">
+            <p class="channel-name">{t(Msg::ServiceReceiverTitle)}</p>
+            <Receiver service/>
+            {move || form.region().map(|region| view! { <OtherWays region/> })}
+        </div>
     }
 }
 
@@ -587,6 +670,7 @@ fn ChoiceGroup(
 #[component]
 fn FormStep(form: Form) -> impl IntoView {
     let navigate = use_navigate();
+    let service = use_service();
     let next = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let errors: Vec<FieldError> = form
@@ -641,7 +725,7 @@ fn FormStep(form: Form) -> impl IntoView {
             <BackLink href="/".to_string()/>
             <FocusHeading text=Msg::ReportTitle testid="report-title"/>
             <p class="lead">{t(Msg::ReportIntro)}</p>
-            <Channel form/>
+            <Channel form service/>
             <p class="note">{t(Msg::ReportSavedNote)}</p>
             <ErrorSummary form/>
             <form novalidate on:submit=next>
@@ -656,7 +740,18 @@ fn FormStep(form: Form) -> impl IntoView {
 
 /// One consent checkbox, with its problem.
 #[component]
-fn ConsentBox(form: Form, field: &'static str, label: Msg, testid: &'static str) -> impl IntoView {
+fn ConsentBox(
+    form: Form,
+    field: &'static str,
+    label: Msg,
+    /// The label's words when they need filling in (who receives the declaration).
+    #[prop(optional, into)]
+    label_text: Option<Signal<String>>,
+    testid: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label_text =
+        label_text.unwrap_or_else(|| Signal::derive(move || i18n.tr(label).to_string()));
     let error = form.error(field);
     let checked = move || {
         form.draft.with(|d| match field {
@@ -687,7 +782,7 @@ fn ConsentBox(form: Form, field: &'static str, label: Msg, testid: &'static str)
                         );
                     }
                 />
-                <span>{t(label)} " " <Need required=true/></span>
+                <span>{move || label_text.get()} " " <Need required=true/></span>
             </label>
         </div>
     }
@@ -707,6 +802,14 @@ fn ConsentStep(form: Form) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let outbox = use_outbox();
+    let service = use_service();
+    let with_receiver = move |msg: Msg| {
+        let lang = i18n.lang();
+        fill(
+            lang.get(msg),
+            &[("receiver", &service.with(|s| receiver(lang, s.as_ref())))],
+        )
+    };
     // Reached without a complete first step (a link, a reload after clearing): back to the form.
     let first_step_done = form.draft.with_untracked(|d| {
         d.check(today())
@@ -847,7 +950,7 @@ fn ConsentStep(form: Form) -> impl IntoView {
         <section class="screen report" data-testid="report-consent">
             <BackLink href="/report".to_string()/>
             <FocusHeading text=Msg::ReportConsentTitle testid="report-title"/>
-            <Channel form/>
+            <Channel form service/>
             <dl class="review" data-testid="report-review">{review}</dl>
             // On paper, for the village's file: signature (or fingerprint) and date lines.
             <div class="print-only signatures" aria-hidden="true">
@@ -873,7 +976,7 @@ fn ConsentStep(form: Form) -> impl IntoView {
             <form novalidate on:submit=send>
                 <div class="consent-info">
                     <h2>{t(Msg::ReportConsentWhoTitle)}</h2>
-                    <p>{t(Msg::ReportConsentWho)}</p>
+                    <p data-testid="consent-who">{move || with_receiver(Msg::ReportConsentWho)}</p>
                     <p>{t(Msg::ReportConsentPurpose)}</p>
                     <p>{t(Msg::ReportConsentSensitive)}</p>
                 </div>
@@ -888,6 +991,7 @@ fn ConsentStep(form: Form) -> impl IntoView {
                     form
                     field="consent.personal_info"
                     label=Msg::ReportConsentPersonalInfo
+                    label_text=Signal::derive(move || with_receiver(Msg::ReportConsentPersonalInfo))
                     testid="consent-personal_info"
                 />
                 {crate::kiosk::settings()
@@ -937,14 +1041,19 @@ fn SentStep() -> impl IntoView {
     let receipt: Option<SentReceipt> = storage::load(storage::RECEIPT_KEY);
     match receipt {
         Some(receipt) => {
-            let (channel, _) = channel_msgs(receipt.region);
-            let next = match receipt.region {
-                Region::Longyan => Msg::ReceiptNextLongyan,
-                _ => Msg::ReceiptNextOther,
-            };
             let sent_on = receipt.sent_on.clone();
             let qr = crate::pages::status::qr_svg(&crate::pages::status::status_url(&receipt));
-            let deadlines = receipt.deadlines.clone();
+            let service = receipt.service.clone();
+            let received = match &service.service_name {
+                Some(name) => fill(i18n.tr(Msg::ReceiptReceivedBy), &[("name", name)]),
+                None => i18n.tr(Msg::ReceiptReceivedUnnamed).to_string(),
+            };
+            let sees = fill(
+                i18n.tr(Msg::ServiceWhoSees),
+                &[("receiver", &receiver(i18n.lang(), Some(&service)))],
+            );
+            let promised = !service.deadlines.is_empty();
+            let region = receipt.region;
             Either::Left(view! {
                 <section class="screen receipt" data-testid="report-sent">
                     <FocusHeading text=Msg::ReceiptTitle testid="report-title"/>
@@ -956,11 +1065,14 @@ fn SentStep() -> impl IntoView {
                         </p>
                     </div>
                     <p>{t(Msg::ReceiptKeep)}</p>
-                    <p>
-                        <strong>{t(channel)}</strong>
+                    <p data-testid="receipt-received">
+                        <strong>{received}</strong>
+                        {sees}
                     </p>
-                    <p data-testid="receipt-next">{t(next)}</p>
-                    <crate::pages::status::Deadlines deadlines=deadlines/>
+                    <crate::pages::status::Deadlines deadlines=service.deadlines.clone()/>
+                    {(!promised)
+                        .then(|| view! { <p data-testid="receipt-next">{t(Msg::ReceiptNextContact)}</p> })}
+                    <OtherWays region/>
                     <figure class="receipt-qr">
                         <div data-testid="receipt-qr" inner_html=qr></div>
                         <figcaption>{t(Msg::ReceiptQrLabel)}</figcaption>
@@ -990,16 +1102,13 @@ fn SentStep() -> impl IntoView {
 mod tests {
     use super::*;
     use crate::i18n::LANGS;
-    use xiangqin_rules::declaration::{channel_zh, place_words};
+    use xiangqin_rules::declaration::place_words;
 
     #[test]
     fn chinese_catalogue_agrees_with_the_rules() {
         let zh = &LANGS[0];
         for risk in RiskType::ALL {
             assert_eq!(zh.get(risk_msg(risk)), risk.label_zh(), "{}", risk.key());
-        }
-        for region in Region::ALL {
-            assert_eq!(zh.get(channel_msgs(region).0), channel_zh(region));
         }
         let (township, village) = place_words(Region::InnerMongolia);
         assert_eq!(zh.get(Msg::ReportTownshipInnerMongolia), township);

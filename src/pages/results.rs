@@ -1,11 +1,13 @@
 //! 查政策 results: every policy of the household's region that applies or may apply, grouped by
 //! category, with the reason, what would settle a "maybe", and a link to the policy page.
+use crate::glossary::Glossary;
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::pages::FocusHeading;
-use crate::questions::{answer_path, ask_for_path, slug, title};
-use crate::{today, use_household};
+use crate::questions::{answer_path, ask_for_path, chosen_diseases, member_label, slug, title};
+use crate::{region_msg, today, use_household};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use xiangqin_rules::consistency::Conflict;
 use xiangqin_rules::questions::Ask;
 use xiangqin_rules::{
     rules, Category, Evaluation, Policy, PolicyResult, Region, Status, TimeLimit,
@@ -60,23 +62,6 @@ pub fn time_msg(p: &Policy) -> Msg {
     }
 }
 
-/// The time limit said plainly for today's date: whether the window the text states has passed
-/// (catalogue §3). The household's own result says the same in its reasons.
-pub fn time_plain(p: &Policy, today: chrono::NaiveDate) -> Msg {
-    let after_2025 = today > chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
-    let after_2022 = today > chrono::NaiveDate::from_ymd_opt(2022, 12, 31).unwrap_or_default();
-    match p.time_limit {
-        TimeLimit::None if after_2025 => Msg::TimeNoneCheck,
-        TimeLimit::None => Msg::TimeNone,
-        TimeLimit::SomePeriod => Msg::TimeSomePeriodPlain,
-        TimeLimit::Plan2022 if after_2022 => Msg::TimePlan2022Ended,
-        TimeLimit::Plan2022 => Msg::TimePlan2022,
-        TimeLimit::Transition if p.region == Region::InnerMongolia => Msg::TimeTransitionNm,
-        TimeLimit::Transition if after_2025 => Msg::TimeTransitionEnded,
-        TimeLimit::Transition => Msg::TimeTransitionRunning,
-    }
-}
-
 pub fn status_msg(s: Status) -> Msg {
     match s {
         Status::Applies => Msg::ResultsApplies,
@@ -93,6 +78,121 @@ pub fn evaluate_today() -> Memo<Option<Evaluation>> {
             rules().evaluate(&facts).ok()
         })
     })
+}
+
+/// Answers that do not fit together: each said plainly, with a link to change every answer it
+/// sets aside. The rules decide nothing on them until they are corrected.
+#[component]
+pub fn Conflicts(#[prop(into)] conflicts: Signal<Vec<Conflict>>) -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    move || {
+        let conflicts = conflicts.get();
+        (!conflicts.is_empty()).then(|| {
+            let items = conflicts
+                .into_iter()
+                .map(|c| {
+                    let (who, links) = household.answers.with(|a| {
+                        let lang = i18n.lang();
+                        let who = match c.member {
+                            Some(i) => member_label(i, a, lang),
+                            None => lang.get(Msg::ConflictsHousehold).to_string(),
+                        };
+                        let links: Vec<(String, String)> = c
+                            .paths
+                            .iter()
+                            .filter_map(|p| ask_for_path(p))
+                            .map(|ask| {
+                                (
+                                    format!("/check/{}", slug(&answer_path(&ask))),
+                                    title(&ask, a, lang),
+                                )
+                            })
+                            .collect();
+                        (who, links)
+                    });
+                    let links = links
+                        .into_iter()
+                        .map(|(href, question)| {
+                            view! {
+                                <li>
+                                    <a href=href data-testid="conflict-change">
+                                        {t(Msg::CheckChange)} "：" {question}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <li data-testid=format!("conflict-{}", c.id)>
+                            <p>
+                                <strong>{who}</strong>
+                                "："
+                                <span lang="zh-Hans">{c.message.clone()}</span>
+                            </p>
+                            <ul class="conflict-links">{links}</ul>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="conflicts" role="alert" data-testid="conflicts">
+                    <h2>{t(Msg::ConflictsTitle)}</h2>
+                    <p>{t(Msg::ConflictsBody)}</p>
+                    <ul>{items}</ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// Needs the answers show that the region's document says nothing about: one line each, pointing
+/// to the village committee or township (no policy is invented to fill the gap).
+#[component]
+fn Silences() -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let needs = Memo::new(move |_| {
+        household.answers.with(|a| {
+            let Ok(facts) = a.facts(today()) else {
+                return (None, Vec::new());
+            };
+            let ids = rules()
+                .unanswered_needs(&facts)
+                .into_iter()
+                .map(|n| n.id.clone())
+                .collect::<Vec<_>>();
+            (facts.region, ids)
+        })
+    });
+    move || {
+        let (Some(region), ids) = needs.get() else {
+            return None;
+        };
+        (!ids.is_empty()).then(|| {
+            let lines = ids
+                .into_iter()
+                .filter_map(|id| {
+                    let need = Msg::from_key(&format!("need.{id}"))?;
+                    let lang = i18n.lang();
+                    let text = fill(
+                        lang.get(Msg::ResultsSilence),
+                        &[
+                            ("need", lang.get(need)),
+                            ("region", lang.get(region_msg(region))),
+                        ],
+                    );
+                    Some(view! { <li data-testid=format!("silence-{id}")>{text}</li> })
+                })
+                .collect_view();
+            view! {
+                <div class="silences" data-testid="silences">
+                    <h2>{t(Msg::ResultsSilenceTitle)}</h2>
+                    <ul>{lines}</ul>
+                </div>
+            }
+        })
+    }
 }
 
 #[component]
@@ -222,6 +322,9 @@ pub fn Results() -> impl IntoView {
                 out
             })/>
             {header}
+            <Conflicts conflicts=Signal::derive(move || {
+                evaluation.get().map(|e| e.conflicts).unwrap_or_default()
+            })/>
             {counts}
             {move || {
                 risk.get()
@@ -237,6 +340,7 @@ pub fn Results() -> impl IntoView {
                         }
                     })
             }}
+            <Silences/>
             {groups}
             <div class="results-actions no-print">
                 <a class="button secondary" href="/check/next" data-testid="results-more">
@@ -312,6 +416,32 @@ fn ResultCard(result: PolicyResult) -> impl IntoView {
     });
     let reason = result.reasons.first().cloned().unwrap_or_default();
     let more_reasons: Vec<String> = result.reasons.iter().skip(1).cloned().collect();
+    let mut texts = vec![policy.summary.clone()];
+    texts.extend(result.reasons.iter().cloned());
+    // A result that depends on the chronic diseases chosen repeats them by name.
+    let d = &policy.decision;
+    let on_diseases = [&d.yes, &d.maybe]
+        .into_iter()
+        .flatten()
+        .any(|c| c.contains("member.chronic_disease"));
+    let echo = move || {
+        on_diseases.then(|| {
+            household.answers.with(|a| {
+                let lang = i18n.lang();
+                (0..a.members.as_ref().map_or(0, Vec::len))
+                    .filter_map(|i| {
+                        let diseases = chosen_diseases(a, i, lang)?;
+                        let who = member_label(i, a, lang);
+                        Some(fill(
+                            lang.get(Msg::ResultsEchoDisease),
+                            &[("who", &who), ("diseases", &diseases)],
+                        ))
+                    })
+                    .map(|line| view! { <p class="echo small" data-testid="echo">{line}</p> })
+                    .collect_view()
+            })
+        })
+    };
     view! {
         <article class="policy-card" class:maybe=status == Status::Maybe data-testid=format!("result-{}", result.id)>
             <h3>
@@ -327,6 +457,8 @@ fn ResultCard(result: PolicyResult) -> impl IntoView {
                 .into_iter()
                 .map(|r| view! { <p class="reason small" lang="zh-Hans">{r}</p> })
                 .collect_view()}
+            {echo}
+            <Glossary texts=texts/>
             {(policy.time_limit != TimeLimit::None).then(|| view! { <p class="time small">{t(time)}</p> })}
             {settle_view}
             <a class="text-link" href=format!("/policy/{}", policy.id) data-testid="policy-link">
@@ -335,4 +467,31 @@ fn ResultCard(result: PolicyResult) -> impl IntoView {
         </article>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::LANGS;
+
+    /// Every need of `rules/data/needs.toml` has its words, so no silence note goes unsaid.
+    #[test]
+    fn every_need_has_words_in_every_language() {
+        let facts = xiangqin_rules::Facts::from_json(
+            r#"{"region":"shaanxi","as_of":"2026-12-02",
+            "household":{"housing_unsafe":true,"water_unsafe":true,"recent_shocks":["natural_disaster"]},
+            "members":[{"age":40,"serious_illness":true,"disability_grade":2,"disability_kind":"physical"},
+                       {"age":12,"school_stage":"compulsory"}]}"#,
+        )
+        .unwrap();
+        let needs = rules().unanswered_needs(&facts);
+        assert_eq!(needs.len(), 6, "Shaanxi is silent on all six");
+        for n in needs {
+            let msg = Msg::from_key(&format!("need.{}", n.id))
+                .unwrap_or_else(|| panic!("no words for need {}", n.id));
+            for lang in LANGS {
+                assert!(!lang.get(msg).is_empty());
+            }
+        }
+    }
 }

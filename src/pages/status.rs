@@ -54,11 +54,13 @@ pub fn qr_svg(text: &str) -> String {
     )
 }
 
-/// The deadlines of the deployment, as a list.
+/// The working days this service promised per step, attributed to it (「本服务承诺」): the
+/// policy documents give none. Nothing when it promised none.
 #[component]
 pub fn Deadlines(deadlines: Vec<Deadline>) -> impl IntoView {
     let i18n = use_i18n();
     (!deadlines.is_empty()).then(|| {
+        let labels: Vec<String> = deadlines.iter().map(|d| d.label_zh.clone()).collect();
         let items = deadlines
             .into_iter()
             .map(|d| {
@@ -75,8 +77,13 @@ pub fn Deadlines(deadlines: Vec<Deadline>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <h2>{t(Msg::ReceiptDeadlinesTitle)}</h2>
-            <ol class="deadlines" data-testid="deadlines">{items}</ol>
+            <div class="deadlines" data-testid="deadlines">
+                <h2>{t(Msg::ReceiptDeadlinesTitle)}</h2>
+                <p>{t(Msg::ReceiptDeadlinesBy)}</p>
+                <ol>{items}</ol>
+                <crate::glossary::Glossary texts=labels/>
+                <p class="note small">{t(Msg::ReceiptDeadlinesNote)}</p>
+            </div>
         }
     })
 }
@@ -143,6 +150,7 @@ pub fn StatusPage() -> impl IntoView {
                                 <strong>{h.status_zh.clone()}</strong>
                                 " " <span class="small">{h.at.chars().take(10).collect::<String>()}</span>
                                 {(!note.is_empty()).then(|| view! { <p class="small">{note.clone()}</p> })}
+                                <crate::glossary::Glossary texts=vec![h.status_zh.clone()]/>
                             </li>
                         }
                     })
@@ -152,10 +160,15 @@ pub fn StatusPage() -> impl IntoView {
                         <p class="lead" data-testid="status-current">
                             {fill(i18n.tr(Msg::StatusCurrent), &[("status", &s.status_zh)])}
                         </p>
+                        {s.service.service_name.clone().map(|name| view! {
+                            <p data-testid="status-service">
+                                {fill(i18n.tr(Msg::ReceiptReceivedBy), &[("name", &name)])}
+                            </p>
+                        })}
                         <h2>{t(Msg::StatusHistory)}</h2>
                         <ol class="history" data-testid="status-history">{history}</ol>
                         {rejected.then(|| view! { <p>{t(Msg::StatusRejectedNote)}</p> })}
-                        <Deadlines deadlines=s.deadlines.clone()/>
+                        <Deadlines deadlines=s.service.deadlines.clone()/>
                     </div>
                 }
                 .into_any()

@@ -25,15 +25,18 @@ export function daysAgo(n) {
   return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Starts the endpoint on a free port with a fresh database; resolves once it is listening. */
-export async function startServer({ dist: distDir } = {}) {
+/**
+ * Starts the endpoint on a free port with a fresh database; resolves once it is listening.
+ * `args`: more flags, e.g. `['--service-name', '长汀县 乡亲申报', '--deadlines', 'home_visit=7']`.
+ */
+export async function startServer({ dist: distDir, args = [] } = {}) {
   const bin = process.env.XIANGQIN_ENDPOINT_BIN ?? path.join(ROOT, 'target/release/xiangqin-endpoint');
   const dist = distDir ?? path.resolve(ROOT, process.env.XIANGQIN_DIST ?? 'dist');
   const dir = await mkdtemp(path.join(tmpdir(), 'xiangqin-e2e-'));
   const dbPath = path.join(dir, 'test.db');
   const child = spawn(
     bin,
-    ['--listen', '127.0.0.1:0', '--database-url', `sqlite://${dbPath}`, '--static-dir', dist],
+    ['--listen', '127.0.0.1:0', '--database-url', `sqlite://${dbPath}`, '--static-dir', dist, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info' } },
   );
   let log = '';
@@ -87,9 +90,9 @@ export async function launchBrowser() {
  * Server + browser for one test file. `env.newPage(t)` gives a page in a fresh 360×740 context;
  * when the test ends the context is closed and any uncaught page error fails the test.
  */
-export async function startEnv({ dist } = {}) {
+export async function startEnv({ dist, args } = {}) {
   await mkdir(OUTPUT, { recursive: true });
-  const server = await startServer({ dist });
+  const server = await startServer({ dist, args });
   let browser;
   try {
     browser = await launchBrowser();

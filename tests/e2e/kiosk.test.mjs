@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { startEnv, screenshot, appStorage, catalogue } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
-const DEVICE_KEYS = ['xiangqin.lang.v1', 'xiangqin.big-text.v1', 'xiangqin.kiosk.v1'];
+// Settings of the device and of the service it talks to, not of any household.
+const DEVICE_KEYS = ['xiangqin.lang.v1', 'xiangqin.big-text.v1', 'xiangqin.kiosk.v1', 'xiangqin.service.v1'];
 let env;
 let zh;
 
