@@ -456,8 +456,8 @@ pub const HOUSEHOLD_FACTS: &[FactInfo] = &[
         FactKind::Bool,
         "家里是否被认定为返贫致贫",
     ),
-    fact("household.dibao", FactKind::Bool, "家里是否享受低保"),
-    fact("household.tekun", FactKind::Bool, "家里是否有特困供养人员"),
+    fact("household.dibao", FactKind::Bool, "家里吃不吃低保"),
+    fact("household.tekun", FactKind::Bool, "家里有没有特困供养人员"),
     fact(
         "household.low_income_family",
         FactKind::Bool,
@@ -476,7 +476,7 @@ pub const HOUSEHOLD_FACTS: &[FactInfo] = &[
     fact(
         "household.income_per_capita_yuan",
         FactKind::Num,
-        "近一年家里每人平均收入多少",
+        "这一年全家收入多少（按家里人数算每人平均）",
     ),
     fact(
         "household.income_drop_sharp",
@@ -521,18 +521,18 @@ pub const HOUSEHOLD_FACTS: &[FactInfo] = &[
     fact(
         "household.housing_unsafe",
         FactKind::Bool,
-        "住房是否不安全（危房）",
+        "住的房子安不安全",
     ),
     fact("household.adobe_house", FactKind::Bool, "是否住土坯房"),
     fact(
         "household.water_unsafe",
         FactKind::Bool,
-        "吃水是否不安全或没保障",
+        "吃水方不方便、干不干净",
     ),
     fact(
         "household.toilet_unimproved",
         FactKind::Bool,
-        "家里是否还没有卫生厕所",
+        "家里有没有卫生厕所",
     ),
     fact(
         "household.livelihoods",
@@ -584,7 +584,7 @@ pub const MEMBER_FACTS: &[FactInfo] = &[
     fact(
         "member.serious_illness",
         FactKind::Bool,
-        "是否得了大病、重病",
+        "有没有得大病、重病",
     ),
     fact(
         "member.chronic_disease",
@@ -614,7 +614,7 @@ pub const MEMBER_FACTS: &[FactInfo] = &[
     fact(
         "member.pension_insured",
         FactKind::Bool,
-        "是否参加了城乡居民养老保险",
+        "参没参加农村养老保险（城乡居民养老保险）",
     ),
     fact(
         "member.pension_drawing",
@@ -624,7 +624,7 @@ pub const MEMBER_FACTS: &[FactInfo] = &[
     fact(
         "member.medical_insured",
         FactKind::Bool,
-        "今年是否参加了医保",
+        "今年交没交合作医疗（城乡居民医保）",
     ),
     fact("member.orphan", FactKind::Bool, "是否是孤儿"),
     fact(
