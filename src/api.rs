@@ -7,7 +7,8 @@ pub const DECLARATIONS_URL: &str = "/api/v1/declarations";
 pub const SERVICE_URL: &str = "/api/v1/service";
 
 /// Who receives declarations at this endpoint (`GET /api/v1/service`): the operator's name for
-/// the service and the working days it promises per step, if any.
+/// the service and the working days it promises per step, if any. The receipt and the status
+/// carry the same two fields side by side (not `#[serde(flatten)]`, which costs the Wasm dearly).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Service {
     #[serde(default)]
@@ -29,6 +30,16 @@ pub async fn service() -> Option<Service> {
     response.json::<Service>().await.ok()
 }
 
+impl Service {
+    /// The service as a receipt or status names it.
+    pub fn of(service_name: &Option<String>, deadlines: &[Deadline]) -> Service {
+        Service {
+            service_name: service_name.clone(),
+            deadlines: deadlines.to_vec(),
+        }
+    }
+}
+
 /// What the endpoint answers when it has recorded a declaration (201, or 200 for a repeat).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Receipt {
@@ -37,9 +48,12 @@ pub struct Receipt {
     /// Proves this device made the declaration (for asking about it later).
     #[serde(default)]
     pub status_token: String,
-    /// Who received it, and the working days promised per step.
-    #[serde(flatten)]
-    pub service: Service,
+    /// Who received it: the operator's name for the service (`None`: it gave none).
+    #[serde(default)]
+    pub service_name: Option<String>,
+    /// The working days the service promised per step (empty: none).
+    #[serde(default)]
+    pub deadlines: Vec<Deadline>,
 }
 
 /// How long one verification step may take, as the endpoint's operator promised it.
@@ -58,9 +72,10 @@ pub struct Status {
     pub status_zh: String,
     pub submitted_at: String,
     pub history: Vec<HistoryItem>,
-    /// Who received it, and the working days promised per step.
-    #[serde(flatten)]
-    pub service: Service,
+    #[serde(default)]
+    pub service_name: Option<String>,
+    #[serde(default)]
+    pub deadlines: Vec<Deadline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -104,9 +104,13 @@ impl Outbox {
                     region: entry.region,
                     sent_on: crate::today().to_string(),
                     key: entry.key.clone(),
-                    service: r.service.clone(),
+                    service_name: r.service_name.clone(),
+                    deadlines: r.deadlines.clone(),
                 };
-                crate::storage::save(crate::storage::SERVICE_KEY, &r.service);
+                crate::storage::save(
+                    crate::storage::SERVICE_KEY,
+                    &crate::api::Service::of(&r.service_name, &r.deadlines),
+                );
                 if foreground || crate::kiosk::settings().is_none() {
                     storage::save(storage::RECEIPT_KEY, &receipt);
                 }

@@ -266,9 +266,12 @@ pub struct SentReceipt {
     /// The Idempotency-Key it was sent with (ties it to its outbox entry).
     #[serde(default)]
     pub key: String,
-    /// Who received it and the deadlines it promised, as the endpoint gave them with the receipt.
-    #[serde(flatten)]
-    pub service: crate::api::Service,
+    /// Who received it and the deadlines it promised, as the endpoint gave them with the receipt
+    /// (stored as the fields `service_name` and `deadlines`).
+    #[serde(default)]
+    pub service_name: Option<String>,
+    #[serde(default)]
+    pub deadlines: Vec<crate::api::Deadline>,
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Answers that do not fit together (`data/consistency.toml`): a child drawing a pension, a small
 //! child at college, 低保 and 特困 at once. A check that fires is reported with the evaluation,
-//! and the facts it names are set aside (unknown) before any policy is decided, so an impossible
+//! and the facts it names are set aside (read as unknown) before any policy is decided, so an impossible
 //! combination never decides a result. The checks are data in the condition language, so that
 //! more can be added without code.
 use crate::expr::{self, Expr, Terms, Truth};
@@ -41,12 +41,16 @@ pub struct Conflict {
     pub paths: Vec<String>,
 }
 
-/// Facts worked out from others: setting them aside would not make them unknown.
-const DERIVED: [&str; 4] = [
+/// Facts that cannot be set aside: those worked out from others or read by them (masking one
+/// would leave the other known), and the top-level facts read outside the conditions.
+const NOT_SET_ASIDE: [&str; 7] = [
     "member_count",
     "household.rigid_expense_total",
     "member.disabled",
+    "member.disability_grade",
+    "member.disability_kind",
     "region",
+    "county_exit_year",
 ];
 
 /// The checks, parsed.
@@ -81,7 +85,10 @@ impl Checks {
                 } else {
                     household_fact_info(fact).is_some()
                 };
-                if !known || DERIVED.contains(&fact.as_str()) || fact.contains("rigid_expense") {
+                if !known
+                    || NOT_SET_ASIDE.contains(&fact.as_str())
+                    || fact.contains("rigid_expense")
+                {
                     errors.push(format!(
                         "check {}: cannot set aside {fact:?} (not a stored {} fact)",
                         c.id,
@@ -143,35 +150,13 @@ impl Checks {
     }
 }
 
-/// The facts with the answers of these conflicts set aside (unknown).
-pub fn set_aside(facts: &Facts, conflicts: &[Conflict]) -> Facts {
-    if conflicts.is_empty() {
-        return facts.clone();
-    }
-    let Ok(mut v) = serde_json::to_value(facts) else {
-        return facts.clone();
-    };
-    for path in conflicts.iter().flat_map(|c| &c.paths) {
-        let (parent, key) = match path
-            .strip_prefix("members[")
-            .and_then(|r| r.split_once("]."))
-        {
-            Some((i, key)) => (
-                i.parse::<usize>()
-                    .ok()
-                    .and_then(|i| v.get_mut("members")?.get_mut(i)),
-                key,
-            ),
-            None => match path.split_once('.') {
-                Some((top, key)) => (v.get_mut(top), key),
-                None => (Some(&mut v), path.as_str()),
-            },
-        };
-        if let Some(obj) = parent.and_then(|p| p.as_object_mut()) {
-            obj.remove(key);
-        }
-    }
-    Facts::from_value(v).unwrap_or_else(|_| facts.clone())
+/// The fact paths these conflicts set aside: the conditions read them as unknown
+/// (`expr::evaluate_masked`), so the facts themselves are never changed.
+pub fn mask(conflicts: &[Conflict]) -> BTreeSet<String> {
+    conflicts
+        .iter()
+        .flat_map(|c| c.paths.iter().cloned())
+        .collect()
 }
 
 /// The facts a condition reads, through the terms it uses.

@@ -360,8 +360,8 @@ impl Rules {
     /// no such term).
     pub fn household_term(&self, name: &str, facts: &Facts) -> Option<bool> {
         let e = self.terms.household.get(name)?;
-        let facts = consistency::set_aside(facts, &self.conflicts(facts));
-        match expr::evaluate(e, &facts, &self.terms).truth {
+        let mask = consistency::mask(&self.conflicts(facts));
+        match expr::evaluate_masked(e, facts, &self.terms, &mask).truth {
             Truth::Yes => Some(true),
             Truth::No => Some(false),
             Truth::Unknown => None,
@@ -393,9 +393,9 @@ impl Rules {
         let Some(region) = facts.region else {
             return vec![];
         };
-        let facts = consistency::set_aside(facts, &self.conflicts(facts));
+        let mask = consistency::mask(&self.conflicts(facts));
         self.needs
-            .unanswered(&facts, &self.terms, region, &self.policies)
+            .unanswered(facts, &self.terms, &mask, region, &self.policies)
     }
 
     /// Evaluates every policy of the household's region at `facts.as_of`. Answers that do not
@@ -404,13 +404,13 @@ impl Rules {
         let region = facts.region.ok_or(EvalError::MissingRegion)?;
         let as_of = facts.as_of.ok_or(EvalError::MissingDate)?;
         let conflicts = self.conflicts(facts);
-        let facts = &consistency::set_aside(facts, &conflicts);
+        let mask = consistency::mask(&conflicts);
         let results = self
             .policies
             .iter()
             .zip(&self.compiled)
             .filter(|(p, _)| p.region == region)
-            .map(|(p, c)| self.decide(p, c, facts, as_of))
+            .map(|(p, c)| self.decide(p, c, facts, &mask, as_of))
             .collect();
         Ok(Evaluation {
             as_of,
@@ -421,8 +421,18 @@ impl Rules {
         })
     }
 
-    fn decide(&self, p: &Policy, c: &Compiled, facts: &Facts, as_of: NaiveDate) -> PolicyResult {
-        let run = |e: &Option<Expr>| e.as_ref().map(|e| expr::evaluate(e, facts, &self.terms));
+    fn decide(
+        &self,
+        p: &Policy,
+        c: &Compiled,
+        facts: &Facts,
+        mask: &std::collections::BTreeSet<String>,
+        as_of: NaiveDate,
+    ) -> PolicyResult {
+        let run = |e: &Option<Expr>| {
+            e.as_ref()
+                .map(|e| expr::evaluate_masked(e, facts, &self.terms, mask))
+        };
         let (yes, maybe, no) = (run(&c.yes), run(&c.maybe), run(&c.no));
         let is = |o: &Option<Outcome>, t: Truth| o.as_ref().is_some_and(|o| o.truth == t);
         let unknown_missing = |outcomes: &[&Option<Outcome>]| -> Vec<String> {

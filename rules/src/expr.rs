@@ -2,7 +2,7 @@
 //! against the known facts and terms, and a three-valued (Kleene) evaluator that also reports
 //! which unknown facts kept a condition from being decided.
 use crate::facts::{household_fact_info, member_fact_info, FactKind, FactValue, Facts, Member};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A parsed condition.
@@ -467,18 +467,28 @@ struct Ctx<'a> {
     facts: &'a Facts,
     terms: &'a Terms,
     member: Option<(usize, &'a Member)>,
+    /// Fact paths read as unknown whatever the facts say (answers set aside, see `consistency`).
+    mask: &'a BTreeSet<String>,
 }
+
+/// No fact set aside.
+static NO_MASK: BTreeSet<String> = BTreeSet::new();
 
 /// Evaluates a checked condition for a household.
 pub fn evaluate(e: &Expr, facts: &Facts, terms: &Terms) -> Outcome {
-    run(e, facts, terms, None)
+    run(e, facts, terms, None, &NO_MASK)
+}
+
+/// The same, reading the fact paths in `mask` (`household.dibao`, `members[0].age`) as unknown.
+pub fn evaluate_masked(e: &Expr, facts: &Facts, terms: &Terms, mask: &BTreeSet<String>) -> Outcome {
+    run(e, facts, terms, None, mask)
 }
 
 /// Evaluates a condition checked as a member condition (`check(…, true)`: member facts without a
 /// quantifier) for member `index` of the household; unknown if there is no such member.
 pub fn evaluate_member(e: &Expr, facts: &Facts, terms: &Terms, index: usize) -> Outcome {
     match facts.members.as_ref().and_then(|m| m.get(index)) {
-        Some(m) => run(e, facts, terms, Some((index, m))),
+        Some(m) => run(e, facts, terms, Some((index, m)), &NO_MASK),
         None => Outcome {
             truth: Truth::Unknown,
             missing: vec!["members".into()],
@@ -491,11 +501,13 @@ fn run<'a>(
     facts: &'a Facts,
     terms: &'a Terms,
     member: Option<(usize, &'a Member)>,
+    mask: &'a BTreeSet<String>,
 ) -> Outcome {
     let ctx = Ctx {
         facts,
         terms,
         member,
+        mask,
     };
     let mut missing = Vec::new();
     let truth = match eval(e, &ctx, &mut missing) {
@@ -527,7 +539,11 @@ fn eval<'a>(e: &'a Expr, ctx: &Ctx<'a>, missing: &mut Vec<String>) -> Val<'a> {
             } else {
                 (ctx.facts.get(name), name.clone())
             };
-            let value: Val = value.expect("unknown fact (refused by check)").into();
+            let value: Val = if ctx.mask.contains(&path) {
+                Val::Unknown
+            } else {
+                value.expect("unknown fact (refused by check)").into()
+            };
             if value == Val::Unknown {
                 // member_count is unknown exactly when the member list is.
                 missing.push(if name == "member_count" {
@@ -549,6 +565,7 @@ fn eval<'a>(e: &'a Expr, ctx: &Ctx<'a>, missing: &mut Vec<String>) -> Val<'a> {
             let inner = Ctx {
                 facts: ctx.facts,
                 terms: ctx.terms,
+                mask: ctx.mask,
                 member: if name.starts_with("member.") {
                     ctx.member
                 } else {
@@ -591,6 +608,7 @@ fn eval<'a>(e: &'a Expr, ctx: &Ctx<'a>, missing: &mut Vec<String>) -> Val<'a> {
                 let c = Ctx {
                     facts: ctx.facts,
                     terms: ctx.terms,
+                    mask: ctx.mask,
                     member: Some((i, m)),
                 };
                 let mut here = Vec::new();

@@ -5,6 +5,7 @@ use crate::engine::{Category, Policy};
 use crate::expr::{self, Expr, Terms, Truth};
 use crate::facts::{Facts, Region};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// One need of `data/needs.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,10 +67,12 @@ impl Needs {
     }
 
     /// The needs these facts show that no policy of `region` speaks to, in the data's order.
+    /// (`mask`: the answers set aside as not fitting together.)
     pub fn unanswered<'a>(
         &'a self,
         facts: &Facts,
         terms: &Terms,
+        mask: &BTreeSet<String>,
         region: Region,
         policies: &[Policy],
     ) -> Vec<&'a Need> {
@@ -80,7 +83,7 @@ impl Needs {
                     .iter()
                     .any(|p| p.region == region && n.answered_by(p))
             })
-            .filter(|(_, e)| expr::evaluate(e, facts, terms).truth == Truth::Yes)
+            .filter(|(_, e)| expr::evaluate_masked(e, facts, terms, mask).truth == Truth::Yes)
             .map(|(n, _)| n)
             .collect()
     }

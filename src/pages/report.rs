@@ -1043,7 +1043,7 @@ fn SentStep() -> impl IntoView {
         Some(receipt) => {
             let sent_on = receipt.sent_on.clone();
             let qr = crate::pages::status::qr_svg(&crate::pages::status::status_url(&receipt));
-            let service = receipt.service.clone();
+            let service = Service::of(&receipt.service_name, &receipt.deadlines);
             let received = match &service.service_name {
                 Some(name) => fill(i18n.tr(Msg::ReceiptReceivedBy), &[("name", name)]),
                 None => i18n.tr(Msg::ReceiptReceivedUnnamed).to_string(),

@@ -160,7 +160,7 @@ pub fn StatusPage() -> impl IntoView {
                         <p class="lead" data-testid="status-current">
                             {fill(i18n.tr(Msg::StatusCurrent), &[("status", &s.status_zh)])}
                         </p>
-                        {s.service.service_name.clone().map(|name| view! {
+                        {s.service_name.clone().map(|name| view! {
                             <p data-testid="status-service">
                                 {fill(i18n.tr(Msg::ReceiptReceivedBy), &[("name", &name)])}
                             </p>
@@ -168,7 +168,7 @@ pub fn StatusPage() -> impl IntoView {
                         <h2>{t(Msg::StatusHistory)}</h2>
                         <ol class="history" data-testid="status-history">{history}</ol>
                         {rejected.then(|| view! { <p>{t(Msg::StatusRejectedNote)}</p> })}
-                        <Deadlines deadlines=s.service.deadlines.clone()/>
+                        <Deadlines deadlines=s.deadlines.clone()/>
                     </div>
                 }
                 .into_any()
