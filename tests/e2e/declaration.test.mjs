@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startEnv, screenshot, assertAccessible, appStorage, catalogue } from './harness.mjs';
+import { startEnv, screenshot, assertAccessible, appStorage, catalogue, household } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
@@ -18,27 +18,6 @@ before(async () => {
 after(async () => {
   await env?.stop();
 });
-
-/** A date some weeks ago, as a date input wants it. */
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-}
-
-function household(overrides = {}) {
-  return {
-    region: 'longyan',
-    place: ['350821', '350821106', '350821106231'],
-    'applicant.name': '张三',
-    'applicant.id_number': '11010519491231002X',
-    'applicant.phone': '13912345678',
-    household_size: '4',
-    risks: ['illness', 'income_drop'],
-    happened_on: daysAgo(40),
-    description: '父亲住院做手术，花了很多钱，家里没人出去打工了。',
-    rigid_expense_yuan: '3.5万',
-    ...overrides,
-  };
-}
 
 /** The stored declaration with this receipt, read with the sqlite3 command-line tool. */
 function storedDeclaration(dbPath, receipt) {

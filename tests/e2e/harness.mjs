@@ -162,3 +162,20 @@ export async function appStorage(page) {
     ),
   );
 }
+
+/** The first step of a Longyan declaration, as `ReportPage.fill` takes it; `overrides` replace fields. */
+export function household(overrides = {}) {
+  return {
+    region: 'longyan',
+    place: ['350821', '350821106', '350821106231'],
+    'applicant.name': '张三',
+    'applicant.id_number': '11010519491231002X',
+    'applicant.phone': '13912345678',
+    household_size: '4',
+    risks: ['illness', 'income_drop'],
+    happened_on: daysAgo(40),
+    description: '父亲住院做手术，花了很多钱，家里没人出去打工了。',
+    rigid_expense_yuan: '3.5万',
+    ...overrides,
+  };
+}

@@ -4,7 +4,7 @@
 // one-line explanation under official terms; questions asked the positive way round.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, screenshot, assertAccessible, catalogue } from './harness.mjs';
+import { startEnv, screenshot, assertAccessible, catalogue, household } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 const ANSWERS_KEY = 'xiangqin.answers.v1';
@@ -24,40 +24,6 @@ after(async () => {
   await plain?.stop();
   await named?.stop();
 });
-
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-}
-
-function household(overrides = {}) {
-  return {
-    region: 'longyan',
-    'place.county': '长汀县',
-    'place.township': '河田镇',
-    'place.village': '露湖村',
-    'applicant.name': '张三',
-    'applicant.id_number': '11010519491231002X',
-    'applicant.phone': '13912345678',
-    household_size: '4',
-    risks: ['illness'],
-    happened_on: daysAgo(20),
-    description: '父亲住院做手术，花了很多钱。',
-    ...overrides,
-  };
-}
-
-/** Fills, consents and sends a declaration; resolves on the receipt. */
-async function send(page, values) {
-  const report = new ReportPage(page);
-  await report.open();
-  await report.fill(values);
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
-  await report.submit.click();
-  await report.receipt.waitFor();
-  return report;
-}
 
 /** The status badge of a result card, or null when the policy is not shown. */
 async function statusOf(page, id) {
