@@ -76,7 +76,7 @@ test('with --service-name and --deadlines: the name on the form and the receipt,
   const page = await named.newPage(t);
   const report = new ReportPage(page);
   await report.open();
-  await report.fill(household({ region: 'qinghai' }));
+  await report.fill(household({ region: 'qinghai', place: ['630106', '630106106', '630106106215'] }));
   // The form learns the name from GET /api/v1/service.
   await page.getByTestId('receiver').filter({ hasText: SERVICE }).waitFor();
   const form = await report.channel.textContent();
