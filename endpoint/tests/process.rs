@@ -1,97 +1,12 @@
 //! The real server binary: what it logs, what survives `kill -9`, and how it stops on SIGTERM.
-use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod binary;
+
+use binary::*;
+use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-
-struct Server {
-    child: Child,
-    addr: String,
-    stderr: Arc<Mutex<String>>,
-    /// The database URL the server uses.
-    db: String,
-    _dir: tempfile::TempDir,
-}
-
-/// Starts the server on a new SQLite file, or on `db` when given.
-fn start(db: Option<String>) -> Server {
-    start_with(db, &[])
-}
-
-/// The same, with more command-line arguments.
-fn start_with(db: Option<String>, args: &[&str]) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = db.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("x.db").display()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"))
-        .args(["--listen", "127.0.0.1:0", "--static-dir"])
-        .arg(dir.path())
-        .arg("--database-url")
-        .arg(&db)
-        .arg("--rate-limit")
-        .arg("100000")
-        .args(args)
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = Arc::new(Mutex::new(String::new()));
-    let err = child.stderr.take().unwrap();
-    let sink = stderr.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push_str(&line);
-            sink.lock().unwrap().push('\n');
-        }
-    });
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Server {
-        child,
-        addr,
-        stderr,
-        db,
-        _dir: dir,
-    }
-}
-
-fn declaration(name: &str) -> String {
-    let mut d: Value = serde_json::from_str(include_str!("../examples/declaration.json")).unwrap();
-    d["applicant"]["name"] = json!(name);
-    d["happened_on"] =
-        json!((xiangqin_endpoint::today_in_china() - chrono::Duration::days(10)).to_string());
-    d.to_string()
-}
-
-/// One POST over a fresh connection; the status code and body, or None if the server vanished
-/// before answering in full.
-async fn post(addr: &str, body: &str) -> Option<(u16, String)> {
-    match attempt(addr, body).await {
-        Attempt::Answered(status, body) => Some((status, body)),
-        _ => None,
-    }
-}
-
-/// One GET over a fresh connection; the status code.
-async fn get(addr: &str, path: &str) -> u16 {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    s.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    s.read_to_end(&mut response).await.unwrap();
-    let text = String::from_utf8_lossy(&response).to_string();
-    text.split(' ').nth(1).unwrap().parse().unwrap()
-}
 
 #[tokio::test]
 async fn logs_carry_receipts_never_names_id_numbers_phones_or_status_tokens() {
@@ -130,36 +45,6 @@ async fn every_acknowledged_declaration_survives_kill_9_on_postgres() {
         return;
     };
     burst_then_kill_9(start(Some(new_postgres_database(&server_url).await))).await;
-}
-
-/// A fresh database on the test PostgreSQL server; its URL.
-async fn new_postgres_database(server_url: &str) -> String {
-    sqlx::any::install_default_drivers();
-    let name = format!("xq_test_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::AnyPool::connect(server_url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-    let base = server_url.split('?').next().unwrap();
-    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-    format!("{base}/{name}")
-}
-
-/// `XIANGQIN_TEST_POSTGRES_URL`, or None after a note that `what` is skipped.
-fn test_postgres_url(what: &str) -> Option<String> {
-    let url = std::env::var("XIANGQIN_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    if url.is_none() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: {what} on PostgreSQL skipped: set XIANGQIN_TEST_POSTGRES_URL"
-        );
-    }
-    url
 }
 
 async fn burst_then_kill_9(mut server: Server) {
@@ -232,97 +117,6 @@ async fn burst_then_kill_9(mut server: Server) {
         sizes.len(),
         sizes.iter().max().unwrap_or(&0)
     );
-}
-
-/// What a client saw of one POST sent while the server may be stopping.
-enum Attempt {
-    /// A whole HTTP response: status and body.
-    Answered(u16, String),
-    /// The connection was refused: the server no longer listens.
-    Refused,
-    /// Connected, but closed before a single byte came back: in a burst, a connection still
-    /// waiting in the kernel's queue when the listener closed, which the server never read.
-    NeverRead,
-    /// Some bytes came back, but not a whole response.
-    CutOff(String),
-}
-
-fn post_request(addr: &str, body: &str) -> Vec<u8> {
-    format!(
-        "POST /api/v1/declarations HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nIdempotency-Key: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        uuid::Uuid::new_v4(),
-        body.len()
-    )
-    .into_bytes()
-}
-
-async fn attempt(addr: &str, body: &str) -> Attempt {
-    let Ok(mut s) = TcpStream::connect(addr).await else {
-        return Attempt::Refused;
-    };
-    if s.write_all(&post_request(addr, body)).await.is_err() {
-        return Attempt::NeverRead;
-    }
-    read_answer(s).await
-}
-
-/// Reads the server's answer until it closes the connection.
-async fn read_answer(mut s: TcpStream) -> Attempt {
-    let mut response = Vec::new();
-    let read = s.read_to_end(&mut response).await;
-    if response.is_empty() {
-        return Attempt::NeverRead;
-    }
-    let text = String::from_utf8_lossy(&response).to_string();
-    // Whole: as long as its Content-Length says, or a chunked body with its last chunk.
-    let whole = read.is_ok()
-        && text.split_once("\r\n\r\n").is_some_and(|(head, body)| {
-            let head = head.to_ascii_lowercase();
-            match head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|n| n.trim().parse::<usize>().ok())
-            {
-                Some(n) => n == body.len(),
-                None => head.contains("chunked") && body.ends_with("0\r\n\r\n"),
-            }
-        });
-    match text.split(' ').nth(1).and_then(|s| s.parse().ok()) {
-        Some(status) if whole => {
-            Attempt::Answered(status, text.split_once("\r\n\r\n").unwrap().1.to_string())
-        }
-        _ => Attempt::CutOff(text),
-    }
-}
-
-fn sigterm(server: &Server) {
-    let pid = server.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-}
-
-/// The server's exit status, once it has stopped; it is killed and the test fails if it is still
-/// running after `limit`.
-async fn exit_within(server: &mut Server, limit: Duration) -> std::process::ExitStatus {
-    let deadline = std::time::Instant::now() + limit;
-    loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            return status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = server.child.kill();
-            panic!("the server did not stop within {limit:?} of SIGTERM");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-fn receipt_of(body: &str) -> String {
-    let v: Value = serde_json::from_str(body).unwrap();
-    v["receipt"].as_str().unwrap().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
