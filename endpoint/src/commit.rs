@@ -10,18 +10,30 @@
 //!
 //! On PostgreSQL each request commits its own transaction: the server batches concurrent
 //! commits itself, and several endpoint instances may share one cluster.
-use crate::db::{self, NewDeclaration, Pool, UniqueTaken};
-use crate::error::BoxError;
+//!
+//! A fault (a full disk, a lock held too long, …; see [`crate::health`]) fails the whole batch
+//! at once, and every request of it gets a 503; on SQLite the file is checked after each
+//! commit, so that rows written to a removed file are not acknowledged.
+use crate::db::{
+    self, control, roll_back, DatabaseFile, NewDeclaration, Pool, TxError, UniqueTaken,
+};
+use crate::error::AppError;
+use crate::health::{self, Fault};
 use sqlx::Connection;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most declarations in one transaction.
 pub const MAX_BATCH: usize = 256;
 
+/// How long `/readyz` waits for its write probe (a locked SQLite would make it wait out the
+/// busy timeout).
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// The result of one insert: the row id, or a unique value (receipt or key) already taken.
-pub type Outcome = Result<Result<i64, UniqueTaken>, BoxError>;
+pub type Outcome = Result<Result<i64, UniqueTaken>, AppError>;
 
 struct Job {
     row: NewDeclaration,
@@ -41,6 +53,8 @@ pub struct Stats {
 pub struct Writer {
     pool: Pool,
     queue: Option<mpsc::Sender<Job>>,
+    /// The SQLite file the rows must land in (None on PostgreSQL).
+    file: Option<Arc<DatabaseFile>>,
     pub stats: Arc<Stats>,
 }
 
@@ -48,6 +62,7 @@ impl Writer {
     /// Each insert in its own transaction.
     pub fn direct(pool: Pool) -> Writer {
         Writer {
+            file: file_of(&pool),
             pool,
             queue: None,
             stats: Arc::default(),
@@ -59,10 +74,12 @@ impl Writer {
     pub fn grouped(pool: Pool) -> Writer {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         let stats = Arc::<Stats>::default();
-        tokio::spawn(run(pool.clone(), rx, stats.clone()));
+        let file = file_of(&pool);
+        tokio::spawn(run(pool.clone(), file.clone(), rx, stats.clone()));
         Writer {
             pool,
             queue: Some(tx),
+            file,
             stats,
         }
     }
@@ -80,7 +97,10 @@ impl Writer {
         let Some(queue) = &self.queue else {
             self.stats.batches.fetch_add(1, Ordering::Relaxed);
             self.stats.declarations.fetch_add(1, Ordering::Relaxed);
-            return Ok(db::insert_declaration(&self.pool, &row, actor).await?);
+            let inserted = db::insert_declaration(&self.pool, &row, actor).await?;
+            still_in_place(self.file.as_deref())?;
+            health::writes_ok();
+            return Ok(inserted);
         };
         let (reply, answer) = oneshot::channel();
         let job = Job {
@@ -91,20 +111,65 @@ impl Writer {
         queue
             .send(job)
             .await
-            .map_err(|_| "the declaration writer has stopped")?;
+            .map_err(|_| AppError::internal("the declaration writer has stopped"))?;
         answer
             .await
-            .map_err(|_| "the declaration writer stopped before answering")?
+            .map_err(|_| AppError::internal("the declaration writer stopped before answering"))?
+    }
+
+    /// Whether the database takes a write now, within [`PROBE_TIMEOUT`] (for `/readyz`).
+    pub async fn probe(&self) -> Result<(), AppError> {
+        still_in_place(self.file.as_deref())?;
+        match tokio::time::timeout(PROBE_TIMEOUT, db::probe_write(&self.pool)).await {
+            Ok(Ok(())) => {
+                health::writes_ok();
+                Ok(())
+            }
+            Ok(Err(e)) => Err(e.into()),
+            Err(_) => {
+                let fault = match self.file {
+                    Some(_) => Fault::Locked,
+                    None => Fault::Down,
+                };
+                health::fault(fault, &"the write probe did not finish in time");
+                Err(AppError::Unavailable(fault))
+            }
+        }
     }
 }
 
-async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
+fn file_of(pool: &Pool) -> Option<Arc<DatabaseFile>> {
+    DatabaseFile::of_url(pool.connect_options().database_url.as_str()).map(Arc::new)
+}
+
+/// A 503 when the SQLite file the rows went to is no longer the one at its path.
+fn still_in_place(file: Option<&DatabaseFile>) -> Result<(), AppError> {
+    match file.map(DatabaseFile::check) {
+        Some(Err(fault)) => {
+            health::fault(fault, &"the database file was removed or replaced");
+            Err(AppError::Unavailable(fault))
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn run(
+    pool: Pool,
+    file: Option<Arc<DatabaseFile>>,
+    mut queue: mpsc::Receiver<Job>,
+    stats: Arc<Stats>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     // Waits for one job, then takes every other one already waiting.
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let size = batch.len();
-        match commit_batch(&pool, &batch).await {
+        let committed = commit_batch(&pool, &batch)
+            .await
+            .map_err(AppError::from)
+            .and_then(|outcomes| still_in_place(file.as_deref()).map(|()| outcomes));
+        match committed {
             Ok(outcomes) => {
+                health::writes_ok();
                 stats.batches.fetch_add(1, Ordering::Relaxed);
                 stats.declarations.fetch_add(size as u64, Ordering::Relaxed);
                 tracing::debug!(size, "group commit");
@@ -113,11 +178,21 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
                 }
             }
             Err(e) => {
-                // Nothing of this batch was committed: every request gets a 500 and may retry.
-                tracing::error!(size, "group commit failed: {e}");
-                let message = e.to_string();
+                // Nothing of this batch is acknowledged: every request gets the error (a 503
+                // for a fault) and the phone sends it again.
+                let fault = match &e {
+                    AppError::Unavailable(fault) => Some(*fault),
+                    other => {
+                        tracing::error!(size, "group commit failed: {other}");
+                        None
+                    }
+                };
                 for job in batch.drain(..) {
-                    let _ = job.reply.send(Err(message.clone().into()));
+                    let answer = match fault {
+                        Some(fault) => AppError::Unavailable(fault),
+                        None => AppError::internal("the group commit failed"),
+                    };
+                    let _ = job.reply.send(Err(answer));
                 }
             }
         }
@@ -125,28 +200,46 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, stats: Arc<Stats>) {
     tracing::debug!("declaration writer stopped");
 }
 
-/// One transaction for the batch, one savepoint per declaration.
+/// One transaction for the batch, one savepoint per declaration, on a connection that is closed
+/// instead of reused if a transaction statement fails ([`db::settle`]).
 async fn commit_batch(pool: &Pool, batch: &[Job]) -> Result<Vec<Outcome>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut conn = pool.acquire().await?;
+    let done = write_batch(&mut conn, batch).await;
+    db::settle(conn, done).await
+}
+
+async fn write_batch(
+    conn: &mut sqlx::AnyConnection,
+    batch: &[Job],
+) -> Result<Vec<Outcome>, TxError> {
+    let mut tx = control(conn.begin().await)?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
-        let mut item = tx.begin().await?;
+        let mut item = control(tx.begin().await)?;
         match db::insert_in(&mut item, &job.row, &job.actor).await {
             Ok(Ok(id)) => {
-                item.commit().await?;
+                control(item.commit().await)?;
                 outcomes.push(Ok(Ok(id)));
             }
             Ok(Err(taken)) => {
-                item.rollback().await?;
+                control(item.rollback().await)?;
                 outcomes.push(Ok(Err(taken)));
             }
-            Err(e) => {
-                item.rollback().await?;
-                outcomes.push(Err(e.into()));
+            // The database cannot write now: the rest would fail one by one (each waiting out
+            // the busy timeout on a lock), so the whole batch stops here.
+            Err(e) if Fault::of(&e).is_some() => {
+                return Err(match roll_back(item, e).await {
+                    TxError::Statement(e) => roll_back(tx, e).await,
+                    control => control,
+                });
             }
+            Err(e) => match roll_back(item, e).await {
+                TxError::Statement(e) => outcomes.push(Err(e.into())),
+                control => return Err(control),
+            },
         }
     }
-    tx.commit().await?;
+    control(tx.commit().await)?;
     Ok(outcomes)
 }
 

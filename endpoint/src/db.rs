@@ -6,11 +6,15 @@
 //! `INSERT OR IGNORE` or `last_insert_rowid()`), and each database has its own migrations folder
 //! (`migrations/sqlite`, `migrations/postgres`) describing the same tables.
 use crate::error::BoxError;
+use crate::health::{self, Fault};
 use sqlx::any::AnyPoolOptions;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{AnyPool, ConnectOptions, Connection, Executor, Row};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Row, Transaction};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use xiangqin_rules::places::DivisionCode;
 use xiangqin_rules::workflow::{Role, Step};
 use xiangqin_rules::Region;
@@ -38,17 +42,33 @@ impl Backend {
     }
 }
 
+/// How long a request waits for a connection before it is answered 503: a few seconds, so a
+/// database that is down or restarting costs each request that long, not more.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// Opens and migrates the database at `url`:
 /// - `sqlite://data/xiangqin.db` (relative to the working directory) or `sqlite:///abs/x.db`:
 ///   the folder and the file are created when missing; WAL journal, `synchronous = FULL`;
 /// - `postgres://user:password@host:port/database`: the database must exist.
+///
+/// No pooled connection is used again while it still counts a transaction open (a transaction
+/// statement failed on it; see [`settle`]); on SQLite none is used once the file it opened has
+/// been removed or replaced ([`DatabaseFile`]).
 pub async fn connect(url: &str) -> Result<Pool, BoxError> {
     sqlx::any::install_default_drivers();
+    let options = AnyPoolOptions::new()
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                // The ping goes after any rollback still queued on the connection.
+                conn.ping().await?;
+                Ok(!conn.is_in_transaction())
+            })
+        });
     match Backend::of(url) {
         Backend::Postgres => {
-            let pool = AnyPoolOptions::new()
+            let pool = options
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
                 // A 201 means the commit is on disk, whatever the cluster's default says.
                 .after_connect(|conn, _| {
                     Box::pin(async move {
@@ -62,25 +82,35 @@ pub async fn connect(url: &str) -> Result<Pool, BoxError> {
             Ok(pool)
         }
         Backend::Sqlite => {
-            let options = SqliteConnectOptions::from_str(url)?
+            let sqlite = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 // A declaration answered 201 must survive a power cut (village service centres).
                 .synchronous(SqliteSynchronous::Full);
-            let file = options.get_filename().to_path_buf();
+            let file = sqlite.get_filename().to_path_buf();
             let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-            if !in_memory {
+            let options = if in_memory {
+                options
+            } else {
                 if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
                     tokio::fs::create_dir_all(parent).await?;
                 }
                 // Creates the file and switches it to WAL (a property of the file, kept).
-                options.connect().await?.close().await?;
-            }
+                sqlite.connect().await?.close().await?;
+                // The pool's own connections never create the file (the URL does not say
+                // `mode=rwc`): a removed file is a fault, not a new empty database.
+                let watched = Arc::new(DatabaseFile::new(file)?);
+                options.before_acquire(move |_, meta| {
+                    let watched = watched.clone();
+                    Box::pin(async move {
+                        Ok(watched.usable(meta.age) && !health::born_during_a_fault(meta.age))
+                    })
+                })
+            };
             // The pool's connections are opened from the URL by the Any driver; the settings
             // that belong to a connection are applied to each one here.
-            let pool = AnyPoolOptions::new()
+            let pool = options
                 .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute(
@@ -95,6 +125,77 @@ pub async fn connect(url: &str) -> Result<Pool, BoxError> {
             SQLITE_MIGRATOR.run(&pool).await?;
             Ok(pool)
         }
+    }
+}
+
+/// The SQLite file as the server opened it. SQLite keeps writing to a file that was removed (or
+/// replaced by another) while it is open, and a restart would not see those rows: such a file is
+/// a fault ([`Fault::Missing`]), and connections opened before a replacement are closed.
+#[derive(Debug)]
+pub struct DatabaseFile {
+    path: PathBuf,
+    state: Mutex<FileState>,
+}
+
+#[derive(Debug)]
+struct FileState {
+    /// Device and inode of the file last seen at the path.
+    identity: (u64, u64),
+    /// When another file was first seen at the path.
+    replaced_at: Option<Instant>,
+}
+
+fn identity_of(path: &Path) -> std::io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).map(|m| (m.dev(), m.ino()))
+}
+
+impl DatabaseFile {
+    pub fn new(path: PathBuf) -> std::io::Result<DatabaseFile> {
+        let identity = identity_of(&path)?;
+        Ok(DatabaseFile {
+            path,
+            state: Mutex::new(FileState {
+                identity,
+                replaced_at: None,
+            }),
+        })
+    }
+
+    /// The file of a `sqlite://` URL (None for PostgreSQL, an in-memory database or a file that
+    /// cannot be read).
+    pub fn of_url(url: &str) -> Option<DatabaseFile> {
+        if Backend::of(url) != Backend::Sqlite
+            || url.contains(":memory:")
+            || url.contains("mode=memory")
+        {
+            return None;
+        }
+        let options = SqliteConnectOptions::from_str(url).ok()?;
+        DatabaseFile::new(options.get_filename().to_path_buf()).ok()
+    }
+
+    /// Ok while the file at the path is the one the connections opened. A replaced file is
+    /// remembered (so that older connections are closed) and is a fault this once.
+    pub fn check(&self) -> Result<(), Fault> {
+        let now = identity_of(&self.path).map_err(|_| Fault::Missing)?;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if now != state.identity {
+            state.identity = now;
+            state.replaced_at = Some(Instant::now());
+            return Err(Fault::Missing);
+        }
+        Ok(())
+    }
+
+    /// Whether a connection opened `age` ago may be used: the file is there, and it is the one
+    /// the connection opened.
+    fn usable(&self, age: Duration) -> bool {
+        if self.check().is_err() {
+            return false;
+        }
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.replaced_at.is_none_or(|at| age < at.elapsed())
     }
 }
 
@@ -155,6 +256,59 @@ pub struct Submitted {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UniqueTaken;
 
+/// Where a transaction failed. After a statement's error the connection is usable again once
+/// rolled back. After a failed `BEGIN`, `COMMIT`, `ROLLBACK`, `SAVEPOINT` or `RELEASE` nobody
+/// knows its state: SQLite may have rolled back by itself (a full disk) while sqlx still counts
+/// the transaction open, and would send the next `BEGIN` as a `SAVEPOINT` inside a transaction
+/// that never ends, so that every later "commit" only releases a savepoint. Such a connection is
+/// closed, never returned to the pool ([`settle`]).
+#[derive(Debug)]
+pub enum TxError {
+    Statement(sqlx::Error),
+    Control(sqlx::Error),
+}
+
+/// Marks the result of a transaction statement (`BEGIN`, `COMMIT`, savepoints, …).
+pub fn control<T>(result: Result<T, sqlx::Error>) -> Result<T, TxError> {
+    result.map_err(TxError::Control)
+}
+
+/// Rolls `tx` back after `cause` and reports the cause; a rollback that fails too makes it a
+/// [`TxError::Control`] (the connection is then closed).
+pub async fn roll_back(tx: Transaction<'_, Any>, cause: sqlx::Error) -> TxError {
+    match tx.rollback().await {
+        Ok(()) => TxError::Statement(cause),
+        Err(rollback) => {
+            tracing::debug!("rollback failed too: {rollback}");
+            TxError::Control(cause)
+        }
+    }
+}
+
+/// The end of a transaction on `conn`: the connection goes back to the pool, or is closed after
+/// a failed transaction statement, or after a fault (a connection that met one may keep it: one
+/// opened while the file was read-only stays read-only; a fresh one is opened when needed).
+pub async fn settle<T>(
+    conn: PoolConnection<Any>,
+    done: Result<T, TxError>,
+) -> Result<T, sqlx::Error> {
+    let e = match done {
+        Ok(value) => return Ok(value),
+        Err(TxError::Statement(e)) if Fault::of(&e).is_none() => return Err(e),
+        Err(TxError::Statement(e)) => e,
+        Err(TxError::Control(e)) => {
+            tracing::warn!(
+                "closing a database connection after a failed transaction statement: {e}"
+            );
+            e
+        }
+    };
+    if let Err(close) = conn.close().await {
+        tracing::debug!("closing a connection failed: {close}");
+    }
+    Err(e)
+}
+
 /// Inserts the declaration and its first event (`actor` sets it to `d.status`) in one transaction.
 /// The first statement of the transaction writes, so SQLite takes the write lock (waiting up to
 /// the busy timeout) before reading anything: no stale snapshot, no `SQLITE_BUSY` upgrade failure.
@@ -164,16 +318,27 @@ pub async fn insert_declaration(
     d: &NewDeclaration,
     actor: &str,
 ) -> Result<Result<i64, UniqueTaken>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    match insert_in(&mut tx, d, actor).await? {
-        Ok(id) => {
-            tx.commit().await?;
+    let mut conn = pool.acquire().await?;
+    let done = insert_alone(&mut conn, d, actor).await;
+    settle(conn, done).await
+}
+
+async fn insert_alone(
+    conn: &mut sqlx::AnyConnection,
+    d: &NewDeclaration,
+    actor: &str,
+) -> Result<Result<i64, UniqueTaken>, TxError> {
+    let mut tx = control(conn.begin().await)?;
+    match insert_in(&mut tx, d, actor).await {
+        Ok(Ok(id)) => {
+            control(tx.commit().await)?;
             Ok(Ok(id))
         }
-        Err(taken) => {
-            tx.rollback().await?;
+        Ok(Err(taken)) => {
+            control(tx.rollback().await)?;
             Ok(Err(taken))
         }
+        Err(e) => Err(roll_back(tx, e).await),
     }
 }
 
@@ -335,6 +500,35 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_removed_or_replaced_database_file_is_a_fault_and_older_connections_are_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        std::fs::write(&path, "a").unwrap();
+        let file = DatabaseFile::new(path.clone()).unwrap();
+        // Held open, as SQLite holds it: a new file cannot get its inode number.
+        let _open = std::fs::File::open(&path).unwrap();
+        assert_eq!(file.check(), Ok(()));
+        assert!(file.usable(Duration::from_secs(3600)));
+        std::fs::rename(&path, dir.path().join("away")).unwrap();
+        assert_eq!(file.check(), Err(Fault::Missing));
+        assert!(!file.usable(Duration::ZERO));
+        // Moved back: the same file, usable again by every connection.
+        std::fs::rename(dir.path().join("away"), &path).unwrap();
+        assert_eq!(file.check(), Ok(()));
+        assert!(file.usable(Duration::from_secs(3600)));
+        // Replaced by another file (a backup copied in): a fault once, then connections opened
+        // before it are not used, new ones are.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(dir.path().join("copy"), "a").unwrap();
+        std::fs::rename(dir.path().join("copy"), &path).unwrap();
+        assert_eq!(file.check(), Err(Fault::Missing));
+        assert_eq!(file.check(), Ok(()));
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(!file.usable(Duration::from_secs(3600)));
+        assert!(file.usable(Duration::from_millis(1)));
+    }
+
     #[tokio::test]
     async fn events_are_append_only() {
         let dir = tempfile::tempdir().unwrap();
@@ -427,9 +621,21 @@ pub async fn history(pool: &Pool, declaration_id: i64) -> Result<Vec<Event>, sql
         .collect()
 }
 
-/// Whether the database answers (for `/readyz`).
-pub async fn ping(pool: &Pool) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+/// Whether the database takes a write now (for `/readyz`): one small row, committed. A
+/// `SELECT 1` would answer on a full disk, a read-only file or a locked database.
+pub async fn probe_write(pool: &Pool) -> Result<(), sqlx::Error> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let mut conn = pool.acquire().await?;
+    let done = sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('readyz_probe', $1) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+    .map_err(TxError::Statement);
+    settle(conn, done).await
 }
 
 // ---- review (cadres) ----
@@ -717,36 +923,49 @@ pub async fn transition(
     at: &str,
     audit_line: &AuditLine,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    let moved = sqlx::query(
-        "UPDATE declarations SET status = $1, status_since = $2 WHERE id = $3 AND status = $4",
-    )
-    .bind(to.key())
-    .bind(at)
-    .bind(id)
-    .bind(from.key())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if moved != 1 {
-        tx.rollback().await?;
-        return Ok(false);
+    let mut conn = pool.acquire().await?;
+    let done: Result<bool, TxError> = async {
+        let mut tx = control(conn.begin().await)?;
+        let moved = sqlx::query(
+            "UPDATE declarations SET status = $1, status_since = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.key())
+        .bind(at)
+        .bind(id)
+        .bind(from.key())
+        .execute(&mut *tx)
+        .await;
+        let moved = match moved {
+            Ok(done) => done.rows_affected(),
+            Err(e) => return Err(roll_back(tx, e).await),
+        };
+        if moved != 1 {
+            control(tx.rollback().await)?;
+            return Ok(false);
+        }
+        let event = sqlx::query(
+            "INSERT INTO declaration_events (declaration_id, from_status, to_status, actor, note, at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(from.key())
+        .bind(to.key())
+        .bind(actor)
+        .bind(note)
+        .bind(at)
+        .execute(&mut *tx)
+        .await;
+        if let Err(e) = event {
+            return Err(roll_back(tx, e).await);
+        }
+        if let Err(e) = audit_in(&mut tx, audit_line).await {
+            return Err(roll_back(tx, e).await);
+        }
+        control(tx.commit().await)?;
+        Ok(true)
     }
-    sqlx::query(
-        "INSERT INTO declaration_events (declaration_id, from_status, to_status, actor, note, at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(from.key())
-    .bind(to.key())
-    .bind(actor)
-    .bind(note)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
-    audit_in(&mut tx, audit_line).await?;
-    tx.commit().await?;
-    Ok(true)
+    .await;
+    settle(conn, done).await
 }
 
 /// The full history of a declaration for a reviewer: (status, actor, at, note), oldest first.

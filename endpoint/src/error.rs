@@ -3,6 +3,7 @@
 //! Every error answer is JSON: `{"error":{"code":"...","message":"中文"}}`, plus `fields` for 422.
 //! Server errors (5xx) are logged with their cause and answered with a fixed message; the cause
 //! (SQL, paths, …) never reaches the client.
+use crate::health::{self, Fault};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -41,8 +42,8 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     /// 429: this client sent too many requests; it may try again after this many seconds.
     TooManyRequests { retry_after_secs: u64 },
-    /// 503: the database does not answer.
-    Unavailable,
+    /// 503: the database cannot take writes now (see [`Fault`]); the client tries again later.
+    Unavailable(Fault),
     /// 500: anything else; logged, never shown.
     Internal(BoxError),
 }
@@ -66,7 +67,7 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,7 +88,7 @@ impl AppError {
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Invalid(_) => "invalid",
             AppError::TooManyRequests { .. } => "too_many_requests",
-            AppError::Unavailable => "unavailable",
+            AppError::Unavailable(fault) => fault.code(),
             AppError::Internal(_) => "internal",
         }
     }
@@ -121,7 +122,7 @@ impl AppError {
             AppError::TooManyRequests { retry_after_secs } => format!(
                 "这部手机提交得太频繁了，请 {retry_after_secs} 秒后再试。您填的内容没有丢。"
             ),
-            AppError::Unavailable => "服务器暂时连不上数据库，请稍后再试。".into(),
+            AppError::Unavailable(fault) => fault.message_zh(),
             AppError::Internal(_) => {
                 "服务器出了点问题，请稍后再试。您填的内容没有丢，可以再点一次提交。".into()
             }
@@ -138,9 +139,14 @@ impl std::fmt::Display for AppError {
     }
 }
 
+/// A storage fault is a 503 (noted once in the log, see [`crate::health`]); any other database
+/// error is a bug, a 500.
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(Box::new(e))
+        match health::classify(&e) {
+            Some(fault) => AppError::Unavailable(fault),
+            None => AppError::Internal(Box::new(e)),
+        }
     }
 }
 
@@ -153,7 +159,10 @@ impl From<sqlx::migrate::MigrateError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if let AppError::Unavailable(fault) = &self {
+            // Logged once per fault where it was found, not once per request.
+            tracing::debug!(code = fault.code(), "answered 503");
+        } else if status.is_server_error() {
             // The cause may be SQL text or a path, never personal data: the handlers pass no
             // declaration content into errors.
             tracing::error!(error = %self, "request failed");
@@ -163,10 +172,15 @@ impl IntoResponse for AppError {
             error["fields"] = json!(fields);
         }
         let mut response = (status, Json(json!({ "error": error }))).into_response();
-        if let AppError::TooManyRequests { retry_after_secs } = self {
+        let retry_after_secs = match self {
+            AppError::TooManyRequests { retry_after_secs } => Some(retry_after_secs),
+            AppError::Unavailable(fault) => Some(fault.retry_after_secs()),
+            _ => None,
+        };
+        if let Some(secs) = retry_after_secs {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from(retry_after_secs),
+                axum::http::HeaderValue::from(secs),
             );
         }
         response

@@ -1,7 +1,7 @@
 //! 乡亲 (Xiangqin) endpoint: receives households' self-declarations (一键申报), stores them in
 //! SQLite (default) or PostgreSQL (see [`db`]), and serves the app's static files.
 //!
-//! - `GET /healthz` → `ok`; `GET /readyz` → `ready` (503 when the database does not answer)
+//! - `GET /healthz` → `ok`; `GET /readyz` → `ready` (503 while the database cannot take a write)
 //! - `POST /api/v1/declarations` → 201 `{receipt, status_token, status, submitted_at, service_name, deadlines}`
 //! - `GET /api/v1/declarations/{receipt}` (with the status token) → status and history
 //! - `GET /api/v1/service` → who receives the declarations and the deadlines promised ([`service`])
@@ -16,7 +16,9 @@
 //! Personal data (name, ID number, phone) is never logged: logs carry receipts only.
 //!
 //! Declarations are acknowledged only after their commit: on SQLite through group commits
-//! ([`commit`]), on PostgreSQL one transaction per request.
+//! ([`commit`]), on PostgreSQL one transaction per request. A storage fault (full disk, lock,
+//! read-only or missing file, PostgreSQL down) is a 503 with `Retry-After`, never a 201
+//! ([`health`]).
 //!
 //! Tests: `cargo test -p xiangqin-endpoint` runs everything on SQLite; with
 //! `XIANGQIN_TEST_POSTGRES_URL` set (e.g. `$(scripts/postgres-test-server start)`) the tests that
@@ -28,6 +30,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod guard;
+pub mod health;
 pub mod openapi;
 pub mod operator;
 pub mod places;

@@ -42,18 +42,13 @@ pub async fn openapi() -> Response {
         .into_response()
 }
 
-/// `GET /readyz`: 200 when the database answers, else 503.
+/// `GET /readyz`: 200 when the database takes a write now (a real write, bounded in time), else
+/// 503 with the fault.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
-    (status = 200, description = "The database answers.", body = String, content_type = "text/plain"),
-    (status = 503, description = "The database does not answer.", body = crate::error::ErrorBody)))]
+    (status = 200, description = "The database takes writes.", body = String, content_type = "text/plain"),
+    (status = 503, description = "The database cannot take writes now (full disk, locked, read-only, missing, down); see Retry-After.", body = crate::error::ErrorBody)))]
 pub async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
-    match db::ping(&state.pool).await {
-        Ok(()) => Ok("ready"),
-        Err(e) => {
-            tracing::error!("database does not answer: {e}");
-            Err(AppError::Unavailable)
-        }
-    }
+    state.writer.probe().await.map(|()| "ready")
 }
 
 pub async fn api_not_found() -> AppError {
@@ -125,6 +120,7 @@ pub struct TokenQuery {
         (status = 200, description = "Status and history; no personal data.", body = StatusResponse),
         (status = 404, description = "Unknown receipt or wrong token (not told apart).", body = crate::error::ErrorBody),
         (status = 429, description = "Too many requests from this client (see Retry-After).", body = crate::error::ErrorBody),
+        (status = 503, description = "The database cannot answer now (down, restarting, file missing); see Retry-After.", body = crate::error::ErrorBody),
     ))]
 pub async fn declaration_status(
     State(state): State<AppState>,
@@ -224,6 +220,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
         (status = 415, description = "Not JSON.", body = crate::error::ErrorBody),
         (status = 422, description = "Invalid fields: a machine code and a Chinese message per field.", body = crate::error::ErrorBody),
         (status = 429, description = "Too many requests from this client (see Retry-After).", body = crate::error::ErrorBody),
+        (status = 503, description = "Not stored: the database cannot take writes now (disk full, locked, read-only, file missing, down or restarting); see Retry-After. Send it again later with the same Idempotency-Key.", body = crate::error::ErrorBody),
     ))]
 pub async fn submit_declaration(
     State(state): State<AppState>,
@@ -266,12 +263,7 @@ pub async fn submit_declaration(
 
     for _ in 0..RECEIPT_ATTEMPTS {
         row.receipt = token::new_receipt();
-        match state
-            .writer
-            .insert(row.clone(), "household")
-            .await
-            .map_err(AppError::Internal)?
-        {
+        match state.writer.insert(row.clone(), "household").await? {
             Ok(_) => {
                 tracing::info!(receipt = %row.receipt, "declaration submitted");
                 let body = SubmitResponse {

@@ -1069,7 +1069,7 @@ async fn readyz_says_whether_the_database_answers(backend: Backend) {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value =
         serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    assert_error(&body, "unavailable");
+    assert_error(&body, "database_down");
 }
 
 #[tokio::test]
@@ -1243,7 +1243,7 @@ async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(
             .unwrap()
             .keys()
             .collect::<Vec<_>>(),
-        ["200", "201", "400", "408", "409", "413", "415", "422", "429"]
+        ["200", "201", "400", "408", "409", "413", "415", "422", "429", "503"]
     );
     let paths = doc["paths"].as_object().unwrap();
     // Every route the app serves, and nothing else, is in the generated document.
