@@ -144,7 +144,7 @@ impl RateLimiter {
                 *tokens + now.duration_since(*at).as_secs_f64() * per_sec < capacity
             });
         }
-        let (tokens, at) = buckets.entry(bucket_of(client)).or_insert((capacity, now));
+        let (tokens, at) = buckets.entry(client_key(client)).or_insert((capacity, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(capacity);
         *at = now;
         if *tokens >= 1.0 {
@@ -159,7 +159,7 @@ impl RateLimiter {
 /// The bucket a client address falls in: an IPv4 address, or the /64 of an IPv6 address. A
 /// phone on a mobile network gets a whole IPv6 /64 and may send from any address in it; keyed
 /// on the full address it could pick a fresh bucket for every request.
-fn bucket_of(ip: IpAddr) -> IpAddr {
+pub fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

@@ -37,6 +37,7 @@ pub mod places;
 pub mod proxy;
 pub mod review;
 pub mod routes;
+pub mod serve;
 pub mod service;
 pub mod token;
 pub mod workflow;
@@ -117,6 +118,18 @@ pub struct Config {
     /// such as Kubernetes kills).
     #[arg(long, env = "XIANGQIN_SHUTDOWN_GRACE", default_value_t = 25)]
     pub shutdown_grace: u64,
+    /// Seconds a client has to send its request headers before its connection is closed (a
+    /// phone that never finishes them must not hold a connection).
+    #[arg(long, env = "XIANGQIN_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Connections one client address (an IPv6 /64) may hold open at once; more are closed at
+    /// once. Trusted proxies are not counted.
+    #[arg(
+        long,
+        env = "XIANGQIN_MAX_CONNECTIONS_PER_CLIENT",
+        default_value_t = 64
+    )]
+    pub max_connections_per_client: usize,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -173,6 +186,17 @@ pub async fn issue_review_token(pool: &db::Pool, t: &db::NewToken) -> Result<Str
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     db::add_reviewer_token(pool, &token::sha256_hex(&token), t, &now).await?;
     Ok(token)
+}
+
+impl Config {
+    /// What [`serve::serve`] protects the server with.
+    pub fn serve_limits(&self) -> serve::Limits {
+        serve::Limits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout.max(1)),
+            connections_per_client: self.max_connections_per_client,
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

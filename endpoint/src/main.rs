@@ -7,7 +7,7 @@ use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
-use xiangqin_endpoint::{app, db, operator, AppState, BoxError, Config};
+use xiangqin_endpoint::{app, db, operator, serve, AppState, BoxError, Config};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -58,18 +58,16 @@ async fn run(config: Config) -> Result<(), BoxError> {
         )?;
         out.flush()?;
     }
-    // The peer address feeds the per-client rate limit; it is never logged.
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     // On SIGTERM: stop accepting and finish the open requests, but for no longer than the grace
     // (a connection that never finishes its request must not hold the stop).
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+    let server = serve::serve(listener, app(state), config.serve_limits(), async move {
         shutdown_signal().await;
         let _ = stopping_tx.send(());
     });
     let grace = std::time::Duration::from_secs(config.shutdown_grace);
     tokio::select! {
-        served = server => served?,
+        () = server => {}
         _ = async move {
             if stopping_rx.await.is_ok() {
                 tokio::time::sleep(grace).await;

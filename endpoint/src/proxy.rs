@@ -82,7 +82,8 @@ impl TrustedProxies {
             .map(TrustedProxies)
     }
 
-    fn trusts(&self, addr: IpAddr) -> bool {
+    /// Whether `addr` is one of the trusted proxies.
+    pub fn trusts(&self, addr: IpAddr) -> bool {
         self.0.iter().any(|b| b.contains(addr))
     }
 

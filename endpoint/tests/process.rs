@@ -256,3 +256,70 @@ async fn a_connection_that_never_finishes_cannot_hold_the_stop() {
     assert!(logs.contains("stopping anyway"), "{logs}");
     drop(stuck);
 }
+
+/// A client that sends half its headers and then nothing is disconnected once the header timeout
+/// has passed (a body that never finishes has the request timeout; headers had none).
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use tokio::io::AsyncReadExt;
+    let server = start_with(None, &["--header-timeout", "1"]);
+    let mut slow = TcpStream::connect(&server.addr).await.unwrap();
+    slow.write_all(b"POST /api/v1/declarations HTTP/1.1\r\nHost: x\r\nContent-Le")
+        .await
+        .unwrap();
+    let sent = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(20), slow.read_to_end(&mut rest)).await;
+    assert!(
+        closed.is_ok(),
+        "still connected 20 s after half its headers"
+    );
+    assert!(
+        sent.elapsed() >= Duration::from_millis(900),
+        "cut off only after the timeout: {:?}",
+        sent.elapsed()
+    );
+    // A client that sends its headers in time is served as before.
+    assert_eq!(get(&server.addr, "/healthz").await, 200);
+}
+
+/// One client address holds at most `--max-connections-per-client` connections; one more is
+/// closed unanswered, and once one of them closes a new one is served.
+#[tokio::test]
+async fn one_client_address_holds_at_most_its_connection_cap() {
+    use tokio::io::AsyncReadExt;
+    let server = start_with(None, &["--max-connections-per-client", "4"]);
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(TcpStream::connect(&server.addr).await.unwrap());
+    }
+    // The held ones are accepted first (in order), so this one is the fifth.
+    let answer = roundtrip(
+        &server.addr,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(
+        answer.is_none(),
+        "the fifth connection was served: {answer:?}"
+    );
+    drop(held.pop());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut s = TcpStream::connect(&server.addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut response = Vec::new();
+        let _ = s.read_to_end(&mut response).await;
+        if response.starts_with(b"HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no place given back after a connection closed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(held);
+}
