@@ -8,12 +8,16 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DashMapStateStore;
+use governor::Quota;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::num::NonZeroU32;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The Content-Security-Policy for the app in `static_dir`: scripts only from this origin plus
 /// the inline loader scripts of its `index.html` (by hash), Wasm compilation, and requests to this
@@ -105,21 +109,42 @@ pub async fn headers(State(csp): State<Arc<str>>, request: Request, next: Next) 
     response
 }
 
-/// A token bucket per client address: `per_minute` requests, refilled evenly. Behind trusted
-/// proxies the client address comes from `X-Forwarded-For` (see [`TrustedProxies`]).
-#[derive(Debug)]
-pub struct RateLimiter {
-    per_minute: u32,
+/// Most clients remembered before those back at their full allowance are forgotten.
+const MAX_CLIENTS: usize = 100_000;
+
+/// The per-client rate limit: `per_minute` requests, refilled evenly (the GCRA of the `governor`
+/// crate, one state per client key, see [`client_key`]). Behind trusted proxies the client
+/// address comes from `X-Forwarded-For` (see [`TrustedProxies`]). It is kept per process.
+pub struct RateLimiter<C: Clock = DefaultClock> {
+    limiter:
+        governor::RateLimiter<IpAddr, DashMapStateStore<IpAddr>, C, NoOpMiddleware<C::Instant>>,
+    clock: C,
     trusted: TrustedProxies,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+}
+
+impl std::fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("clients", &self.limiter.len())
+            .field("trusted", &self.trusted)
+            .finish()
+    }
 }
 
 impl RateLimiter {
     pub fn new(per_minute: u32) -> Self {
+        RateLimiter::with_clock(per_minute, DefaultClock::default())
+    }
+}
+
+impl<C: Clock + Clone> RateLimiter<C> {
+    fn with_clock(per_minute: u32, clock: C) -> Self {
+        let quota =
+            Quota::per_minute(NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN));
         RateLimiter {
-            per_minute: per_minute.max(1),
+            limiter: governor::RateLimiter::dashmap_with_clock(quota, clock.clone()),
+            clock,
             trusted: TrustedProxies::default(),
-            buckets: Mutex::new(HashMap::new()),
         }
     }
 
@@ -129,36 +154,26 @@ impl RateLimiter {
         self
     }
 
-    /// Takes one token for this client, or says how many seconds until one is free.
+    /// Takes one request of this client's allowance, or says in how many seconds (at least 1)
+    /// the next one is allowed.
     pub fn check(&self, client: IpAddr) -> Result<(), u64> {
-        self.check_at(client, Instant::now())
-    }
-
-    fn check_at(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
-        let capacity = f64::from(self.per_minute);
-        let per_sec = capacity / 60.0;
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() > 100_000 {
-            // Forget clients whose bucket is full again, so memory stays bounded.
-            buckets.retain(|_, (tokens, at)| {
-                *tokens + now.duration_since(*at).as_secs_f64() * per_sec < capacity
-            });
+        if self.limiter.len() > MAX_CLIENTS {
+            // Forget clients back at their full allowance, so memory stays bounded.
+            self.limiter.retain_recent();
         }
-        let (tokens, at) = buckets.entry(client_key(client)).or_insert((capacity, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_sec).min(capacity);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(((1.0 - *tokens) / per_sec).ceil().max(1.0) as u64)
-        }
+        self.limiter
+            .check_key(&client_key(client))
+            .map_err(|not_until| {
+                let wait = not_until.wait_time_from(self.clock.now());
+                wait.as_secs_f64().ceil().max(1.0) as u64
+            })
     }
 }
 
-/// The bucket a client address falls in: an IPv4 address, or the /64 of an IPv6 address. A
-/// phone on a mobile network gets a whole IPv6 /64 and may send from any address in it; keyed
-/// on the full address it could pick a fresh bucket for every request.
+/// The key a client address is counted under (rate limit, connection cap): an IPv4 address, or
+/// the /64 of an IPv6 address. A phone on a mobile network gets a whole IPv6 /64 and may send
+/// from any address in it; keyed on the full address it could pick a fresh allowance for every
+/// request.
 pub fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -206,6 +221,7 @@ pub async fn timeout(request: Request, next: Next) -> Result<Response, AppError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use governor::clock::FakeRelativeClock;
 
     #[test]
     fn finds_inline_scripts_only() {
@@ -237,40 +253,45 @@ mod tests {
         assert!(!is_hashed_asset("/app.js"));
     }
 
+    /// A limiter on a clock the test moves by hand.
+    fn limiter(per_minute: u32) -> (RateLimiter<FakeRelativeClock>, FakeRelativeClock) {
+        let clock = FakeRelativeClock::default();
+        (RateLimiter::with_clock(per_minute, clock.clone()), clock)
+    }
+
     #[test]
     fn the_rate_limit_refills_over_time() {
-        let limiter = RateLimiter::new(2);
+        let (limiter, clock) = limiter(2);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         let other: IpAddr = "192.0.2.2".parse().unwrap();
-        let t0 = Instant::now();
-        assert!(limiter.check_at(ip, t0).is_ok());
-        assert!(limiter.check_at(ip, t0).is_ok());
-        let wait = limiter.check_at(ip, t0).unwrap_err();
+        assert!(limiter.check(ip).is_ok());
+        assert!(limiter.check(ip).is_ok());
+        let wait = limiter.check(ip).unwrap_err();
         assert_eq!(wait, 30);
         assert!(
-            limiter.check_at(other, t0).is_ok(),
-            "each client has its own bucket"
+            limiter.check(other).is_ok(),
+            "each client has its own allowance"
         );
-        assert!(limiter.check_at(ip, t0 + Duration::from_secs(31)).is_ok());
+        clock.advance(Duration::from_secs(31));
+        assert!(limiter.check(ip).is_ok());
     }
 
     #[test]
     fn one_ipv6_64_is_one_client() {
-        let limiter = RateLimiter::new(1);
-        let t0 = Instant::now();
+        let (limiter, _clock) = limiter(1);
         let phone: IpAddr = "2409:8a00:1:2::1".parse().unwrap();
         let same_phone: IpAddr = "2409:8a00:1:2:abcd::9".parse().unwrap();
         let neighbour: IpAddr = "2409:8a00:1:3::1".parse().unwrap();
-        assert!(limiter.check_at(phone, t0).is_ok());
+        assert!(limiter.check(phone).is_ok());
         assert!(
-            limiter.check_at(same_phone, t0).is_err(),
-            "another address of the same /64 shares the bucket"
+            limiter.check(same_phone).is_err(),
+            "another address of the same /64 shares the allowance"
         );
-        assert!(limiter.check_at(neighbour, t0).is_ok());
+        assert!(limiter.check(neighbour).is_ok());
         // An IPv4 client seen through a dual-stack socket is its IPv4 address.
         let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
         let v4: IpAddr = "192.0.2.7".parse().unwrap();
-        assert!(limiter.check_at(mapped, t0).is_ok());
-        assert!(limiter.check_at(v4, t0).is_err());
+        assert!(limiter.check(mapped).is_ok());
+        assert!(limiter.check(v4).is_err());
     }
 }
