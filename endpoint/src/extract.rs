@@ -9,6 +9,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
+use std::borrow::Cow;
 use xiangqin_rules::declaration::FieldError;
 
 pub struct ApiJson<T>(pub T);
@@ -61,12 +62,66 @@ fn body_rejection(r: BytesRejection) -> AppError {
 
 /// Parses a JSON document in two steps: any syntax error (including trailing garbage) is a 400;
 /// then the shape is checked with the path tracked, so a type error names the field (422).
+/// Bytes that are not UTF-8 and unpaired surrogate escapes (`"\ud800"`, which serde refuses
+/// outright) are read as U+FFFD, as a browser reads them: the shared checks then name the field
+/// that holds them (422), instead of a 400 for the whole body.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| malformed())?;
+    let text = String::from_utf8_lossy(bytes);
+    let text = without_lone_surrogates(&text);
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| malformed())?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         shape_error(&path, e.inner())
     })
+}
+
+/// JSON text with every unpaired surrogate escape inside a string written as `\ufffd`.
+fn without_lone_surrogates(json: &str) -> Cow<'_, str> {
+    let b = json.as_bytes();
+    let unit = |at: usize| -> Option<u32> {
+        let hex = json.get(at..at + 4)?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let escape_at = |at: usize| b.get(at) == Some(&b'\\') && b.get(at + 1) == Some(&b'u');
+    let mut fixed = String::new();
+    let mut copied = 0;
+    let (mut i, mut in_string) = (0, false);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                in_string = !in_string;
+                i += 1;
+            }
+            b'\\' if in_string && escape_at(i) => {
+                let lone = match unit(i + 2) {
+                    Some(0xD800..=0xDBFF) => {
+                        let low = escape_at(i + 6).then(|| unit(i + 8)).flatten();
+                        if matches!(low, Some(0xDC00..=0xDFFF)) {
+                            i += 12;
+                            continue;
+                        }
+                        true
+                    }
+                    Some(0xDC00..=0xDFFF) => true,
+                    _ => false,
+                };
+                if lone {
+                    fixed.push_str(&json[copied..i]);
+                    fixed.push_str("\\ufffd");
+                    copied = i + 6;
+                }
+                i += 6;
+            }
+            // Any other escape: the escaped character is not a quote that ends the string.
+            b'\\' if in_string => i += 2,
+            _ => i += 1,
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(json);
+    }
+    fixed.push_str(&json[copied.min(json.len())..]);
+    Cow::Owned(fixed)
 }
 
 fn malformed() -> AppError {
@@ -245,6 +300,43 @@ mod tests {
             fields(r#"{"inner":{"phone":"1"},"n":-1}"#),
             vec![("n".into(), "invalid_value".into())]
         );
+    }
+
+    #[test]
+    fn unpaired_surrogates_and_broken_bytes_are_read_as_replacement_characters() {
+        assert_eq!(
+            without_lone_surrogates(r#"{"a":"x\ud800y"}"#),
+            r#"{"a":"x\ufffdy"}"#
+        );
+        assert_eq!(
+            without_lone_surrogates(r#"{"a":"\udc00"}"#),
+            r#"{"a":"\ufffd"}"#
+        );
+        assert_eq!(
+            without_lone_surrogates(r#"["\ud800\u0041"]"#),
+            r#"["\ufffd\u0041"]"#
+        );
+        // A pair, an escaped backslash before "ud800", and text outside strings stay as they are.
+        for kept in [
+            r#"{"a":"\ud83d\ude00"}"#,
+            r#"{"a":"\\ud800"}"#,
+            r#"{"\"":"\ud800\udc00"}"#,
+            "[1]",
+        ] {
+            assert_eq!(without_lone_surrogates(kept), kept);
+            assert!(matches!(without_lone_surrogates(kept), Cow::Borrowed(_)));
+        }
+        #[derive(Debug, Deserialize)]
+        struct Text {
+            t: String,
+        }
+        for (body, read) in [
+            (&br#"{"t":"a\ud800"}"#[..], "a\u{FFFD}"),
+            (b"{\"t\":\"a\xff\xfe\"}", "a\u{FFFD}\u{FFFD}"),
+        ] {
+            let parsed: Text = parse(body).unwrap();
+            assert_eq!(parsed.t, read);
+        }
     }
 
     #[test]

@@ -134,6 +134,7 @@ impl PartialSchema for DeclarationSchema {
             "assisted": {"type": ["object", "null"], "description": "代填: filled in by a service-centre operator"}
         });
         let schema = json!({"type": "object", "additionalProperties": false,
+            "description": "Every text field: no control characters (line breaks and tabs only in description and help_wanted) and nothing unreadable (U+FFFD, unpaired surrogates, bytes that are not UTF-8); invisible formatting characters (zero-width, direction marks and overrides) are removed from names, the ID number and the phone, and refused elsewhere: 422 invalid_characters. A name of only invisible characters is empty (422 required).",
             "required": ["region", "place", "applicant", "household_size", "risk_types", "happened_on", "description", "consent"],
             "properties": declaration_fields});
         serde_json::from_value(schema).expect("a valid schema")

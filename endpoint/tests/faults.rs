@@ -672,3 +672,149 @@ async fn postgres_kill_9_of_one_of_two_endpoints_loses_no_201_of_either() {
         seen_b.acknowledged.len()
     );
 }
+
+/// Where a text field sits in the declaration's JSON (the names first). County and township
+/// names come from the official list, whatever is sent; a village is written only beside its
+/// township's code.
+const TEXT_FIELDS: [(&str, &str); 5] = [
+    ("place.village", "/place/village"),
+    ("applicant.name", "/applicant/name"),
+    ("assisted.operator_name", "/assisted/operator_name"),
+    ("description", "/description"),
+    ("help_wanted", "/help_wanted"),
+];
+
+/// Stands for bytes that a JSON value cannot hold (an unpaired surrogate escape, broken UTF-8).
+const RAW: &str = "⟦raw⟧";
+
+/// A declaration POST with `value` at `pointer` (`RAW` in it replaced by `raw` bytes).
+fn odd_request(addr: &str, pointer: &str, value: &str, raw: &[u8]) -> Vec<u8> {
+    let mut d: Value = serde_json::from_str(&declaration("张三")).unwrap();
+    d["assisted"] = serde_json::json!({"operator_name": "李站长", "household_confirmed": true});
+    if pointer == "/place/village" {
+        d["place"]["code"] = Value::from("350821106");
+    }
+    *d.pointer_mut(pointer).unwrap() = Value::from(value);
+    let text = d.to_string();
+    let mut body = Vec::new();
+    let mut parts = text.split(RAW);
+    body.extend_from_slice(parts.next().unwrap().as_bytes());
+    for part in parts {
+        body.extend_from_slice(raw);
+        body.extend_from_slice(part.as_bytes());
+    }
+    let mut request = format!(
+        "POST /api/v1/declarations HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nIdempotency-Key: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        uuid::Uuid::new_v4(),
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(&body);
+    request
+}
+
+/// Odd bytes in every text field are a 422 naming the field, in Chinese, never a 500 (NUL is
+/// not even storable in PostgreSQL text), on both databases; invisible formatting characters in
+/// names are removed (and a name of only those is empty).
+async fn odd_bytes(db: Option<String>) {
+    let server = start(db);
+    let refused_everywhere: [(&str, &str, &[u8]); 5] = [
+        ("NUL", "张\u{0}三", b""),
+        ("a control character", "张\u{7}三", b""),
+        ("an escape sequence", "张\u{1b}[2J三", b""),
+        ("an unpaired surrogate", "张⟦raw⟧三", br"\ud800"),
+        ("bytes that are not UTF-8", "张⟦raw⟧三", b"\xff\xfe"),
+    ];
+    let invisible = [
+        ("zero-width", "张\u{200B}三"),
+        ("bidi override", "张\u{202E}三\u{202C}"),
+    ];
+    let mut checked = 0;
+    for (path, pointer) in TEXT_FIELDS {
+        let is_name = !matches!(path, "description" | "help_wanted");
+        let mut cases: Vec<(&str, &str, &[u8], Option<&str>)> = refused_everywhere
+            .iter()
+            .map(|(what, v, raw)| (*what, *v, *raw, Some("invalid_characters")))
+            .collect();
+        for (what, v) in invisible {
+            cases.push((what, v, b"", (!is_name).then_some("invalid_characters")));
+        }
+        if is_name {
+            cases.push((
+                "only invisible characters",
+                "\u{200B}\u{FEFF}\u{2060}",
+                b"",
+                Some("required"),
+            ));
+        }
+        for (what, value, raw, refused) in cases {
+            let answer = roundtrip(
+                &server.addr,
+                &odd_request(&server.addr, pointer, value, raw),
+            )
+            .await
+            .unwrap_or_else(|| panic!("{path}, {what}: no answer"));
+            match refused {
+                Some(code) => {
+                    assert_eq!(answer.status, 422, "{path}, {what}: {answer:?}");
+                    let fields = answer.json()["error"]["fields"].clone();
+                    let field = fields
+                        .as_array()
+                        .and_then(|f| f.iter().find(|f| f["field"] == path))
+                        .unwrap_or_else(|| panic!("{path}, {what}: not named in {fields}"));
+                    assert_eq!(field["code"], code, "{path}, {what}");
+                    let message = field["message"].as_str().unwrap();
+                    assert!(
+                        message
+                            .chars()
+                            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                        "{message}"
+                    );
+                }
+                None => assert_eq!(answer.status, 201, "{path}, {what}: {answer:?}"),
+            }
+            checked += 1;
+        }
+    }
+    // What was taken was stored without the invisible characters.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&server.db).await.unwrap();
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body_json FROM declarations")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(
+        bodies.len(),
+        2 * 3,
+        "two invisible-character cases per name field"
+    );
+    for body in &bodies {
+        let v: Value = serde_json::from_str(body).unwrap();
+        let names: Vec<&str> = TEXT_FIELDS[..3]
+            .iter()
+            .map(|(_, p)| v.pointer(p).unwrap().as_str().unwrap())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n
+                .chars()
+                .any(|c| matches!(c, '\u{200B}' | '\u{202E}' | '\u{202C}'))),
+            "{names:?}"
+        );
+        assert!(names.contains(&"张三"), "{names:?}");
+    }
+    eprintln!("odd bytes: {checked} requests, every odd text refused with 422 or cleaned");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_odd_bytes_in_any_text_field_are_422_never_500() {
+    odd_bytes(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_odd_bytes_in_any_text_field_are_422_never_500() {
+    let Some(server_url) = test_postgres_url("the odd-bytes test") else {
+        return;
+    };
+    odd_bytes(Some(new_postgres_database(&server_url).await)).await;
+}

@@ -166,6 +166,117 @@ pub const MAX_HOUSEHOLD_SIZE: u32 = 30;
 /// Larger amounts are surely typing mistakes (ten million yuan).
 pub const MAX_AMOUNT_YUAN: f64 = 10_000_000.0;
 
+/// What a text field holds, for the checks every text field goes through ([`clean_text`],
+/// [`check_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// A name (a person, a county, township or village) or a number written as text: one line.
+    /// Invisible formatting characters (zero-width, direction marks and overrides) are removed,
+    /// so the same name pasted from a chat and typed by hand is the same name.
+    Name,
+    /// The household's own words: several lines are fine; invisible formatting characters are
+    /// refused (they could make text read differently on the cadres' screens).
+    Prose,
+}
+
+/// A control character: C0 and C1 controls (NUL, bell, escape, …) and the line and paragraph
+/// separators. Prose may hold line breaks and tabs.
+fn is_control(c: char, kind: TextKind) -> bool {
+    let line_break = matches!(c, '\n' | '\r' | '\t');
+    (c.is_control() && !(kind == TextKind::Prose && line_break))
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// An invisible formatting character (Unicode category Cf): soft hyphen, zero-width space and
+/// joiners, word joiner, byte-order mark, direction marks, embeddings, overrides and isolates,
+/// tags. The Mongolian vowel separator (U+180E) is kept: Mongolian spelling needs it.
+pub fn is_formatting(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{0600}'..='\u{0605}' | '\u{06DD}' | '\u{070F}' | '\u{08E2}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// A character that stands for one that could not be read: U+FFFD (what a browser or the server
+/// puts for broken bytes and unpaired surrogates) and the noncharacters.
+fn is_unreadable(c: char) -> bool {
+    let n = c as u32;
+    c == '\u{FFFD}' || (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
+/// A text as it is kept: trimmed, and for a [`TextKind::Name`] without formatting characters.
+pub fn clean_text(text: &str, kind: TextKind) -> String {
+    match kind {
+        TextKind::Name => text
+            .chars()
+            .filter(|c| !is_formatting(*c))
+            .collect::<String>()
+            .trim()
+            .to_string(),
+        TextKind::Prose => text.trim().to_string(),
+    }
+}
+
+/// One text field, as [`check_text`] sees it.
+#[derive(Debug, Clone)]
+pub struct TextField<'a> {
+    /// JSON path, e.g. `applicant.name`.
+    pub path: &'a str,
+    /// Its name for the household, e.g. 「姓名」.
+    pub label: &'a str,
+    /// The value as given (it is checked as [`clean_text`] keeps it).
+    pub value: &'a str,
+    pub kind: TextKind,
+    pub max_chars: usize,
+    /// The message when it is empty; None: it may be empty.
+    pub required: Option<String>,
+}
+
+/// The check every text field of the declaration goes through: no control characters, nothing
+/// unreadable, no formatting characters in prose (names have theirs removed by [`clean_text`]),
+/// not empty when required (a name of only invisible characters is empty once cleaned), not
+/// longer than its limit. App and endpoint run the same check.
+pub fn check_text(t: &TextField) -> Option<FieldError> {
+    let error = |code: &str, message: String| {
+        Some(FieldError {
+            field: t.path.into(),
+            code: code.into(),
+            message,
+        })
+    };
+    let label = t.label;
+    let value = clean_text(t.value, t.kind);
+    if value.chars().any(|c| is_control(c, t.kind)) {
+        return error(
+            "invalid_characters",
+            format!("{label}里有看不见的控制字符（可能是从别处复制来的），请删掉这一项重新输入。"),
+        );
+    }
+    if value.chars().any(is_unreadable) {
+        return error(
+            "invalid_characters",
+            format!("{label}里有认不出的字符（显示成方块或问号），请删掉它重新输入。"),
+        );
+    }
+    if t.kind == TextKind::Prose && value.chars().any(is_formatting) {
+        return error(
+            "invalid_characters",
+            format!("{label}里有看不见的格式字符（可能是从别处复制来的），请删掉这一段重新输入。"),
+        );
+    }
+    let n = value.chars().count();
+    match &t.required {
+        Some(message) if n == 0 => error("required", message.clone()),
+        _ if n > t.max_chars => error(
+            "too_long",
+            format!("{label}最多写{}个字，现在是{n}个字。", t.max_chars),
+        ),
+        _ => None,
+    }
+}
+
 /// Why a resident ID number was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdNumberError {
@@ -276,8 +387,9 @@ pub fn check_phone(phone: &str) -> Result<(), FieldError> {
 }
 
 impl Declaration {
-    /// Trims every text and writes the ID number's check letter as a capital X, so that the
-    /// same declaration typed twice compares equal.
+    /// Cleans every text ([`clean_text`]: trimmed; names, ID number and phone without invisible
+    /// formatting characters) and writes the ID number's check letter as a capital X, so that
+    /// the same declaration typed twice compares equal.
     pub fn normalized(&self) -> Declaration {
         let mut d = self.clone();
         for s in [
@@ -285,18 +397,19 @@ impl Declaration {
             &mut d.place.township,
             &mut d.place.village,
             &mut d.applicant.name,
-            &mut d.description,
         ] {
-            *s = s.trim().to_string();
+            *s = clean_text(s, TextKind::Name);
         }
-        d.applicant.id_number = d.applicant.id_number.trim().to_ascii_uppercase();
-        d.applicant.phone = d.applicant.phone.replace([' ', '-'], "").trim().to_string();
+        d.description = clean_text(&d.description, TextKind::Prose);
+        d.applicant.id_number =
+            clean_text(&d.applicant.id_number, TextKind::Name).to_ascii_uppercase();
+        d.applicant.phone = clean_text(&d.applicant.phone.replace([' ', '-'], ""), TextKind::Name);
         d.help_wanted = d
             .help_wanted
-            .map(|h| h.trim().to_string())
+            .map(|h| clean_text(&h, TextKind::Prose))
             .filter(|h| !h.is_empty());
         if let Some(a) = d.assisted.as_mut() {
-            a.operator_name = a.operator_name.trim().to_string();
+            a.operator_name = clean_text(&a.operator_name, TextKind::Name);
         }
         d.risk_types.sort();
         d.risk_types.dedup();
@@ -305,7 +418,8 @@ impl Declaration {
 
     /// Every problem, not just the first, so the household can fix them all at once.
     pub fn validate(&self, today: NaiveDate) -> Result<(), Vec<FieldError>> {
-        let mut errors = Vec::new();
+        let mut errors: Vec<FieldError> =
+            self.text_fields().iter().filter_map(check_text).collect();
         let mut push = |field: &str, code: &str, message: String| {
             errors.push(FieldError {
                 field: field.into(),
@@ -313,7 +427,6 @@ impl Declaration {
                 message,
             })
         };
-        let (_, village) = place_words(self.region);
         if self.place.code.division().region() != Some(self.region) {
             push(
                 "place.code",
@@ -323,42 +436,6 @@ impl Declaration {
                     self.region.name_zh()
                 ),
             );
-        }
-        let text_fields = [
-            (
-                "place.village",
-                &self.place.village,
-                village.to_string(),
-                MAX_PLACE_CHARS,
-            ),
-            (
-                "applicant.name",
-                &self.applicant.name,
-                "姓名".to_string(),
-                MAX_NAME_CHARS,
-            ),
-            (
-                "description",
-                &self.description,
-                "发生了什么".to_string(),
-                MAX_DESCRIPTION_CHARS,
-            ),
-        ];
-        for (field, value, label, max) in text_fields {
-            // A listed village has its name from the list; only a written one is checked.
-            if field == "place.village" && self.place.code.is_village() {
-                continue;
-            }
-            let n = value.trim().chars().count();
-            if n == 0 {
-                push(field, "required", format!("请填写{label}。"));
-            } else if n > max {
-                push(
-                    field,
-                    "too_long",
-                    format!("{label}最多写{max}个字，现在是{n}个字。"),
-                );
-            }
         }
         if let Err(e) = check_id_number(&self.applicant.id_number, today) {
             push("applicant.id_number", e.code(), e.message().into());
@@ -417,16 +494,6 @@ impl Declaration {
                 }
             }
         }
-        if let Some(h) = &self.help_wanted {
-            let n = h.trim().chars().count();
-            if n > MAX_HELP_CHARS {
-                push(
-                    "help_wanted",
-                    "too_long",
-                    format!("希望得到的帮助最多写{MAX_HELP_CHARS}个字，现在是{n}个字。"),
-                );
-            }
-        }
         if !self.consent.truthful {
             push(
                 "consent.truthful",
@@ -442,13 +509,6 @@ impl Declaration {
             );
         }
         if let Some(a) = &self.assisted {
-            if a.operator_name.trim().is_empty() {
-                push(
-                    "assisted.operator_name",
-                    "required",
-                    "代填时请写上代填人的姓名。".into(),
-                );
-            }
             if !a.household_confirmed {
                 push(
                     "assisted.household_confirmed",
@@ -462,6 +522,70 @@ impl Declaration {
         } else {
             Err(errors)
         }
+    }
+}
+
+impl Declaration {
+    /// Every text field the household writes, with its label, kind and limit: each goes through
+    /// [`check_text`]. (The ID number and the phone have checks of their own.)
+    pub fn text_fields(&self) -> Vec<TextField<'_>> {
+        let (_, village) = place_words(self.region);
+        let required = |label: &str| Some(format!("请填写{label}。"));
+        let name = |path, label, value, max_chars| TextField {
+            path,
+            label,
+            value,
+            kind: TextKind::Name,
+            max_chars,
+            required: required(label),
+        };
+        let mut fields = Vec::new();
+        // County and township names come from the official list, and so does a listed
+        // village's: only a village the household writes beside its township's code is text.
+        if !self.place.code.is_village() {
+            fields.push(name(
+                "place.village",
+                village,
+                &self.place.village,
+                MAX_PLACE_CHARS,
+            ));
+        }
+        fields.extend([
+            name(
+                "applicant.name",
+                "姓名",
+                &self.applicant.name,
+                MAX_NAME_CHARS,
+            ),
+            TextField {
+                kind: TextKind::Prose,
+                ..name(
+                    "description",
+                    "发生了什么",
+                    &self.description,
+                    MAX_DESCRIPTION_CHARS,
+                )
+            },
+        ]);
+        if let Some(help) = &self.help_wanted {
+            fields.push(TextField {
+                kind: TextKind::Prose,
+                required: None,
+                ..name("help_wanted", "希望得到的帮助", help, MAX_HELP_CHARS)
+            });
+        }
+        if let Some(a) = &self.assisted {
+            fields.push(TextField {
+                required: Some("代填时请写上代填人的姓名。".into()),
+                ..name(
+                    "assisted.operator_name",
+                    "代填人的姓名",
+                    &a.operator_name,
+                    MAX_NAME_CHARS,
+                )
+            });
+        }
+        fields
     }
 }
 
@@ -795,6 +919,133 @@ mod tests {
         assert!(serde_json::from_value::<Declaration>(extra).is_err());
         let back: Declaration = serde_json::from_value(json).unwrap();
         assert_eq!(back, valid());
+    }
+
+    /// Every text field, with a setter, for the odd-character tests.
+    fn set_text(d: &mut Declaration, path: &str, value: &str) {
+        let v = value.to_string();
+        match path {
+            "place.village" => {
+                // Written only beside a township's code (a listed village has its list name).
+                d.place.code = PlaceCode::parse("350821106").unwrap();
+                d.place.village = v
+            }
+            "applicant.name" => d.applicant.name = v,
+            "description" => d.description = v,
+            "help_wanted" => d.help_wanted = Some(v),
+            "assisted.operator_name" => {
+                d.assisted = Some(Assisted {
+                    operator_name: v,
+                    household_confirmed: true,
+                })
+            }
+            _ => unreachable!("{path}"),
+        }
+    }
+
+    const NAMES: [&str; 3] = ["place.village", "applicant.name", "assisted.operator_name"];
+    const PROSE: [&str; 2] = ["description", "help_wanted"];
+
+    fn checked(path: &str, value: &str) -> Result<Declaration, Vec<(String, String)>> {
+        let mut d = valid();
+        set_text(&mut d, path, value);
+        let d = d.normalized();
+        match d.validate(today()) {
+            Ok(()) => Ok(d),
+            Err(e) => Err(e.into_iter().map(|e| (e.field, e.code)).collect()),
+        }
+    }
+
+    #[test]
+    fn control_and_unreadable_characters_are_refused_in_every_text_field() {
+        for path in NAMES.iter().chain(&PROSE) {
+            for odd in [
+                "张\u{0}三",
+                "张\u{7}三",
+                "张\u{1b}[31m三",
+                "张\u{85}三",
+                "张\u{FFFD}三",
+                "张\u{2028}三",
+                "张\u{FFFF}三",
+            ] {
+                assert_eq!(
+                    checked(path, odd).map(|_| ()),
+                    Err(vec![(path.to_string(), "invalid_characters".to_string())]),
+                    "{path}: {odd:?}"
+                );
+            }
+        }
+        // A line break in a name is a control character; in the household's words it is fine.
+        assert!(checked("applicant.name", "张\n三").is_err());
+        assert!(checked("description", "第一行\n第二行\t。").is_ok());
+    }
+
+    #[test]
+    fn formatting_characters_are_removed_from_names_and_refused_in_prose() {
+        for path in NAMES {
+            for odd in [
+                "张\u{200B}三",
+                "\u{FEFF}张三",
+                "张\u{202E}三",
+                "张\u{2066}三\u{2069}",
+                "张\u{200D}三\u{00AD}",
+            ] {
+                let d = checked(path, odd).unwrap_or_else(|e| panic!("{path} {odd:?}: {e:?}"));
+                let value = d
+                    .text_fields()
+                    .into_iter()
+                    .find(|t| t.path == path)
+                    .unwrap()
+                    .value
+                    .to_string();
+                assert_eq!(value, "张三", "{path}: {odd:?}");
+            }
+            // Only invisible characters: empty.
+            assert_eq!(
+                checked(path, "\u{200B}\u{200B} \u{FEFF}").map(|_| ()),
+                Err(vec![(path.to_string(), "required".to_string())]),
+                "{path}"
+            );
+        }
+        for path in PROSE {
+            for odd in ["住院\u{200B}了", "住院\u{202E}了", "\u{2067}住院了"] {
+                assert_eq!(
+                    checked(path, odd).map(|_| ()),
+                    Err(vec![(path.to_string(), "invalid_characters".to_string())]),
+                    "{path}: {odd:?}"
+                );
+            }
+        }
+        // An ID number or phone pasted with an invisible character reads as typed.
+        let mut d = valid();
+        d.applicant.id_number = "110105\u{200B}19491231002X".into();
+        d.applicant.phone = "\u{2068}139 1234 5678\u{2069}".into();
+        assert_eq!(d.normalized(), valid().normalized());
+        // Mongolian spelling keeps its vowel separator; rare characters and variation selectors stay.
+        assert!(checked("applicant.name", "ᠰᠠᠷᠠ\u{180E}ᠠ").is_ok());
+        assert_eq!(
+            checked("applicant.name", "𠀀葛\u{E0100}")
+                .unwrap()
+                .applicant
+                .name,
+            "𠀀葛\u{E0100}"
+        );
+    }
+
+    #[test]
+    fn every_message_about_odd_characters_names_the_field_in_chinese() {
+        let d = Declaration {
+            region: Region::InnerMongolia,
+            ..valid()
+        };
+        for t in d.text_fields() {
+            let e = check_text(&TextField {
+                value: "a\u{0}",
+                ..t.clone()
+            })
+            .unwrap();
+            assert!(e.message.starts_with(t.label), "{e:?}");
+        }
     }
 
     #[test]

@@ -105,6 +105,7 @@ pub fn error_msg(code: &str) -> Option<Msg> {
     Some(match code {
         "required" => Msg::ErrorRequired,
         "too_long" => Msg::ErrorTooLong,
+        "invalid_characters" => Msg::ErrorInvalidCharacters,
         "id_number_length" => Msg::ErrorIdNumberLength,
         "id_number_characters" => Msg::ErrorIdNumberCharacters,
         "id_number_birth_date" => Msg::ErrorIdNumberBirthDate,
@@ -1152,6 +1153,7 @@ mod tests {
                 "amount_too_large",
                 "household_size_required",
                 "date_required",
+                "invalid_characters",
             ]
             .map(String::from),
         );
