@@ -1,14 +1,18 @@
-//! The outbox: declarations the household has agreed to send, kept on the device until the
-//! endpoint acknowledges them (201 or 200). Sent at once when there is a network, else retried
-//! with growing pauses, on every start of the app and whenever the browser says it is online
-//! again. Each entry keeps its Idempotency-Key, so a retry after a lost answer, a double tap or a
-//! reload never records a second declaration.
+//! Sending a declaration, and the outbox: declarations the household has agreed to send, kept on
+//! the device until the endpoint acknowledges them (201 or 200). Sent at once when there is a
+//! network, else retried with growing pauses, on every start of the app and whenever the browser
+//! says it is online again. Each declaration keeps its Idempotency-Key (on the draft while the
+//! content is unchanged, and in its outbox entry), so a retry after a lost answer, a double tap
+//! or a reload never records a second declaration. This module owns every step of sending
+//! ([`Outbox::submit`]): choosing the key, queueing, the endpoint's answer, the receipt and what
+//! becomes of the draft; the report page only shows the outcome.
 use crate::api::{self, SendError};
+use crate::draft::{Attempt, Draft};
 use crate::storage::{self, SentReceipt};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use xiangqin_rules::declaration::FieldError;
+use xiangqin_rules::declaration::{Declaration, FieldError};
 use xiangqin_rules::Region;
 
 pub const OUTBOX_KEY: &str = "xiangqin.outbox.v1";
@@ -27,13 +31,32 @@ pub struct Pending {
 
 /// What happened to an entry on its last try.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+enum Outcome {
     Sent(SentReceipt),
     /// Not sent; it stays in the outbox and is tried again.
     Waiting(SendError),
     /// The endpoint refused it for good (invalid fields, or the key used for other content):
     /// it leaves the outbox and the household corrects the draft.
     Refused(Vec<FieldError>, u16),
+}
+
+/// What became of a declaration the household sent ([`Outbox::submit`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submitted {
+    /// The endpoint has it; the receipt is kept on the device.
+    Sent(SentReceipt),
+    /// Kept in the outbox and sent again later: no network, or the server had trouble.
+    Waiting(SendError),
+    /// The endpoint refused these fields: the household corrects the draft.
+    Refused(Vec<FieldError>),
+}
+
+/// FNV-1a of the body: tells whether a retry sends the same declaration.
+fn fingerprint(body: &str) -> String {
+    let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
 }
 
 pub fn load() -> Vec<Pending> {
@@ -71,8 +94,51 @@ impl Outbox {
         outbox
     }
 
+    /// Sends the declaration checked from `draft`, now: it goes into the outbox first (from
+    /// then on it is kept on the device until the endpoint has it), with the draft's key when
+    /// the content is the one last tried, else a new one. Returns what became of it and the
+    /// draft as it is now saved on the device: removed once sent; without its key after a 409
+    /// (the key was used for other content, the next try gets a new one).
+    pub async fn submit(&self, mut draft: Draft, declaration: &Declaration) -> (Submitted, Draft) {
+        let Ok(body) = serde_json::to_string(declaration) else {
+            return (Submitted::Waiting(SendError::Server(0)), draft);
+        };
+        let print = fingerprint(&body);
+        // One key per declaration: a retry of the same content reuses it.
+        let key = draft
+            .attempt
+            .as_ref()
+            .filter(|a| a.fingerprint == print)
+            .map(|a| a.key.clone())
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        draft.attempt = Some(Attempt {
+            key: key.clone(),
+            fingerprint: print,
+        });
+        storage::save_draft(&draft);
+        let entry = Pending {
+            key,
+            body,
+            region: declaration.region,
+            queued_on: crate::today().to_string(),
+        };
+        match self.send_now(entry).await {
+            Outcome::Sent(receipt) => {
+                storage::remove(storage::DRAFT_KEY);
+                (Submitted::Sent(receipt), Draft::default())
+            }
+            Outcome::Waiting(e) => (Submitted::Waiting(e), draft),
+            Outcome::Refused(_, 409) => {
+                draft.attempt = None;
+                storage::save_draft(&draft);
+                (Submitted::Waiting(SendError::Server(409)), draft)
+            }
+            Outcome::Refused(fields, _) => (Submitted::Refused(fields), draft),
+        }
+    }
+
     /// Adds a declaration (once per key) and tries to send it now.
-    pub async fn send_now(&self, entry: Pending) -> Outcome {
+    async fn send_now(&self, entry: Pending) -> Outcome {
         self.pending.update(|p| {
             if !p.iter().any(|e| e.key == entry.key) {
                 p.push(entry.clone());

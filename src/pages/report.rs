@@ -2,9 +2,9 @@
 //! and sending, `/report/sent` the receipt. The draft is saved on the device as it is typed and
 //! checked with the shared validation of `xiangqin_rules`, the same the endpoint runs.
 use crate::api::{SendError, Service};
-use crate::draft::{is_consent_field, Attempt, Draft, TextKey};
+use crate::draft::{is_consent_field, Draft, TextKey};
 use crate::i18n::{fill, t, use_i18n, Lang, Msg};
-use crate::outbox::{use_outbox, Outcome, Pending};
+use crate::outbox::{use_outbox, Submitted};
 use crate::pages::{focus_later, BackLink, FocusHeading};
 use crate::storage::{self, SentReceipt};
 use crate::{region_msg, today, use_household};
@@ -789,14 +789,6 @@ fn ConsentBox(
     }
 }
 
-/// FNV-1a of the body: tells whether a retry sends the same declaration.
-fn fingerprint(body: &str) -> String {
-    let hash = body.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{hash:016x}")
-}
-
 /// The second step: a short review, the two consents, and sending.
 #[component]
 fn ConsentStep(form: Form) -> impl IntoView {
@@ -869,59 +861,27 @@ fn ConsentStep(form: Form) -> impl IntoView {
         if form.draft.with_untracked(|d| d.operator != operator) {
             form.update("assisted.operator_name", |d| d.operator = operator.clone());
         }
-        let declaration = match form.draft.with_untracked(|d| d.check(today())) {
+        let draft = form.draft.get_untracked();
+        let declaration = match draft.check(today()) {
             Ok(d) => d,
             Err(errors) => return form.show_errors(errors),
         };
-        let Ok(body) = serde_json::to_string(&declaration) else {
-            return;
-        };
-        let print = fingerprint(&body);
-        // One key per declaration: a retry of the same content reuses it.
-        let key = form
-            .draft
-            .with_untracked(|d| {
-                d.attempt
-                    .as_ref()
-                    .filter(|a| a.fingerprint == print)
-                    .map(|a| a.key.clone())
-            })
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        form.update("attempt", |d| {
-            d.attempt = Some(Attempt {
-                key: key.clone(),
-                fingerprint: print,
-            })
-        });
         form.errors.set(Vec::new());
         form.state.set(SendState::Sending);
         let navigate = navigate.clone();
-        // Into the outbox first: from here on it is kept on the device until the endpoint has it.
-        let entry = Pending {
-            key,
-            body,
-            region: declaration.region,
-            queued_on: today().to_string(),
-        };
         spawn_local(async move {
-            match outbox.send_now(entry).await {
-                Outcome::Sent(_) => {
-                    storage::remove(storage::DRAFT_KEY);
-                    form.draft.set(Draft::default());
+            let (submitted, draft) = outbox.submit(draft, &declaration).await;
+            form.draft.set(draft);
+            match submitted {
+                Submitted::Sent(_) => {
                     form.state.set(SendState::Idle);
                     navigate(&format!("/report/{SENT}"), Default::default());
                 }
-                Outcome::Waiting(SendError::Network) => form.state.set(SendState::NetworkFailed),
-                Outcome::Waiting(_) => form.state.set(SendState::ServerFailed),
-                Outcome::Refused(errors, status) => {
-                    if status == 409 {
-                        // The key was used for different content: the next try gets a new one.
-                        form.update("attempt", |d| d.attempt = None);
-                        form.state.set(SendState::ServerFailed);
-                    } else {
-                        form.state.set(SendState::Idle);
-                        form.show_errors(errors);
-                    }
+                Submitted::Waiting(SendError::Network) => form.state.set(SendState::NetworkFailed),
+                Submitted::Waiting(_) => form.state.set(SendState::ServerFailed),
+                Submitted::Refused(errors) => {
+                    form.state.set(SendState::Idle);
+                    form.show_errors(errors);
                 }
             }
         });
