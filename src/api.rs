@@ -124,6 +124,8 @@ struct ErrorBody {
 #[derive(Debug, Deserialize)]
 struct ErrorDetail {
     #[serde(default)]
+    message: String,
+    #[serde(default)]
     fields: Vec<FieldError>,
 }
 
@@ -131,10 +133,22 @@ struct ErrorDetail {
 pub enum SendError {
     /// It did not reach the server (no network, timeout): nothing was recorded.
     Network,
-    /// The server checked it and refused these fields.
-    Rejected(Vec<FieldError>),
-    /// Anything else the server answered (status code).
-    Server(u16),
+    /// The server could not take it now (a 5xx such as 503 for a full disk, 408, 429, or an
+    /// answer that could not be read): it is sent again later.
+    Unavailable(u16),
+    /// The server refused it for good (any other 4xx): sending the same again would be refused
+    /// again. Its message, and for 422 the fields to change.
+    Refused {
+        status: u16,
+        message: String,
+        fields: Vec<FieldError>,
+    },
+}
+
+/// Whether the server will never take this body, whatever the retries: a 4xx, but not 408
+/// (too slow this time) or 429 (too often this time).
+fn is_final(status: u16) -> bool {
+    (400..500).contains(&status) && status != 408 && status != 429
 }
 
 /// Posts a declaration (already serialized) with its idempotency key: sending the same key twice
@@ -153,14 +167,30 @@ pub async fn send_declaration(body: String, idempotency_key: &str) -> Result<Rec
         200 | 201 => response
             .json::<Receipt>()
             .await
-            .map_err(|_| SendError::Server(response.status())),
-        422 => match response.json::<ErrorBody>().await {
-            Ok(body) if !body.error.fields.is_empty() => {
-                Err(SendError::Rejected(body.error.fields))
-            }
-            _ => Err(SendError::Server(422)),
-        },
-        status => Err(SendError::Server(status)),
+            .map_err(|_| SendError::Unavailable(response.status())),
+        status if is_final(status) => {
+            let detail = response.json::<ErrorBody>().await.ok().map(|b| b.error);
+            let (message, fields) = detail.map(|d| (d.message, d.fields)).unwrap_or_default();
+            Err(SendError::Refused {
+                status,
+                message,
+                fields,
+            })
+        }
+        status => Err(SendError::Unavailable(status)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_4xx_other_than_408_and_429_is_final() {
+        for status in [400, 404, 409, 413, 415, 422] {
+            assert!(super::is_final(status), "{status}");
+        }
+        for status in [408, 429, 500, 502, 503, 504, 200] {
+            assert!(!super::is_final(status), "{status}");
+        }
     }
 }
 

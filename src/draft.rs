@@ -52,6 +52,22 @@ pub struct Draft {
     /// The `Idempotency-Key` of the last attempt to send, and a fingerprint of the body it was
     /// made for: sending the same body again reuses the key, so the server records it once.
     pub attempt: Option<Attempt>,
+    /// The server refused the last declaration sent from this draft for good: what to change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<Refusal>,
+}
+
+/// Why the endpoint refused a declaration for good (a 4xx other than 408 and 429): it is not
+/// sent again until the household has changed it and sends it anew.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Refusal {
+    /// The HTTP status, e.g. 422.
+    pub status: u16,
+    /// The endpoint's message, in Chinese.
+    pub message: String,
+    /// For 422: the fields to change, each with its message.
+    pub fields: Vec<FieldError>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -299,20 +315,27 @@ impl Draft {
         self
     }
 
-    /// The draft of a declaration body as sent by the app before places were codes: every
-    /// field as it was, the place to be chosen again (what was written kept in
-    /// `earlier_place`), and the consents to be given again, since the content changes.
+    /// The draft of a declaration body that did not reach the endpoint's store (sent by the app
+    /// before places were codes, or refused by the endpoint while the household was away):
+    /// every field as it was, the place as chosen (one without a code to be chosen again, what
+    /// was written kept in `earlier_place`), and the consents to be given again, since the
+    /// content changes.
     pub fn from_unsent(body: &str) -> Option<Draft> {
         use serde_json::Value;
         let v: Value = serde_json::from_str(body).ok()?;
         let text = |v: &Value| match v {
             Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
+            // 35000.0 as the household would write it: 35000.
+            Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| format!("{f}")),
             _ => String::new(),
         };
         let assisted = &v["assisted"];
+        let code = text(&v["place"]["code"]);
         let d = Draft {
             region: text(&v["region"]),
+            county_code: code.get(..6).unwrap_or_default().to_string(),
+            village_not_listed: code.len() == 9,
+            place_code: code,
             county: text(&v["place"]["county"]),
             township: text(&v["place"]["township"]),
             village: text(&v["place"]["village"]),
@@ -561,6 +584,7 @@ mod tests {
             attempt: None,
             village_not_listed: false,
             earlier_place: String::new(),
+            refused: None,
         }
     }
 
@@ -633,6 +657,29 @@ mod tests {
         );
         assert_eq!(d.clone().upgraded(), d, "once");
         assert_eq!(Draft::default().upgraded(), Draft::default());
+    }
+
+    #[test]
+    fn a_refused_declaration_comes_back_with_its_place_chosen() {
+        let mut d = filled();
+        d.help_wanted = "医疗救助".into();
+        let body = serde_json::to_string(&d.check(today()).unwrap()).unwrap();
+        let back = Draft::from_unsent(&body).unwrap();
+        assert_eq!(
+            (back.county_code.as_str(), back.place_code.as_str()),
+            ("350821", "350821106231")
+        );
+        assert!(back.earlier_place.is_empty(), "nothing to choose again");
+        assert_eq!(back.rigid_expense_yuan, "35000");
+        assert!(!back.truthful, "consent is given again");
+        let mut written = filled();
+        written.place_code = "350821106".into();
+        written.village_not_listed = true;
+        written.village = "新村".into();
+        let body = serde_json::to_string(&written.check(today()).unwrap()).unwrap();
+        let back = Draft::from_unsent(&body).unwrap();
+        assert!(back.village_not_listed);
+        assert_eq!(back.village, "新村");
     }
 
     #[test]

@@ -22,6 +22,31 @@ pub fn settings() -> Option<KioskSettings> {
     storage::load(KIOSK_KEY)
 }
 
+/// Declarations the endpoint refused after their household had left the centre: for the
+/// operator, the day each was queued and the server's message, and nothing personal (the
+/// household's signed paper form says whose it was). A device setting, like the mode itself.
+pub const REFUSED_KEY: &str = "xiangqin.kiosk-refused.v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefusedNote {
+    /// `YYYY-MM-DD`.
+    pub queued_on: String,
+    pub message: String,
+}
+
+pub fn note_refused(queued_on: &str, message: &str) {
+    let mut notes = refused_notes();
+    notes.push(RefusedNote {
+        queued_on: queued_on.to_string(),
+        message: message.to_string(),
+    });
+    storage::save(REFUSED_KEY, &notes);
+}
+
+pub fn refused_notes() -> Vec<RefusedNote> {
+    storage::load(REFUSED_KEY).unwrap_or_default()
+}
+
 pub fn pin_hash(pin: &str) -> String {
     // FNV-1a over a fixed salt and the PIN: enough for a shared tablet's on/off switch.
     let mut h: u64 = 0xcbf29ce484222325;

@@ -7,12 +7,12 @@
 //! ([`Outbox::submit`]): choosing the key, queueing, the endpoint's answer, the receipt and what
 //! becomes of the draft; the report page only shows the outcome.
 use crate::api::{self, SendError};
-use crate::draft::{Attempt, Draft};
+use crate::draft::{Attempt, Draft, Refusal};
 use crate::storage::{self, SentReceipt};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use xiangqin_rules::declaration::{Declaration, FieldError};
+use xiangqin_rules::declaration::Declaration;
 use xiangqin_rules::Region;
 
 pub const OUTBOX_KEY: &str = "xiangqin.outbox.v1";
@@ -29,26 +29,18 @@ pub struct Pending {
     pub queued_on: String,
 }
 
-/// What happened to an entry on its last try.
-#[derive(Debug, Clone, PartialEq)]
-enum Outcome {
-    Sent(SentReceipt),
-    /// Not sent; it stays in the outbox and is tried again.
-    Waiting(SendError),
-    /// The endpoint refused it for good (invalid fields, or the key used for other content):
-    /// it leaves the outbox and the household corrects the draft.
-    Refused(Vec<FieldError>, u16),
-}
-
-/// What became of a declaration the household sent ([`Outbox::submit`]).
+/// What became of a declaration the household sent ([`Outbox::submit`]), or of an outbox entry
+/// on its last try.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Submitted {
     /// The endpoint has it; the receipt is kept on the device.
     Sent(SentReceipt),
-    /// Kept in the outbox and sent again later: no network, or the server had trouble.
+    /// Kept in the outbox and sent again later, with growing pauses: no network, or the server
+    /// could not take it now (503 for a full disk, any 5xx, 408, 429).
     Waiting(SendError),
-    /// The endpoint refused these fields: the household corrects the draft.
-    Refused(Vec<FieldError>),
+    /// The endpoint refused it for good (any other 4xx): it leaves the outbox, is never sent
+    /// again as it is, and the draft is kept with what to change.
+    Refused(Refusal),
 }
 
 /// FNV-1a of the body: tells whether a retry sends the same declaration.
@@ -75,9 +67,13 @@ pub fn save(entries: &[Pending]) {
 #[derive(Clone, Copy)]
 pub struct Outbox {
     pub pending: RwSignal<Vec<Pending>>,
+    /// Set when a declaration sent in the background was refused (the home screen says so).
+    pub refused: RwSignal<bool>,
     /// How many tries in a row failed (sets the pause before the next one).
     failures: RwSignal<u32>,
     busy: RwSignal<bool>,
+    /// A later try is already planned.
+    planned: RwSignal<bool>,
 }
 
 impl Outbox {
@@ -85,8 +81,10 @@ impl Outbox {
     pub fn start() -> Self {
         let outbox = Outbox {
             pending: RwSignal::new(load()),
+            refused: RwSignal::new(false),
             failures: RwSignal::new(0),
             busy: RwSignal::new(false),
+            planned: RwSignal::new(false),
         };
         let on_online = move |_: web_sys::Event| outbox.flush();
         let _ = window_event_listener(leptos::ev::Custom::new("online"), on_online);
@@ -97,11 +95,12 @@ impl Outbox {
     /// Sends the declaration checked from `draft`, now: it goes into the outbox first (from
     /// then on it is kept on the device until the endpoint has it), with the draft's key when
     /// the content is the one last tried, else a new one. Returns what became of it and the
-    /// draft as it is now saved on the device: removed once sent; without its key after a 409
-    /// (the key was used for other content, the next try gets a new one).
+    /// draft as it is now saved on the device: removed once sent; kept while waiting (a later
+    /// try is planned); kept with the refusal and without its key when refused for good (the
+    /// next try, changed, gets a new key).
     pub async fn submit(&self, mut draft: Draft, declaration: &Declaration) -> (Submitted, Draft) {
         let Ok(body) = serde_json::to_string(declaration) else {
-            return (Submitted::Waiting(SendError::Server(0)), draft);
+            return (Submitted::Waiting(SendError::Unavailable(0)), draft);
         };
         let print = fingerprint(&body);
         // One key per declaration: a retry of the same content reuses it.
@@ -115,6 +114,7 @@ impl Outbox {
             key: key.clone(),
             fingerprint: print,
         });
+        draft.refused = None;
         storage::save_draft(&draft);
         let entry = Pending {
             key,
@@ -122,23 +122,24 @@ impl Outbox {
             region: declaration.region,
             queued_on: crate::today().to_string(),
         };
-        match self.send_now(entry).await {
-            Outcome::Sent(receipt) => {
+        let submitted = self.send_now(entry).await;
+        match &submitted {
+            Submitted::Sent(_) => {
                 storage::remove(storage::DRAFT_KEY);
-                (Submitted::Sent(receipt), Draft::default())
+                draft = Draft::default();
             }
-            Outcome::Waiting(e) => (Submitted::Waiting(e), draft),
-            Outcome::Refused(_, 409) => {
+            Submitted::Waiting(_) => self.try_later(),
+            Submitted::Refused(refusal) => {
                 draft.attempt = None;
+                draft.refused = Some(refusal.clone());
                 storage::save_draft(&draft);
-                (Submitted::Waiting(SendError::Server(409)), draft)
             }
-            Outcome::Refused(fields, _) => (Submitted::Refused(fields), draft),
         }
+        (submitted, draft)
     }
 
     /// Adds a declaration (once per key) and tries to send it now.
-    async fn send_now(&self, entry: Pending) -> Outcome {
+    async fn send_now(&self, entry: Pending) -> Submitted {
         self.pending.update(|p| {
             if !p.iter().any(|e| e.key == entry.key) {
                 p.push(entry.clone());
@@ -147,20 +148,20 @@ impl Outbox {
         self.pending.with_untracked(|p| save(p));
         self.try_one(&entry, true)
             .await
-            .unwrap_or(Outcome::Waiting(SendError::Network))
+            .unwrap_or(Submitted::Waiting(SendError::Network))
     }
 
     /// Sends one entry; `None` if it is no longer waiting (already acknowledged). `foreground`:
     /// the household is at the screen. In service-centre mode a declaration acknowledged in the
     /// background belongs to a household that has left: its receipt is not kept on the device.
-    async fn try_one(&self, entry: &Pending, foreground: bool) -> Option<Outcome> {
+    async fn try_one(&self, entry: &Pending, foreground: bool) -> Option<Submitted> {
         if !self
             .pending
             .with_untracked(|p| p.iter().any(|e| e.key == entry.key))
         {
             return storage::load::<SentReceipt>(storage::RECEIPT_KEY)
                 .filter(|r| r.key == entry.key)
-                .map(Outcome::Sent);
+                .map(Submitted::Sent);
         }
         let outcome = match api::send_declaration(entry.body.clone(), &entry.key).await {
             Ok(r) => {
@@ -182,17 +183,27 @@ impl Outbox {
                 }
                 self.remove(&entry.key);
                 self.failures.set(0);
-                Outcome::Sent(receipt)
+                Submitted::Sent(receipt)
             }
-            Err(SendError::Rejected(fields)) => {
+            Err(SendError::Refused {
+                status,
+                message,
+                fields,
+            }) => {
+                // Sent again as it is, it would be refused again: no endless retries.
                 self.remove(&entry.key);
-                Outcome::Refused(fields, 422)
+                let refusal = Refusal {
+                    status,
+                    message,
+                    fields,
+                };
+                if !foreground {
+                    keep_refused(entry, &refusal);
+                    self.refused.set(true);
+                }
+                Submitted::Refused(refusal)
             }
-            Err(SendError::Server(409)) => {
-                self.remove(&entry.key);
-                Outcome::Refused(Vec::new(), 409)
-            }
-            Err(e) => Outcome::Waiting(e),
+            Err(e) => Submitted::Waiting(e),
         };
         Some(outcome)
     }
@@ -202,8 +213,7 @@ impl Outbox {
         self.pending.with_untracked(|p| save(p));
     }
 
-    /// Tries every waiting entry once; after a failure, tries again later (2 s, 4 s, 8 s … at
-    /// most 5 minutes apart) for as long as the page is open.
+    /// Tries every waiting entry once; if one is still waiting, tries again later.
     pub fn flush(&self) {
         let this = *self;
         if this.busy.get_untracked() || this.pending.with_untracked(Vec::is_empty) {
@@ -215,18 +225,52 @@ impl Outbox {
             entries.retain(|e| !crate::draft::needs_place(&e.body));
             let mut waiting = false;
             for entry in &entries {
-                if let Some(Outcome::Waiting(_)) = this.try_one(entry, false).await {
+                if let Some(Submitted::Waiting(_)) = this.try_one(entry, false).await {
                     waiting = true;
                 }
             }
             this.busy.set(false);
             if waiting {
-                let n = this.failures.get_untracked().min(7);
-                this.failures.set(n + 1);
-                let pause = Duration::from_secs((2u64 << n).min(300));
-                set_timeout(move || this.flush(), pause);
+                this.try_later();
             }
         });
+    }
+
+    /// Plans the next try (unless one is planned): 2 s, 4 s, 8 s … at most 5 minutes after as
+    /// many failures in a row, for as long as the page is open.
+    fn try_later(&self) {
+        let this = *self;
+        if this.planned.get_untracked() {
+            return;
+        }
+        this.planned.set(true);
+        let n = this.failures.get_untracked().min(7);
+        this.failures.set(n + 1);
+        let pause = Duration::from_secs((2u64 << n).min(300));
+        set_timeout(
+            move || {
+                this.planned.set(false);
+                this.flush();
+            },
+            pause,
+        );
+    }
+}
+
+/// A declaration refused while the household was not at the screen: it comes back into the
+/// draft with what to change (rebuilt from what was sent when no draft is left). In
+/// service-centre mode the household has left and the next one must not see it: only a note
+/// without personal data is kept for the operator ([`crate::kiosk`]).
+fn keep_refused(entry: &Pending, refusal: &Refusal) {
+    if crate::kiosk::settings().is_some() {
+        crate::kiosk::note_refused(&entry.queued_on, &refusal.message);
+        return;
+    }
+    let draft = storage::load_draft().or_else(|| Draft::from_unsent(&entry.body));
+    if let Some(mut draft) = draft {
+        draft.attempt = None;
+        draft.refused = Some(refusal.clone());
+        storage::save_draft(&draft);
     }
 }
 

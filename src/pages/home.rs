@@ -24,6 +24,7 @@ pub fn Home() -> impl IntoView {
                 </a>
             </div>
             <PendingNote/>
+            <RefusedNote/>
             {crate::storage::load::<crate::storage::SentReceipt>(crate::storage::RECEIPT_KEY)
                 .map(|_| {
                     view! {
@@ -59,5 +60,58 @@ fn PendingNote() -> impl IntoView {
                 </p>
             }
         })
+    }
+}
+
+/// A declaration the endpoint refused while the household was away: on a household's phone, a
+/// link to the form with what to change; in service-centre mode, a note for the operator.
+#[component]
+fn RefusedNote() -> impl IntoView {
+    let outbox = crate::outbox::use_outbox();
+    let i18n = crate::i18n::use_i18n();
+    let dismissed = RwSignal::new(false);
+    move || {
+        outbox.refused.track();
+        if crate::kiosk::settings().is_some() {
+            let notes = crate::kiosk::refused_notes();
+            if notes.is_empty() || dismissed.get() {
+                return None;
+            }
+            let items = notes
+                .into_iter()
+                .map(|n| {
+                    let text = crate::i18n::fill(
+                        i18n.tr(Msg::KioskRefused),
+                        &[("date", &n.queued_on), ("message", &n.message)],
+                    );
+                    view! { <p class="status error" data-testid="kiosk-refused">{text}</p> }
+                })
+                .collect_view();
+            let done = move |_| {
+                crate::storage::remove(crate::kiosk::REFUSED_KEY);
+                dismissed.set(true);
+            };
+            return Some(
+                view! {
+                    <div role="alert">
+                        {items}
+                        <button type="button" class="button secondary small" on:click=done>
+                            {t(Msg::KioskRefusedDone)}
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            );
+        }
+        crate::storage::load_draft()
+            .and_then(|d| d.refused)
+            .map(|_| {
+                view! {
+                    <a class="status error" role="alert" href="/report" data-testid="outbox-refused">
+                        {t(Msg::OutboxRefused)}
+                    </a>
+                }
+                .into_any()
+            })
     }
 }

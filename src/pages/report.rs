@@ -40,16 +40,27 @@ impl Form {
         let draft = storage::load_draft()
             .map(Draft::upgraded)
             .unwrap_or_else(|| use_household().answers.with_untracked(Draft::from_answers));
+        // What the endpoint refused stays marked until the household has changed it.
+        let errors = draft
+            .refused
+            .as_ref()
+            .map(|r| r.fields.clone())
+            .unwrap_or_default();
         Self {
             draft: RwSignal::new(draft),
-            errors: RwSignal::new(Vec::new()),
+            errors: RwSignal::new(errors),
             state: RwSignal::new(SendState::Idle),
         }
     }
 
     /// Changes the draft, saves it at once and drops the (now stale) problem of that field.
     pub(crate) fn update(&self, field: &'static str, change: impl FnOnce(&mut Draft)) {
-        self.draft.update(change);
+        self.draft.update(|d| {
+            change(d);
+            if let Some(refused) = d.refused.as_mut() {
+                refused.fields.retain(|e| e.field != field);
+            }
+        });
         self.draft.with_untracked(storage::save_draft);
         if self
             .errors
@@ -300,6 +311,22 @@ fn Channel(form: Form, service: RwSignal<Option<Service>>) -> impl IntoView {
             <Receiver service/>
             {move || form.region().map(|region| view! { <OtherWays region/> })}
         </div>
+    }
+}
+
+/// The endpoint refused the last declaration sent from this draft: it says why, and it is not
+/// sent again until the household sends it anew.
+#[component]
+fn Refused(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        form.draft.with(|d| d.refused.as_ref().map(|r| r.message.clone())).map(|message| {
+            view! {
+                <p class="status error" role="alert" id="report-refused" tabindex="-1" data-testid="report-refused">
+                    {move || fill(i18n.tr(Msg::ReportRefused), &[("message", &message)])}
+                </p>
+            }
+        })
     }
 }
 
@@ -728,6 +755,7 @@ fn FormStep(form: Form) -> impl IntoView {
             <p class="lead">{t(Msg::ReportIntro)}</p>
             <Channel form service/>
             <p class="note">{t(Msg::ReportSavedNote)}</p>
+            <Refused form/>
             <ErrorSummary form/>
             <form novalidate on:submit=next>
                 {parts}
@@ -879,9 +907,13 @@ fn ConsentStep(form: Form) -> impl IntoView {
                 }
                 Submitted::Waiting(SendError::Network) => form.state.set(SendState::NetworkFailed),
                 Submitted::Waiting(_) => form.state.set(SendState::ServerFailed),
-                Submitted::Refused(errors) => {
+                Submitted::Refused(refusal) => {
                     form.state.set(SendState::Idle);
-                    form.show_errors(errors);
+                    if refusal.fields.is_empty() {
+                        focus_later("report-refused");
+                    } else {
+                        form.show_errors(refusal.fields);
+                    }
                 }
             }
         });
@@ -933,6 +965,7 @@ fn ConsentStep(form: Form) -> impl IntoView {
                     {t(Msg::ReceiptPrint)}
                 </button>
             </div>
+            <Refused form/>
             <ErrorSummary form consent_step=true/>
             <form novalidate on:submit=send>
                 <div class="consent-info">

@@ -307,3 +307,123 @@ test('a double tap on 提交 records one declaration, and the consent step print
   );
   assert.equal(count.trim(), '1');
 });
+
+const OUTBOX_KEY = 'xiangqin.outbox.v1';
+
+/** Answers every POST of a declaration with this status and error body, counting the tries. */
+async function answerWith(page, status, error, headers = {}) {
+  const tries = [];
+  await page.route('**/api/v1/declarations', (route) => {
+    tries.push(route.request().headers()['idempotency-key']);
+    return route.fulfill({ status, headers, contentType: 'application/json', body: JSON.stringify({ error }) });
+  });
+  return tries;
+}
+
+/** What the app does to send again on its own: a new start, and the network coming back. */
+async function giveEveryChanceToRetry(page) {
+  await page.goto('/');
+  await page.context().setOffline(true);
+  await page.context().setOffline(false);
+  await page.getByTestId('home-title').waitFor();
+  // Longer than the first pause of the back-off (2 s).
+  await page.waitForTimeout(3000);
+}
+
+test('a 422 for a declaration sent in the background stops its retries: the draft is kept and the household is shown what to change', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.fillAndConsent(household({ 'applicant.name': '孙八' }));
+  // No network: it waits in the outbox.
+  await page.route('**/api/v1/declarations', (route) => route.abort('internetdisconnected'));
+  await report.submit.click();
+  await report.sendError.waitFor();
+  const firstKey = JSON.parse((await appStorage(page))[DRAFT_KEY]).attempt.key;
+  await page.unroute('**/api/v1/declarations');
+
+  // The household is away; the app sends it on its next start, and the server refuses a field.
+  const message = '这个手机号码已停机，请换一个能打通的号码。';
+  const tries = await answerWith(page, 422, {
+    code: 'invalid',
+    message: '请检查下面标出的内容',
+    fields: [{ field: 'applicant.phone', code: 'phone_format', message }],
+  });
+  await page.goto('/');
+  await page.getByTestId('outbox-refused').waitFor();
+  assert.equal(await page.getByTestId('outbox-refused').textContent(), zh['outbox.refused']);
+  await screenshot(page, 'home-outbox-refused');
+  let stored = await appStorage(page);
+  assert.ok(!(OUTBOX_KEY in stored), 'it left the outbox');
+  assert.equal(JSON.parse(stored[DRAFT_KEY]).name, '孙八', 'the draft is kept');
+
+  await giveEveryChanceToRetry(page);
+  assert.equal(tries.length, 1, 'a body the server refused is not sent again');
+
+  // The form shows what to change, next to its field, and nothing typed is lost.
+  await page.getByTestId('outbox-refused').click();
+  await page.waitForURL(/\/report$/);
+  assert.match(await report.refused.textContent(), /没有被服务器接收/);
+  assert.equal(await report.fieldError('applicant.phone').textContent(), `!${message}`);
+  assert.equal(await report.field('applicant.name').inputValue(), '孙八');
+  await screenshot(page, 'report-refused', { fullPage: true });
+
+  // Changed and sent again: a new key, and the real endpoint takes it.
+  await page.unroute('**/api/v1/declarations');
+  await report.field('applicant.phone').fill('13812345678');
+  assert.equal(await report.fieldError('applicant.phone').count(), 0, 'the mark goes once the field is changed');
+  await report.next.click();
+  const sent = page.waitForRequest('**/api/v1/declarations');
+  await report.submit.click();
+  assert.notEqual((await sent).headers()['idempotency-key'], firstKey);
+  await report.receipt.waitFor();
+  const rows = storedDeclaration(env.server.dbPath, (await report.receipt.textContent()).trim());
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].phone, '13812345678');
+  stored = await appStorage(page);
+  assert.ok(!(DRAFT_KEY in stored), 'the draft goes once the endpoint has it');
+});
+
+test('a 4xx without fields (413) is final too: not sent again, and its message is shown', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.fillAndConsent(household({ 'applicant.name': '周九' }));
+  const message = '提交的内容太长了，请删减后再提交。';
+  const tries = await answerWith(page, 413, { code: 'payload_too_large', message });
+  await report.submit.click();
+  await report.refused.waitFor();
+  assert.equal(await report.refused.textContent(), zh['report.refused'].replace('{message}', message));
+  assert.equal(await report.sendError.count(), 0, 'not told it will be sent later');
+  assert.ok(!(OUTBOX_KEY in (await appStorage(page))));
+  await giveEveryChanceToRetry(page);
+  assert.equal(tries.length, 1, 'not sent again');
+  assert.equal(JSON.parse((await appStorage(page))[DRAFT_KEY]).name, '周九', 'the draft is kept');
+});
+
+test('a 503 (the server cannot store it now) is retried by itself with the same key until the server takes it', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.fillAndConsent(household({ 'applicant.name': '吴十' }));
+  const keys = [];
+  await page.route('**/api/v1/declarations', (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length <= 2) {
+      return route.fulfill({
+        status: 503,
+        headers: { 'Retry-After': '30' },
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'database_full', message: '服务器的存储空间满了，存不进新的内容，请过一会儿再试。您填的内容没有丢。' } }),
+      });
+    }
+    return route.continue();
+  });
+  await report.submit.click();
+  await report.sendError.waitFor();
+  assert.equal(await report.sendError.textContent(), zh['report.server_failed']);
+  // No tap: the outbox tries again after 2 s, then 4 s, and the third try reaches the endpoint.
+  await page.waitForFunction((key) => localStorage.getItem(key) !== null, RECEIPT_KEY, { timeout: 30_000 });
+  assert.equal(keys.length, 3);
+  assert.ok(keys.every((k) => k === keys[0]), 'every try with the same key');
+  const receipt = JSON.parse((await appStorage(page))[RECEIPT_KEY]).code;
+  assert.equal(storedDeclaration(env.server.dbPath, receipt).length, 1);
+  assert.ok(!(OUTBOX_KEY in (await appStorage(page))), 'the outbox is empty once acknowledged');
+});

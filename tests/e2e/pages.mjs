@@ -56,6 +56,15 @@ export class ReportPage {
     this.receipt = page.getByTestId('receipt-code');
     this.sendError = page.getByTestId('send-error');
     this.errorSummary = page.getByTestId('error-summary');
+    this.refused = page.getByTestId('report-refused');
+  }
+  /** Fills the first step and gives both consents: ready to send. */
+  async fillAndConsent(values) {
+    await this.open();
+    await this.fill(values);
+    await this.next.click();
+    await this.consentTruthful.check();
+    await this.consentPersonalInfo.check();
   }
   async open() {
     await this.page.goto('/report');
