@@ -16,6 +16,17 @@
       is in the database exactly once and that no key made two rows. Exits 1 if anything is lost
       or duplicated.
 
+  bench/endpoint.py faults [--seconds 5] [--clients 16]
+      Storage faults under a steady stream of declarations from many clients: before the fault,
+      while it lasts (--seconds), and after it is undone (without a restart); then SIGKILL and a
+      restart, and every receipt answered 201 is looked up. Faults: SQLite with its disk full (a
+      64 MB tmpfs filled up; group commit and one commit each), its file made read-only (chattr +i), locked
+      by another process (the sqlite3 shell) past the busy timeout, moved away and back;
+      PostgreSQL stopped and started (the cluster of --postgres-url, paused with
+      scripts/postgres-test-server), and two endpoints on it, one killed with SIGKILL. Prints per
+      fault: acknowledged, found, lost (must be 0), the answers seen during the fault, and the
+      seconds from undoing it to the first 201. Needs root (mount, chattr); exits 1 on a loss.
+
 Every declaration is distinct and valid (its own name, ID number with a correct check digit and
 phone). Nothing here is printed about them.
 """
@@ -287,9 +298,194 @@ def crash_one(name, db_url, work, args, pg) -> bool:
     return lost > 0 or duplicated > 0 or found != len(acknowledged) or counts["unexpected"] > 0
 
 
+def mount_tmpfs(size="64m") -> Path:
+    path = Path(tempfile.mkdtemp(prefix="xiangqin-faults-disk-"))
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], check=True)
+    return path
+
+
+def fill_disk(path: Path) -> Path:
+    filler = path / "filler"
+    with open(filler, "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
+    return filler
+
+
+class Stream:
+    """Clients posting declarations without pause; every answer is noted with the phase it came in."""
+
+    def __init__(self, ports, clients, bodies):
+        self.ports = ports
+        self.phase = "before"
+        self.lock = threading.Lock()
+        self.answers = []  # (phase, status, port)
+        self.acknowledged = []  # (port, receipt)
+        self.first_201_after = None
+        self.cleared_at = None
+        self.stop = threading.Event()
+        self.next_body = iter(bodies)
+        self.threads = [threading.Thread(target=self.client, args=(i,), daemon=True) for i in range(clients)]
+
+    def client(self, i):
+        port = self.ports[i % len(self.ports)]
+        while not self.stop.is_set():
+            with self.lock:
+                body = next(self.next_body)
+                phase = self.phase
+            try:
+                status, data = post(port, body, str(uuid.uuid4()))
+            except (OSError, http.client.HTTPException):
+                status, data = "no answer", b""
+                time.sleep(0.05)
+            with self.lock:
+                self.answers.append((phase, status, port))
+                if status == 201:
+                    self.acknowledged.append((port, json.loads(data)["receipt"]))
+                    if phase == "after" and self.first_201_after is None:
+                        self.first_201_after = time.monotonic() - self.cleared_at
+            if status != 201:
+                time.sleep(0.05)  # as a phone would wait before trying again
+
+    def start(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def set_phase(self, phase):
+        with self.lock:
+            self.phase = phase
+            if phase == "after":
+                self.cleared_at = time.monotonic()
+
+    def finish(self):
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=30)
+
+
+def receipts_in(db_url, pg):
+    if db_url.startswith("sqlite://"):
+        with sqlite3.connect(db_url.removeprefix("sqlite://")) as db:
+            return {r for (r,) in db.execute("SELECT receipt FROM declarations")}
+    return {r[0] for r in pg.query(db_url, "SELECT receipt FROM declarations")}
+
+
+def fault_run(name, servers, db_url, inject, args, pg=None, hold=None):
+    """One fault: a stream before, during (`hold` seconds, default --seconds) and after it;
+    SIGKILL; every 201 looked up."""
+    bodies = list(dict.fromkeys(declarations(200_000, seed=sum(map(ord, name)))))
+    stream = Stream([s.port for s in servers], args.clients, bodies).start()
+    time.sleep(2)
+    stream.set_phase("during")
+    clear = inject()
+    time.sleep(hold or args.seconds)
+    clear()
+    stream.set_phase("after")
+    time.sleep(3)
+    stream.finish()
+    for s in servers:
+        if s.proc.poll() is None:
+            s.kill()
+    found = receipts_in(db_url, pg)
+    acknowledged = [r for _, r in stream.acknowledged]
+    lost = [r for r in acknowledged if r not in found]
+    def counts(phase):
+        c = {}
+        for p, status, _ in stream.answers:
+            if p == phase:
+                c[status] = c.get(status, 0) + 1
+        return " ".join(f"{k}:{v}" for k, v in sorted(c.items(), key=lambda kv: str(kv[0])))
+    p = f"faults_{name}"
+    print(f"{p}_acknowledged {len(acknowledged)} count")
+    print(f"{p}_found {len(acknowledged) - len(lost)} count")
+    print(f"{p}_lost {len(lost)} count")
+    print(f"{p}_answers_during {counts('during') or '-'} status:count")
+    print(f"{p}_answers_after {counts('after') or '-'} status:count")
+    first = stream.first_201_after
+    print(f"{p}_first_201_after_clearing {first:.2f} s" if first is not None else f"{p}_first_201_after_clearing never s", flush=True)
+    return len(lost) > 0
+
+
+def faults(args):
+    work = Path(tempfile.mkdtemp(prefix="xiangqin-faults-"))
+    failed = False
+
+    def on_tmpfs(extra=()):
+        disk = mount_tmpfs()
+        db = f"sqlite://{disk}/x.db"
+        return disk, db, Server(db, free_port(), str(work), extra).start()
+
+    for name, extra in [("sqlite_disk_full_group_commit", ()), ("sqlite_disk_full_commit_each", ("--commit", "each"))]:
+        disk, db, server = on_tmpfs(extra)
+        def inject(disk=disk):
+            filler = fill_disk(disk)
+            return lambda: filler.unlink()
+        failed |= fault_run(name, [server], db, inject, args)
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+    db = f"sqlite://{work}/readonly.db"
+    server = Server(db, free_port(), str(work)).start()
+    def read_only(path=Path(f"{work}/readonly.db")):
+        files = [str(path), f"{path}-wal"]
+        subprocess.run(["chattr", "+i", *files], check=True)
+        return lambda: subprocess.run(["chattr", "-i", *files], check=True)
+    failed |= fault_run("sqlite_read_only", [server], db, read_only, args)
+
+    db = f"sqlite://{work}/locked.db"
+    server = Server(db, free_port(), str(work)).start()
+    def locked(path=f"{work}/locked.db"):
+        shell = subprocess.Popen(["sqlite3", path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        shell.stdin.write(".timeout 10000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n")
+        shell.stdin.flush()
+        shell.stdout.readline()
+        def release():
+            shell.stdin.write("ROLLBACK;\n.quit\n")
+            shell.stdin.close()
+            shell.wait()
+        return release
+    # Held past the busy timeout (5 s), so that writers give up.
+    failed |= fault_run("sqlite_locked_by_another_process", [server], db, locked, args, hold=max(args.seconds, 10))
+
+    db = f"sqlite://{work}/moved.db"
+    server = Server(db, free_port(), str(work)).start()
+    def moved(path=Path(f"{work}/moved.db")):
+        away = path.with_suffix(".away")
+        path.rename(away)
+        return lambda: away.rename(path)
+    failed |= fault_run("sqlite_file_moved_away", [server], db, moved, args)
+
+    pg_url = args.postgres_url or os.environ.get("XIANGQIN_BENCH_POSTGRES_URL")
+    if pg_url:
+        pg = Postgres(pg_url)
+        db = pg.fresh("xiangqin_faults_restart")
+        server = Server(db, free_port(), str(work)).start()
+        script = str(ROOT / "scripts/postgres-test-server")
+        def restart():
+            subprocess.run([script, "pause"], check=True, capture_output=True)
+            return lambda: subprocess.run([script, "resume"], check=True, capture_output=True)
+        failed |= fault_run("postgres_stopped_and_started", [server], db, restart, args, pg)
+
+        db = pg.fresh("xiangqin_faults_two")
+        a = Server(db, free_port(), str(work)).start()
+        b = Server(db, free_port(), str(work)).start()
+        def kill_one():
+            a.kill()
+            return lambda: None
+        failed |= fault_run("postgres_two_endpoints_one_killed", [a, b], db, kill_one, args, pg)
+    else:
+        log("PostgreSQL skipped: no --postgres-url or XIANGQIN_BENCH_POSTGRES_URL")
+    if failed:
+        sys.exit(1)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["throughput", "crash"])
+    ap.add_argument("what", choices=["throughput", "crash", "faults"])
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--clients", type=lambda s: [int(c) for c in s.split(",")], default=None)
     ap.add_argument("--kills", type=int, default=5)
@@ -299,6 +495,10 @@ def main():
     if args.what == "throughput":
         args.clients = args.clients or [1, 16, 64]
         throughput(args)
+    elif args.what == "faults":
+        args.seconds = 5 if args.seconds == 10 else args.seconds
+        args.clients = (args.clients or [16])[0]
+        faults(args)
     else:
         args.clients = (args.clients or [16])[0]
         crash(args)
