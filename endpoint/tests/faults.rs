@@ -1,7 +1,9 @@
 //! Faults on the real binary (issue 15): a 201 means the declaration is on disk, whatever goes
 //! wrong with the storage, and a fault is answered as a fault (503 with Retry-After and a
 //! Chinese message), never as a success. After the fault clears, the server takes declarations
-//! again without a restart.
+//! again without a restart. Two endpoints share one PostgreSQL safely. And odd bytes in any text
+//! field are a 422 naming the field, on both databases. The storage faults need root (a tmpfs,
+//! `chattr`) and say SKIPPED where they cannot run.
 mod binary;
 
 use binary::*;
