@@ -12,8 +12,9 @@
 //! commits itself, and several endpoint instances may share one cluster.
 //!
 //! A fault (a full disk, a lock held too long, …; see [`crate::health`]) fails the whole batch
-//! at once, and every request of it gets a 503; on SQLite the file is checked after each
-//! commit, so that rows written to a removed file are not acknowledged.
+//! at once, and every request of it gets a 503, and so does every request that queued up
+//! meanwhile; on SQLite the file is checked after each commit, so that rows written to a
+//! removed file are not acknowledged.
 use crate::db::{
     self, control, roll_back, DatabaseFile, NewDeclaration, Pool, TxError, UniqueTaken,
 };
@@ -193,6 +194,14 @@ async fn run(
                         None => AppError::internal("the group commit failed"),
                     };
                     let _ = job.reply.send(Err(answer));
+                }
+                // Those that queued up while this batch waited out the fault (a lock held past
+                // the busy timeout takes 5 s) get the same answer now instead of waiting as long
+                // again: no request waits more than one busy timeout for a 503.
+                if let Some(fault) = fault {
+                    while let Ok(job) = queue.try_recv() {
+                        let _ = job.reply.send(Err(AppError::Unavailable(fault)));
+                    }
                 }
             }
         }
