@@ -11,7 +11,9 @@
 //!   move is audited
 //! - `/places/county/<code>.txt` → a county's townships and villages (static files of the app;
 //!   the endpoint checks declarations against the same lists, [`places`])
-//! - any other `/api/…` → JSON 404; any other GET → a static file, else `index.html` (SPA routes).
+//! - any other `/api/…` → JSON 404; any other GET → a static file, else `index.html` (compressed
+//!   like the files; 200 for the app's routes, 404 with the app's not-found screen for the rest,
+//!   [`app_routes`]).
 //!
 //! Personal data (name, ID number, phone) is never logged: logs carry receipts only.
 //!
@@ -24,6 +26,7 @@
 //! `XIANGQIN_TEST_POSTGRES_URL` set (e.g. `$(scripts/postgres-test-server start)`) the tests that
 //! store data run on PostgreSQL too (otherwise they print a note and pass without running).
 pub mod access;
+pub mod app_routes;
 pub mod commit;
 pub mod db;
 pub mod error;
@@ -54,7 +57,7 @@ use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -329,11 +332,15 @@ pub fn app(state: AppState) -> Router {
 
     let dir = &state.static_dir;
     let router = if state.has_index_html() {
-        // Unknown paths are app routes (/check, /report, …): answer with the app itself.
+        // Paths that are no file are the app's routes (/check, /report, …), or nothing: answer
+        // with the app itself, which shows its not-found screen for the latter.
+        let index = index_html(dir);
+        let app_page =
+            tower::service_fn(move |request| app_routes::serve_index(index.clone(), request));
         let files = ServeDir::new(dir)
             .precompressed_br()
             .precompressed_gzip()
-            .fallback(ServeFile::new(index_html(dir)));
+            .fallback(app_page);
         router.fallback_service(files)
     } else {
         router.fallback_service(ServeDir::new(dir).fallback(static_not_found.into_service()))

@@ -689,6 +689,60 @@ async fn unknown_api_paths_get_json_404_and_wrong_methods_json_405(backend: Back
 }
 
 #[tokio::test]
+async fn deep_links_are_compressed_and_paths_of_no_route_are_404_with_the_app() {
+    let app = spawn_app(&Backend::Sqlite).await;
+    let dist = app._dir.path().join("dist");
+    // Stand-ins for scripts/build's compressed copies: what matters is which file is sent.
+    std::fs::write(dist.join("index.html.br"), b"brotli index").unwrap();
+    std::fs::write(dist.join("index.html.gz"), b"gzip index").unwrap();
+    let get = |path: &str, encoding: &str| {
+        Request::get(path)
+            .header(header::ACCEPT_ENCODING, encoding)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // A receipt's QR code opens /status?receipt=…: as small as the home page.
+    for path in [
+        "/",
+        "/check",
+        "/policies/longyan",
+        "/policy/ly-x",
+        "/status?receipt=LY-1",
+    ] {
+        let (status, headers, body) = app.send(get(path, "gzip, deflate, br")).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(headers[header::CONTENT_ENCODING], "br", "{path}");
+        assert_eq!(headers[header::CONTENT_LENGTH], "12", "{path}");
+        assert_eq!(body, b"brotli index", "{path}");
+        let (_, headers, body) = app.send(get(path, "gzip")).await;
+        assert_eq!(headers[header::CONTENT_ENCODING], "gzip", "{path}");
+        assert_eq!(body, b"gzip index", "{path}");
+    }
+    // No route of the app: its page (the not-found screen), but a 404.
+    for path in [
+        "/robots.txt",
+        "/wp-login.php",
+        "/check/region/more",
+        "/results/1",
+    ] {
+        let (status, headers, body) = app.send(get(path, "identity")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert_eq!(String::from_utf8(body).unwrap(), INDEX_HTML, "{path}");
+    }
+    // A real robots.txt is a file like any other.
+    std::fs::write(dist.join("robots.txt"), "User-agent: *\n").unwrap();
+    let (status, _, body) = app.send(get("/robots.txt", "identity")).await;
+    assert_eq!(
+        (status, body.as_slice()),
+        (StatusCode::OK, &b"User-agent: *\n"[..])
+    );
+}
+
+#[tokio::test]
 async fn without_index_html_only_the_api_is_served() {
     let dir = tempfile::tempdir().unwrap();
     let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))

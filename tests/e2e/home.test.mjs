@@ -197,3 +197,23 @@ test('on a slow link the first screen shows before the app, and a tap on it is n
   assert.equal(await page.getByTestId('question-title').textContent(), zh['q.region.title']);
   assert.equal(await page.locator('#first-screen, #loading').count(), 0);
 });
+
+test('an address that is no page of the app shows its not-found screen with a 404; deep links come compressed', async (t) => {
+  const page = await env.newPage(t);
+  const missing = await page.goto('/wp-login.php');
+  assert.equal(missing.status(), 404);
+  await page.getByRole('heading', { name: zh['not_found.title'] }).waitFor();
+  await page.getByTestId('go-home').click();
+  await new HomePage(page).title.waitFor();
+  // The receipt's QR code opens /status: the same compressed page as /.
+  for (const path of ['/status?receipt=LY-1', '/check', '/policies/longyan']) {
+    const answer = await page.goto(path);
+    assert.equal(answer.status(), 200, path);
+    // (Chromium offers brotli over HTTPS and to localhost; gzip otherwise.)
+    assert.match((await answer.allHeaders())['content-encoding'] ?? 'none', /^(br|gzip)$/, path);
+  }
+  const robots = await page.request.get('/robots.txt');
+  assert.equal(robots.status(), 200);
+  assert.match(await robots.text(), /^Disallow: \/$/m);
+  assert.match(await page.locator('meta[name="description"]').getAttribute('content'), /帮扶政策/);
+});
