@@ -5,9 +5,13 @@
 // CPU slowed down 4×. Each figure is the median of LOAD_RUNS runs (default 5), in a fresh
 // browser context (empty cache, no service worker) for the cold loads:
 //   load_first_screen_cold      "/" until the home screen is visible (plain HTML, no app yet)
-//   load_first_question_cold    "/check" until the first question can be answered (app running)
+//   load_first_question_cold    "/check" until the app runs the questionnaire: the region is
+//                               chosen (Longyan) and the *second* question shows (so that a
+//                               plain-HTML first question would not count as the app being there)
 //   load_first_question_repeat  the same again once the service worker has kept the release
 //   load_first_question_offline the same with the network cut
+//   load_first_question_cold_transfer  bytes over the wire for the cold load (the CDP's
+//                               encodedDataLength of every response, headers included)
 // Then, with the app running, every policy of a region is evaluated for the household in
 // bench/household-full.json from Wasm (`bench_rules` in src/main.rs), median per evaluation,
 // without and with the 4× CPU slowdown.
@@ -20,6 +24,7 @@ const RUNS = Number(process.env.LOAD_RUNS ?? 5);
 const SLOW_LINK = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
 const CPU_SLOWDOWN = 4;
 const FIRST_QUESTION = '[data-testid="choice-qinghai"]';
+const REGION_CHOSEN = '[data-testid="choice-longyan"]';
 const REGIONS = ['qinghai', 'longyan', 'shaanxi', 'inner_mongolia', 'liangzhou'];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -41,6 +46,27 @@ async function timeUntil(page, url, selector) {
   return performance.now() - start;
 }
 
+/** From opening `url` until the region is answered and the next question's title shows. */
+async function timeUntilSecondQuestion(page, url) {
+  const start = performance.now();
+  await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
+  await page.waitForSelector(FIRST_QUESTION, { state: 'visible', timeout: 120_000 });
+  const first = await page.getByTestId('question-title').textContent();
+  await page.click(REGION_CHOSEN);
+  await page.waitForFunction((title) => {
+    const now = document.querySelector('[data-testid="question-title"]');
+    return now !== null && now.textContent !== title;
+  }, first, { timeout: 120_000 });
+  return performance.now() - start;
+}
+
+/** Counts the bytes every response of the page took on the wire, from now on. */
+function countTransfer(cdp) {
+  const counted = { bytes: 0 };
+  cdp.on('Network.loadingFinished', (e) => { counted.bytes += e.encodedDataLength; });
+  return counted;
+}
+
 /** Waits until the service worker controls the page and has kept the release (with its Wasm). */
 async function releaseKept(page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -57,6 +83,7 @@ const server = await startServer();
 const browser = await launchBrowser();
 const newContext = () => browser.newContext({ baseURL: server.url, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
 const figures = { first_screen_cold: [], first_question_cold: [], first_question_repeat: [], first_question_offline: [] };
+const transfer = [];
 try {
   for (let run = 1; run <= RUNS; run++) {
     {
@@ -66,18 +93,24 @@ try {
       await context.close();
     }
     const context = await newContext();
-    const { page } = await slowPage(context);
-    figures.first_question_cold.push(await timeUntil(page, '/check', FIRST_QUESTION));
+    const { page, cdp } = await slowPage(context);
+    const counted = countTransfer(cdp);
+    figures.first_question_cold.push(await timeUntilSecondQuestion(page, '/check'));
+    transfer.push(counted.bytes);
     await releaseKept(page);
-    figures.first_question_repeat.push(await timeUntil(page, '/check', FIRST_QUESTION));
+    // A new household on the same phone: the answers of the run before are cleared.
+    await page.evaluate(() => localStorage.clear());
+    figures.first_question_repeat.push(await timeUntilSecondQuestion(page, '/check'));
+    await page.evaluate(() => localStorage.clear());
     await context.setOffline(true);
-    figures.first_question_offline.push(await timeUntil(page, '/check', FIRST_QUESTION));
+    figures.first_question_offline.push(await timeUntilSecondQuestion(page, '/check'));
     await context.close();
     log(`run ${run}/${RUNS}:`, Object.entries(figures).map(([k, v]) => `${k} ${Math.round(v.at(-1))} ms`).join(', '));
   }
   for (const [name, values] of Object.entries(figures)) {
     console.log(`load_${name}_median ${Math.round(median(values))} ms`);
   }
+  console.log(`load_first_question_cold_transfer_median ${median(transfer)} B`);
 
   const household = await readFile(path.join(ROOT, 'bench/household-full.json'), 'utf8');
   const context = await newContext();
