@@ -1,10 +1,13 @@
 // 乡亲 service worker: the app opens, the policy finder works and declarations can be drafted
 // with no network after the first visit.
 //
-// - A release is index.html plus the hashed files it names (Trunk gives every build new names).
-//   It is cached as one unit under its own cache name; when a newer index.html is seen, its
-//   files are cached first and only then are older releases deleted, so a phone never mixes
-//   the files of two releases.
+// - A release is a page plus the hashed files it names (Trunk gives every build new names).
+//   It is cached as one unit under its own cache name; when a newer page is seen, its
+//   files are cached first and only then are older releases of that page deleted, so a phone
+//   never mixes the files of two releases.
+// - Two pages: the households' (index.html, cached at install) and the cadres' (cadre.html, for
+//   /review and /kiosk: cached only on a device that opened one of them, so that households
+//   never download the cadres' code).
 // - Pages: network first (the newest release when online), the cached release when not.
 // - Hashed files: from the cache; they never change under their name.
 // - A county's place list (/places/county/<code>.txt), once fetched: from the cache, so the
@@ -13,7 +16,14 @@
 // - The API (/api/…) is never cached: declarations go through the app's outbox.
 'use strict';
 
-const PREFIX = 'xiangqin-release-';
+const HOUSEHOLD = { prefix: 'xiangqin-release-', page: '/index.html' };
+const CADRE = { prefix: 'xiangqin-cadre-release-', page: '/cadre.html' };
+// The cadres' page's routes (endpoint/src/app_routes.rs's CADRE_ROUTES; a test checks they agree).
+const CADRE_ROUTES = ['/review', '/kiosk'];
+
+function pageFor(pathname) {
+  return CADRE_ROUTES.includes(pathname.replace(/\/+$/, '')) ? CADRE : HOUSEHOLD;
+}
 const PLACES = 'xiangqin-places-v1';
 
 function assetsOf(html) {
@@ -24,32 +34,32 @@ function assetsOf(html) {
   return [...found].sort();
 }
 
-async function releaseName(assets) {
+async function releaseName(kind, assets) {
   const bytes = new TextEncoder().encode(assets.join('|'));
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return PREFIX + hex.slice(0, 16);
+  return kind.prefix + hex.slice(0, 16);
 }
 
-// Caches a release (index.html and its files) and then removes every other release.
-async function keepRelease(html) {
+// Caches a release (a page and its files) and then removes every other release of that page.
+async function keepRelease(kind, html) {
   const assets = assetsOf(html);
-  if (!assets.some((a) => a.endsWith('.wasm'))) return; // not the app's page
-  const name = await releaseName(assets);
+  if (!assets.some((a) => a.endsWith('.wasm'))) return; // not one of the app's pages
+  const name = await releaseName(kind, assets);
   const cache = await caches.open(name);
   const missing = [];
   for (const a of assets) if (!(await cache.match(a))) missing.push(a);
   await cache.addAll(missing);
-  await cache.put('/index.html', new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
+  await cache.put(kind.page, new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
   for (const key of await caches.keys()) {
-    if (key.startsWith(PREFIX) && key !== name) await caches.delete(key);
+    if (key.startsWith(kind.prefix) && key !== name) await caches.delete(key);
   }
 }
 
-async function currentIndex() {
+async function cachedPage(kind) {
   for (const key of await caches.keys()) {
-    if (!key.startsWith(PREFIX)) continue;
-    const hit = await (await caches.open(key)).match('/index.html');
+    if (!key.startsWith(kind.prefix)) continue;
+    const hit = await (await caches.open(key)).match(kind.page);
     if (hit) return hit;
   }
   return undefined;
@@ -59,7 +69,7 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     fetch('/index.html', { cache: 'no-store' })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
-      .then(keepRelease)
+      .then((html) => keepRelease(HOUSEHOLD, html))
       .then(() => self.skipWaiting()),
   );
 });
@@ -75,16 +85,17 @@ self.addEventListener('fetch', (event) => {
     return; // the network, untouched
   }
   if (request.mode === 'navigate') {
+    const kind = pageFor(url.pathname);
     event.respondWith(
       fetch(request)
         .then((response) => {
           if (response.ok && (response.headers.get('Content-Type') || '').includes('text/html')) {
             const copy = response.clone();
-            event.waitUntil(copy.text().then(keepRelease).catch(() => {}));
+            event.waitUntil(copy.text().then((html) => keepRelease(kind, html)).catch(() => {}));
           }
           return response;
         })
-        .catch(async () => (await currentIndex()) || Response.error()),
+        .catch(async () => (await cachedPage(kind)) || Response.error()),
     );
     return;
   }

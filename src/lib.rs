@@ -25,11 +25,24 @@ use storage::Answers;
 
 /// Removes what `index.html` shows before the app starts (its plain-HTML first screen and the
 /// "loading" note) and mounts the app.
+/// The cadres' screens: themselves in the cadres' page (`cadre.html`, built with the `cadre`
+/// feature), a stand-in that asks the server for that page in the households' app.
+mod cadre_pages {
+    #[cfg(not(feature = "cadre"))]
+    pub use crate::pages::not_found::{CadrePage as ReviewPage, CadrePage as KioskPage};
+    #[cfg(feature = "cadre")]
+    pub use crate::pages::{kiosk::KioskPage, review::ReviewPage};
+}
+
 pub fn mount() {
     for id in ["first-screen", "loading"] {
         if let Some(el) = document().get_element_by_id(id) {
             el.remove();
         }
+    }
+    #[cfg(feature = "cadre")]
+    if let Ok(Some(session)) = window().session_storage() {
+        let _ = session.remove_item(pages::not_found::RELOADED_AT);
     }
     leptos::mount::mount_to_body(App);
 }
@@ -127,8 +140,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/report/:step?") view=pages::report::Report/>
                     <Route path=path!("/results") view=pages::results::Results/>
                     <Route path=path!("/status") view=pages::status::StatusPage/>
-                    <Route path=path!("/review") view=pages::review::ReviewPage/>
-                    <Route path=path!("/kiosk") view=pages::kiosk::KioskPage/>
+                    <Route path=path!("/review") view=cadre_pages::ReviewPage/>
+                    <Route path=path!("/kiosk") view=cadre_pages::KioskPage/>
                     <Route path=path!("/policy/:id") view=pages::policy::PolicyPage/>
                     <Route path=path!("/policies/:region?") view=pages::policy::Browse/>
                 </FlatRoutes>

@@ -1,8 +1,11 @@
-//! The app's own addresses, which the endpoint answers with the app's `index.html`.
+//! The app's own addresses, which the endpoint answers with one of the app's two pages.
 //!
 //! They are the `<Route>`s of the app (`src/lib.rs`; a test below reads them from there, so the
-//! two lists cannot drift apart). Any other path that is not a file gets the same page — the app
-//! shows its not-found screen — but with a 404 status, so that crawlers and link checkers (and
+//! two lists cannot drift apart). The cadres' screens ([`CADRE_ROUTES`]) get `cadre.html`, the
+//! app built with its review screen and service-centre setup; every other route gets
+//! `index.html`, the households' app without them, so that households never download the
+//! cadres' code. Any other path that is not a file gets `index.html` too — the app shows its
+//! not-found screen — but with a 404 status, so that crawlers and link checkers (and
 //! Lighthouse) see that there is nothing there.
 
 use axum::body::Body;
@@ -26,6 +29,24 @@ pub const ROUTES: &[&str] = &[
     "/policies/:region?",
 ];
 
+/// The routes of the cadres' page (`cadre.html`); `public/sw.js` keeps the same list to open it
+/// offline (checked by a test below).
+pub const CADRE_ROUTES: &[&str] = &["/review", "/kiosk"];
+
+/// The households' page and the cadres' page, as scripts/build writes them into the app's folder.
+pub const HOUSEHOLD_PAGE: &str = "index.html";
+pub const CADRE_PAGE: &str = "cadre.html";
+
+/// Which page answers `path`: the cadres' for theirs, the households' for everything else.
+pub fn page_for(path: &str) -> &'static str {
+    let trimmed = path.trim_end_matches('/');
+    if CADRE_ROUTES.contains(&trimmed) {
+        CADRE_PAGE
+    } else {
+        HOUSEHOLD_PAGE
+    }
+}
+
 /// Whether `path` is an address of the app (a trailing slash is allowed, as the app's router
 /// allows it).
 pub fn is_app_route(path: &str) -> bool {
@@ -45,14 +66,20 @@ fn matches(route: &str, segments: &[&str]) -> bool {
         .all(|(part, segment)| part.starts_with(':') || part == segment)
 }
 
-/// The fallback for paths that are not files: `index.html` (brotli or gzip when the browser
-/// takes them, like every other file), with 200 for the app's routes and 404 for the rest.
-pub async fn serve_index(
-    index_html: PathBuf,
+/// The fallback for paths that are not files: the page of [`page_for`] (brotli or gzip when the
+/// browser takes them, like every other file), with 200 for the app's routes and 404 for the
+/// rest. Without a `cadre.html` (a build of the households' page alone) `index.html` answers.
+pub async fn serve_page(
+    static_dir: PathBuf,
     request: Request<Body>,
 ) -> Result<Response, Infallible> {
-    let found = is_app_route(request.uri().path());
-    let mut response = ServeFile::new(index_html)
+    let path = request.uri().path();
+    let found = is_app_route(path);
+    let mut page = static_dir.join(page_for(path));
+    if !page.is_file() {
+        page = static_dir.join(HOUSEHOLD_PAGE);
+    }
+    let mut response = ServeFile::new(page)
         .precompressed_br()
         .precompressed_gzip()
         .oneshot(request)
@@ -80,6 +107,32 @@ mod tests {
             in_app, ROUTES,
             "src/lib.rs's <Route>s and app_routes::ROUTES differ"
         );
+    }
+
+    #[test]
+    fn the_service_worker_knows_the_cadres_routes() {
+        let worker = include_str!("../../public/sw.js");
+        let listed = format!(
+            "const CADRE_ROUTES = [{}];",
+            CADRE_ROUTES
+                .iter()
+                .map(|r| format!("'{r}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert!(worker.contains(&listed), "public/sw.js lacks: {listed}");
+        for route in CADRE_ROUTES {
+            assert!(ROUTES.contains(route), "{route}");
+        }
+    }
+
+    #[test]
+    fn the_cadres_routes_get_their_page() {
+        assert_eq!(page_for("/review"), CADRE_PAGE);
+        assert_eq!(page_for("/kiosk/"), CADRE_PAGE);
+        for path in ["/", "/check", "/reviews", "/report", "/status"] {
+            assert_eq!(page_for(path), HOUSEHOLD_PAGE, "{path}");
+        }
     }
 
     #[test]

@@ -20,12 +20,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The Content-Security-Policy for the app in `static_dir`: scripts only from this origin plus
-/// the inline loader scripts of its `index.html` (by hash), Wasm compilation, and requests to this
-/// origin only. No frames, no plug-ins, no other site.
+/// the inline loader scripts of its two pages (`index.html` and `cadre.html`, by hash), Wasm
+/// compilation, and requests to this origin only. No frames, no plug-ins, no other site.
 pub fn content_security_policy(static_dir: &Path) -> String {
-    let html = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
-    let hashes: Vec<String> = inline_scripts(&html)
-        .into_iter()
+    let pages: Vec<String> = [
+        crate::app_routes::HOUSEHOLD_PAGE,
+        crate::app_routes::CADRE_PAGE,
+    ]
+    .iter()
+    .filter_map(|page| std::fs::read_to_string(static_dir.join(page)).ok())
+    .collect();
+    let hashes: Vec<String> = pages
+        .iter()
+        .flat_map(|html| inline_scripts(html))
         .map(|s| {
             let digest = Sha256::digest(s.as_bytes());
             format!(
@@ -236,9 +243,12 @@ mod tests {
     fn csp_allows_the_app_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<script>var a=1;</script>").unwrap();
+        std::fs::write(dir.path().join("cadre.html"), "<script>var b=2;</script>").unwrap();
         let csp = content_security_policy(dir.path());
-        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"var a=1;"));
-        assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        for script in [&b"var a=1;"[..], b"var b=2;"] {
+            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
+            assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+        }
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(csp.contains("'wasm-unsafe-eval'"));
         assert!(!csp.contains("unsafe-eval'") || csp.contains("'wasm-unsafe-eval'"));

@@ -332,11 +332,11 @@ pub fn app(state: AppState) -> Router {
 
     let dir = &state.static_dir;
     let router = if state.has_index_html() {
-        // Paths that are no file are the app's routes (/check, /report, …), or nothing: answer
-        // with the app itself, which shows its not-found screen for the latter.
-        let index = index_html(dir);
+        // Paths that are no file are the app's routes (/check, /review, …), or nothing: answer
+        // with the app's page for it, which shows its not-found screen for the latter.
+        let pages = dir.clone();
         let app_page =
-            tower::service_fn(move |request| app_routes::serve_index(index.clone(), request));
+            tower::service_fn(move |request| app_routes::serve_page(pages.clone(), request));
         let files = ServeDir::new(dir)
             .precompressed_br()
             .precompressed_gzip()

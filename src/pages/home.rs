@@ -40,7 +40,7 @@ pub fn Home() -> impl IntoView {
                 .unwrap_or_default()
                 .contains("next=1")
                 .then(|| view! { <p class="status ok" role="status" data-testid="kiosk-cleared">{t(Msg::KioskCleared)}</p> })}
-            <a class="text-link" href="/kiosk" data-testid="kiosk-link">{t(Msg::HomeKioskLink)}</a>
+            <a class="text-link" href="/kiosk" rel="external" data-testid="kiosk-link">{t(Msg::HomeKioskLink)}</a>
             <ClearData only_if_stored=true/>
         </section>
     }

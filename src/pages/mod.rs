@@ -1,12 +1,15 @@
-//! One file per screen.
+//! One file per screen. The cadres' review screen and the service-centre setup are compiled
+//! only with the `cadre` feature (the second entry page, `cadre.html`).
 pub mod check;
 pub mod home;
+#[cfg(feature = "cadre")]
 pub mod kiosk;
 pub mod not_found;
 pub mod place;
 pub mod policy;
 pub mod report;
 pub mod results;
+#[cfg(feature = "cadre")]
 pub mod review;
 pub mod status;
 

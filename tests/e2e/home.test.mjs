@@ -155,7 +155,36 @@ test("the app runs under the endpoint's Content-Security-Policy without a violat
   await page.getByTestId('question-title').waitFor();
   await page.goto('/results');
   await page.getByTestId('results-title').waitFor();
+  // The cadres' page, with its own loader script, under the same policy.
+  await page.goto('/review');
+  await page.getByTestId('review-token').waitFor();
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+});
+
+test("households never download the cadres' code; the cadres' screens come in a page of their own", async (t) => {
+  const page = await env.newPage(t);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  await page.goto('/check');
+  await page.getByTestId('choice-longyan').click();
+  await page.getByTestId('question-title').waitFor();
+  await page.goto('/results');
+  await page.getByTestId('results-title').waitFor();
+  const household = [...new Set(wasm)];
+  assert.equal(household.length, 1, `one Wasm for the household: ${household}`);
+
+  // The home screen's link to the service-centre setup loads the cadres' page from the server.
+  await page.goto('/');
+  await page.getByTestId('kiosk-link').click();
+  await page.getByTestId('kiosk-operator').waitFor();
+  const cadre = [...new Set(wasm)].filter((w) => !household.includes(w));
+  assert.equal(cadre.length, 1, `the cadres' page has its own Wasm: ${wasm}`);
+  // Back in the households' app and then Forward to /kiosk: the page is asked for afresh.
+  await page.goto('/');
+  await page.getByTestId('home-title').waitFor();
+  await page.evaluate(() => { history.pushState(null, '', '/review'); dispatchEvent(new PopStateEvent('popstate')); });
+  await page.getByTestId('review-token').waitFor();
+  assert.equal(await page.evaluate(() => document.querySelector('meta[name="xiangqin-page"]')?.content), 'cadre');
 });
 
 test('a browser without WebAssembly is told plainly what to do', async (t) => {
