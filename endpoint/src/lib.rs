@@ -28,6 +28,7 @@
 pub mod access;
 pub mod app_routes;
 pub mod commit;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod export;
