@@ -3,7 +3,8 @@
 //!
 //! 已提交 → 入户核实 → 村级评议公示 → 乡镇审核 → 县级审批 → 纳入监测帮扶 | 不予纳入 → 风险消除
 //! 不予纳入 is possible from every step of the verification, with a reason the household can
-//! appeal against.
+//! appeal against. Until the home visit begins the household may withdraw its declaration
+//! itself (已撤回).
 //!
 //! Where each step comes from. The seeds name some of them; the others are this service's own
 //! way of working a case, and a county that runs it may follow its own procedure:
@@ -19,6 +20,8 @@
 //! - 不予纳入 (`rejected`): this service's own (no seed says what becomes of a report that is not
 //!   taken in).
 //! - 风险消除 (`risk_cleared`): Liangzhou 「风险消除」 (004 二、(三)).
+//! - 已撤回 (`withdrawn`): this service's own: the household takes back what it sent (personal
+//!   information law lets a person withdraw consent), which only it may do.
 //!
 //! No seed gives a deadline for any step: those the operator promises are the endpoint's
 //! (`--deadlines`).
@@ -38,6 +41,7 @@ pub enum Step {
     Included,
     Rejected,
     RiskCleared,
+    Withdrawn,
 }
 
 /// What a review token may do (`token add --role`).
@@ -58,7 +62,8 @@ struct Row {
     key: &'static str,
     label_zh: &'static str,
     next: &'static [Step],
-    /// Who moves a declaration into this step (`None`: the household, by sending it).
+    /// Who moves a declaration into this step (`None`: the household, by sending or withdrawing
+    /// it).
     taken_by: Option<Role>,
     closes_case: bool,
     needs_reason: bool,
@@ -67,11 +72,11 @@ struct Row {
 use Step::*;
 
 /// The workflow, one row per step in the order of [`Step`].
-const TABLE: [Row; 8] = [
+const TABLE: [Row; 9] = [
     Row {
         key: "submitted",
         label_zh: "已提交",
-        next: &[HomeVisit, Rejected],
+        next: &[HomeVisit, Rejected, Withdrawn],
         taken_by: None,
         closes_case: false,
         needs_reason: false,
@@ -132,10 +137,18 @@ const TABLE: [Row; 8] = [
         closes_case: true,
         needs_reason: false,
     },
+    Row {
+        key: "withdrawn",
+        label_zh: "已撤回",
+        next: &[],
+        taken_by: None,
+        closes_case: true,
+        needs_reason: false,
+    },
 ];
 
 impl Step {
-    pub const ALL: [Step; 8] = [
+    pub const ALL: [Step; 9] = [
         Submitted,
         HomeVisit,
         VillageReview,
@@ -144,6 +157,7 @@ impl Step {
         Included,
         Rejected,
         RiskCleared,
+        Withdrawn,
     ];
 
     fn row(self) -> &'static Row {
@@ -169,9 +183,21 @@ impl Step {
         self.row().next
     }
 
-    /// Who may move a declaration into this step (`None` for 已提交: the household sends it).
+    /// Who may move a declaration into this step (`None` for 已提交 and 已撤回: the household
+    /// sends and withdraws it).
     pub fn taken_by(self) -> Option<Role> {
         self.row().taken_by
+    }
+
+    /// Whether the household may move its declaration from this step to `to` (withdraw it
+    /// before the home visit begins).
+    pub fn household_may_take(self, to: Step) -> bool {
+        to.taken_by().is_none() && self.next().contains(&to)
+    }
+
+    /// Who takes this step, in Chinese: a role, or the household itself.
+    pub fn taken_by_zh(self) -> &'static str {
+        self.taken_by().map_or("农户本人", Role::label_zh)
     }
 
     /// Whether the case ends here (a later declaration with the same ID number is a new case).
@@ -249,7 +275,7 @@ mod tests {
 
     #[test]
     fn the_workflow_only_goes_forward_and_ends_in_the_closing_steps() {
-        assert_eq!(Submitted.next(), &[HomeVisit, Rejected]);
+        assert_eq!(Submitted.next(), &[HomeVisit, Rejected, Withdrawn]);
         assert!(!HomeVisit.next().contains(&CountyApproval));
         for step in Step::ALL {
             assert_eq!(step.closes_case(), step.next().is_empty(), "{step:?}");
@@ -257,7 +283,10 @@ mod tests {
                 assert!(*n as usize > step as usize, "{step:?} → {n:?} goes back");
             }
         }
-        assert_eq!(Step::closing().collect::<Vec<_>>(), [Rejected, RiskCleared]);
+        assert_eq!(
+            Step::closing().collect::<Vec<_>>(),
+            [Rejected, RiskCleared, Withdrawn]
+        );
         assert!(Rejected.needs_reason() && !Included.needs_reason());
     }
 
@@ -284,9 +313,26 @@ mod tests {
             assert!(!Role::Observer.may_take(step));
         }
         // Every step but the household's own is someone's.
-        for step in &Step::ALL[1..] {
-            assert!(step.taken_by().is_some());
+        for step in Step::ALL {
+            assert_eq!(
+                step.taken_by().is_none(),
+                [Submitted, Withdrawn].contains(&step),
+                "{step:?}"
+            );
+            assert!(!Role::ALL.iter().any(|r| r.may_take(Withdrawn)));
         }
+    }
+
+    #[test]
+    fn the_household_withdraws_only_before_the_home_visit() {
+        assert!(Submitted.household_may_take(Withdrawn));
+        for step in Step::ALL.into_iter().filter(|s| *s != Submitted) {
+            assert!(!step.household_may_take(Withdrawn), "{step:?}");
+        }
+        assert!(!Submitted.household_may_take(HomeVisit), "a cadre's step");
+        assert!(Withdrawn.closes_case() && !Withdrawn.needs_reason());
+        assert_eq!(Withdrawn.taken_by_zh(), "农户本人");
+        assert_eq!(HomeVisit.taken_by_zh(), Role::Village.label_zh());
         for role in Role::ALL {
             assert_eq!(Role::from_key(role.key()), Some(role));
         }
