@@ -3,6 +3,7 @@
 //! turns it into the shared [`Declaration`] and runs the shared validation.
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use xiangqin_rules::consent;
 use xiangqin_rules::declaration::{
     Applicant, Assisted, Consent, Declaration, FieldError, Place, RiskType,
 };
@@ -43,6 +44,9 @@ pub struct Draft {
     pub help_wanted: String,
     pub truthful: bool,
     pub personal_info: bool,
+    /// The version of the consent text (`xiangqin_rules::consent`) the two boxes were ticked
+    /// under: a tick given to an older text does not count for the current one.
+    pub consent_version: String,
     /// 代填: the service-centre operator filling this in (empty when the household does it).
     #[serde(default)]
     pub operator: String,
@@ -444,6 +448,32 @@ impl Draft {
     /// The declaration, or every problem with the draft (in the order of the form). Reading
     /// problems (a number that is not a number) come first for their field; the rest is the
     /// shared validation of `xiangqin_rules`, the same the endpoint runs.
+    /// Whether the consent box `field` (`consent.truthful`, `consent.personal_info`) is ticked
+    /// for the consent text shown now.
+    pub fn consented(&self, field: &str) -> bool {
+        let ticked = match field {
+            "consent.truthful" => self.truthful,
+            "consent.personal_info" => self.personal_info,
+            _ => false,
+        };
+        ticked && self.consent_version == consent::CURRENT
+    }
+
+    /// Ticks or clears a consent box for the consent text shown now; ticks given to an older
+    /// text are cleared first (both are given to the same text).
+    pub fn set_consent(&mut self, field: &str, on: bool) {
+        if self.consent_version != consent::CURRENT {
+            self.truthful = false;
+            self.personal_info = false;
+            self.consent_version = consent::CURRENT.to_string();
+        }
+        match field {
+            "consent.truthful" => self.truthful = on,
+            "consent.personal_info" => self.personal_info = on,
+            _ => {}
+        }
+    }
+
     pub fn check(&self, today: NaiveDate) -> Result<Declaration, Vec<FieldError>> {
         let mut errors = Vec::new();
         let region = Region::from_key(&self.region);
@@ -493,8 +523,9 @@ impl Draft {
             description: self.description.clone(),
             help_wanted: Some(self.help_wanted.clone()),
             consent: Consent {
-                truthful: self.truthful,
-                personal_info: self.personal_info,
+                truthful: self.consented("consent.truthful"),
+                personal_info: self.consented("consent.personal_info"),
+                text_version: consent::CURRENT.to_string(),
             },
             assisted: (!self.operator.trim().is_empty()).then(|| Assisted {
                 operator_name: self.operator.clone(),
@@ -579,6 +610,7 @@ mod tests {
             help_wanted: "".into(),
             truthful: true,
             personal_info: true,
+            consent_version: consent::CURRENT.into(),
             operator: String::new(),
             household_confirmed: false,
             attempt: None,
@@ -586,6 +618,33 @@ mod tests {
             earlier_place: String::new(),
             refused: None,
         }
+    }
+
+    #[test]
+    fn consent_counts_for_the_text_it_was_given_to() {
+        let d = filled();
+        let sent = d.check(today()).unwrap();
+        assert_eq!(sent.consent.text_version, consent::CURRENT);
+        // Ticked under an older text (or before versions were recorded): asked again.
+        let older = Draft {
+            consent_version: String::new(),
+            ..filled()
+        };
+        assert!(!older.consented("consent.truthful"));
+        let fields: Vec<String> = older
+            .check(today())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["consent.truthful", "consent.personal_info"]);
+        // Ticking one box again clears the other's old tick: both go to the same text.
+        let mut again = older.clone();
+        again.set_consent("consent.truthful", true);
+        assert!(again.consented("consent.truthful"));
+        assert!(!again.consented("consent.personal_info") && !again.personal_info);
+        again.set_consent("consent.personal_info", true);
+        assert!(again.check(today()).is_ok());
     }
 
     #[test]

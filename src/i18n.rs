@@ -133,6 +133,23 @@ mod tests {
         }
     }
 
+    /// The consent step shows the catalogue's words; the endpoint records and shows cadres the
+    /// version of `xiangqin_rules::consent` they were: both must be the same text.
+    #[test]
+    fn the_consent_words_are_those_of_the_current_consent_version() {
+        use xiangqin_rules::consent::{self, ConsentText};
+        let current = consent::current();
+        for (key, part) in ConsentText::KEYS.iter().zip(current.parts) {
+            let msg = Msg::from_key(key).unwrap_or_else(|| panic!("{key} is not in the catalogue"));
+            assert_eq!(
+                LANGS[0].get(msg),
+                part,
+                "the consent text changed: add a version in rules/src/consent.rs with the new \
+                 words and make it CURRENT (declarations keep the version they were agreed under)"
+            );
+        }
+    }
+
     #[test]
     fn fill_replaces_placeholders() {
         assert_eq!(

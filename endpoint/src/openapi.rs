@@ -108,6 +108,10 @@ pub struct DeclarationSchema;
 
 impl PartialSchema for DeclarationSchema {
     fn schema() -> RefOr<Schema> {
+        let consent_versions: Vec<&str> = xiangqin_rules::consent::VERSIONS
+            .iter()
+            .map(|v| v.version)
+            .collect();
         let declaration_fields = json!({
             "region": {"type": "string", "enum": ["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"]},
             "place": {"type": "object", "additionalProperties": false, "required": ["code"], "properties": {
@@ -128,9 +132,10 @@ impl PartialSchema for DeclarationSchema {
             "income_change_yuan": {"type": ["number", "null"], "minimum": 0, "maximum": 10000000, "description": "how much less income, in yuan"},
             "description": {"type": "string", "maxLength": 500, "pattern": "\\S", "description": "what happened (required: not blank)"},
             "help_wanted": {"type": ["string", "null"], "maxLength": 300},
-            "consent": {"type": "object", "additionalProperties": false, "required": ["truthful", "personal_info"], "properties": {
+            "consent": {"type": "object", "additionalProperties": false, "required": ["truthful", "personal_info", "text_version"], "properties": {
                 "truthful": {"type": "boolean", "enum": [true]},
-                "personal_info": {"type": "boolean", "enum": [true]}}},
+                "personal_info": {"type": "boolean", "enum": [true]},
+                "text_version": {"type": "string", "enum": consent_versions, "description": "the version of the consent text shown (xiangqin_rules::consent); kept with the declaration"}}},
             "assisted": {"type": ["object", "null"], "description": "代填: filled in by a service-centre operator"}
         });
         let schema = json!({"type": "object", "additionalProperties": false,

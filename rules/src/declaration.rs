@@ -105,12 +105,16 @@ pub struct Applicant {
 }
 
 /// Both are required: the truthfulness promise and consent to processing personal and health
-/// information (sensitive personal information), each given explicitly.
+/// information (sensitive personal information), each given explicitly, to the consent text of
+/// version `text_version` ([`crate::consent`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     pub truthful: bool,
     pub personal_info: bool,
+    /// The version of the consent text shown (e.g. `1`); one the endpoint knows.
+    #[serde(default)]
+    pub text_version: String,
 }
 
 /// Filled in by a service-centre operator for the household (代填).
@@ -508,6 +512,13 @@ impl Declaration {
                 "需要您同意村干部和帮扶部门使用这些信息（包括健康情况），才能提交。".into(),
             );
         }
+        if crate::consent::version(&self.consent.text_version).is_none() {
+            push(
+                "consent.text_version",
+                "consent_version_unknown",
+                "同意书的内容更新了，请重新看一遍，再勾选同意后提交。".into(),
+            );
+        }
         if let Some(a) = &self.assisted {
             if !a.household_confirmed {
                 push(
@@ -676,6 +687,7 @@ mod tests {
             consent: Consent {
                 truthful: true,
                 personal_info: true,
+                text_version: crate::consent::CURRENT.into(),
             },
             assisted: None,
         }
@@ -832,6 +844,7 @@ mod tests {
             consent: Consent {
                 truthful: false,
                 personal_info: false,
+                text_version: "0".into(),
             },
             happened_on: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
             household_size: 0,
@@ -848,6 +861,7 @@ mod tests {
             "happened_on",
             "consent.truthful",
             "consent.personal_info",
+            "consent.text_version",
         ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }

@@ -11,9 +11,11 @@
 //! - [`periods`]: the time windows of the policies (`data/periods.toml`), as dated parameters.
 //! - [`questions`]: which question to ask next, driven by the results' missing facts.
 //! - [`declaration`]: the self-declaration (一键申报) and its validation, shared by app and endpoint.
+//! - [`consent`]: the versions of the consent text a declaration is agreed under.
 //! - [`places`]: the official division codes of places, and the files of `places/`.
 //! - [`workflow`]: the steps of its verification and the role that may take each.
 
+pub mod consent;
 pub mod consistency;
 pub mod declaration;
 pub mod engine;

@@ -784,9 +784,8 @@ fn ConsentBox(
     let error = form.error(field);
     let checked = move || {
         form.draft.with(|d| match field {
-            "consent.truthful" => d.truthful,
             "assisted.household_confirmed" => d.household_confirmed,
-            _ => d.personal_info,
+            _ => d.consented(field),
         })
     };
     view! {
@@ -804,9 +803,8 @@ fn ConsentBox(
                         form.update(
                             field,
                             |d| match field {
-                                "consent.truthful" => d.truthful = on,
                                 "assisted.household_confirmed" => d.household_confirmed = on,
-                                _ => d.personal_info = on,
+                                _ => d.set_consent(field, on),
                             },
                         );
                     }
