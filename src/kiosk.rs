@@ -120,8 +120,11 @@ impl Kiosk {
         crate::clear_household_everywhere();
         self.idle_for.set(0);
         self.countdown.set(None);
-        // A fresh page: nothing of the household stays in memory either.
-        let _ = window().location().set_href("/?next=1");
+        // A fresh page: nothing of the household stays in memory either. `replace`, so the page
+        // of the last household is not an entry Back returns to (the entries before it belong
+        // to the old page, which index.html reloads if the browser brings it back from its
+        // back-forward cache).
+        let _ = window().location().replace("/?next=1");
     }
 
     /// Cancels the countdown (「继续办理」).

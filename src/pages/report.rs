@@ -568,7 +568,14 @@ const FORM: &[Part] = &[
 #[component]
 fn TextField(form: Form, spec: &'static TextSpec) -> impl IntoView {
     let i18n = use_i18n();
+    let kiosk = crate::kiosk::use_kiosk();
     let key = spec.key;
+    // On a service centre's shared device the browser must not offer one household's name,
+    // ID or phone number to the next.
+    let autocomplete = move || match key {
+        TextKey::Name | TextKey::IdNumber | TextKey::Phone if kiosk.on() => Some("off"),
+        _ => spec.autocomplete,
+    };
     let field = key.path();
     let id = input_id(field);
     let hint_id = spec.hint.map(|_| format!("{id}-hint"));
@@ -615,7 +622,7 @@ fn TextField(form: Form, spec: &'static TextSpec) -> impl IntoView {
                 name=field
                 type=spec.input_type
                 inputmode=spec.inputmode
-                autocomplete=spec.autocomplete
+                autocomplete=autocomplete
                 maxlength=spec.maxlength
                 max=(spec.input_type == "date").then(|| today().to_string())
                 aria-invalid=invalid

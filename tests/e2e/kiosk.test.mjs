@@ -106,3 +106,57 @@ test('after a stretch of no use the household is cleared, unless the operator ke
   await page.getByTestId('kiosk-cleared').waitFor({ timeout: 15_000 });
   assert.deepEqual(await householdLeft(page), { keys: [], idb: [] });
 });
+
+test('after 下一户, Back and the back-forward cache show nothing of the last household', async (t) => {
+  const page = await env.newPage(t);
+  // Every pageshow of the tab, kept in sessionStorage (not the app's): whether a page came back
+  // from the back-forward cache (persisted) and how the document was loaded.
+  await page.addInitScript(() => {
+    addEventListener('pageshow', (e) => {
+      const log = JSON.parse(sessionStorage.getItem('test.pageshow') ?? '[]');
+      log.push({ path: location.pathname, persisted: e.persisted, type: performance.getEntriesByType('navigation')[0]?.type });
+      sessionStorage.setItem('test.pageshow', JSON.stringify(log));
+    });
+  });
+  await turnOn(page);
+  const report = new ReportPage(page);
+  await report.open();
+  await report.region('longyan').check();
+  // The browser offers no earlier household's name, ID or phone number on a shared device.
+  for (const path of ['applicant.name', 'applicant.id_number', 'applicant.phone']) {
+    assert.equal(await report.field(path).getAttribute('autocomplete'), 'off', path);
+  }
+  await report.fill({
+    place: ['350821', '350821106', '350821106231'],
+    'applicant.name': '冯十二', 'applicant.id_number': '11010519491231002X', 'applicant.phone': '13712345678',
+    household_size: '3', risks: ['illness'], happened_on: daysAgo(5), description: '孩子生病住院。',
+  });
+  // Within the app (no new page load): the consent step shows the household's name and phone.
+  await report.next.click();
+  await page.getByTestId('report-consent').waitFor();
+  assert.match(await page.locator('body').innerText(), /冯十二/);
+
+  await page.getByTestId('next-household').click();
+  await page.getByTestId('kiosk-cleared').waitFor();
+  assert.equal(await page.evaluate(() => history.length), 3, '/kiosk, /report and the fresh start page replacing the last one');
+
+  await page.goBack();
+  await page.waitForLoadState('load');
+  await page.getByTestId('report-title').waitFor();
+  const shows = JSON.parse(await page.evaluate(() => sessionStorage.getItem('test.pageshow')));
+  t.diagnostic(JSON.stringify(shows));
+  // Chromium kept the last household's page in its back-forward cache and brought it back...
+  const restored = shows.findIndex((s) => s.persisted);
+  assert.ok(restored > 0, `the old page came back from the back-forward cache: ${JSON.stringify(shows)}`);
+  // ...and it was loaded afresh at once.
+  assert.deepEqual(shows.slice(restored + 1), [{ path: '/report', persisted: false, type: 'reload' }]);
+  const visible = await page.locator('body').innerText();
+  for (const personal of ['冯十二', '11010519491231002X', '13712345678', '孩子生病住院']) {
+    assert.ok(!visible.includes(personal), `${personal} is on the screen after Back`);
+  }
+  for (const path of ['applicant.name', 'applicant.id_number', 'applicant.phone', 'description']) {
+    assert.equal(await report.field(path).inputValue(), '', path);
+  }
+  assert.deepEqual(await householdLeft(page), { keys: [], idb: [] });
+  await screenshot(page, 'kiosk-back-after-next');
+});
