@@ -16,7 +16,7 @@
 //! meanwhile; on SQLite the file is checked after each commit, so that rows written to a
 //! removed file are not acknowledged.
 use crate::db::{
-    self, control, roll_back, DatabaseFile, NewDeclaration, Pool, TxError, UniqueTaken,
+    self, control, roll_back, DatabaseFile, Pool, SealedDeclaration, TxError, UniqueTaken,
 };
 use crate::error::AppError;
 use crate::health::{self, Fault};
@@ -37,7 +37,7 @@ pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 pub type Outcome = Result<Result<i64, UniqueTaken>, AppError>;
 
 struct Job {
-    row: NewDeclaration,
+    row: SealedDeclaration,
     actor: String,
     reply: oneshot::Sender<Outcome>,
 }
@@ -94,7 +94,7 @@ impl Writer {
     }
 
     /// Inserts the declaration and its first event; returns once they are committed.
-    pub async fn insert(&self, row: NewDeclaration, actor: &str) -> Outcome {
+    pub async fn insert(&self, row: SealedDeclaration, actor: &str) -> Outcome {
         let Some(queue) = &self.queue else {
             self.stats.batches.fetch_add(1, Ordering::Relaxed);
             self.stats.declarations.fetch_add(1, Ordering::Relaxed);
@@ -256,8 +256,8 @@ async fn write_batch(
 mod tests {
     use super::*;
 
-    fn row(receipt: &str) -> NewDeclaration {
-        NewDeclaration::example(receipt)
+    fn row(receipt: &str) -> SealedDeclaration {
+        db::NewDeclaration::example(receipt).sealed(&crate::crypto::DataKey::generate())
     }
 
     async fn pool(dir: &tempfile::TempDir) -> Pool {

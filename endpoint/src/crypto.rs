@@ -308,6 +308,63 @@ pub fn default_key_path(database_file: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Where the data key comes from, for the log line at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// `--data-key-file` (or `XIANGQIN_DATA_KEY_FILE`).
+    Given(PathBuf),
+    /// The default beside the SQLite file, made now (first start).
+    Created(PathBuf),
+    /// The default beside the SQLite file, made on an earlier start.
+    Beside(PathBuf),
+    /// An in-memory database: a key for this process only.
+    Ephemeral,
+}
+
+/// The data key for the database at `database_url`: the file given, else (SQLite only) the
+/// default `<database>.key` beside the database file, created on first start. `stored_check`
+/// is the check value the database already keeps (`None` for a database that holds nothing
+/// sealed yet): a database that has one never gets a new default key made for it — its data
+/// would be unreadable — and PostgreSQL, where several endpoints share the data, always needs
+/// the key given.
+pub fn load(
+    given: Option<&Path>,
+    database_url: &str,
+    stored_check: Option<&str>,
+) -> Result<(DataKey, KeySource), String> {
+    if let Some(path) = given {
+        return Ok((DataKey::read(path)?, KeySource::Given(path.to_path_buf())));
+    }
+    if crate::db::Backend::of(database_url) == crate::db::Backend::Postgres {
+        return Err(
+            "with PostgreSQL the data key must be given (--data-key-file or \
+                    XIANGQIN_DATA_KEY_FILE, 64 hex characters, e.g. from `openssl rand -hex 32`): \
+                    every endpoint sharing the database needs the same key"
+                .into(),
+        );
+    }
+    let Some(file) = crate::db::sqlite_file(database_url) else {
+        return Ok((DataKey::generate(), KeySource::Ephemeral));
+    };
+    let path = default_key_path(&file);
+    if path.exists() {
+        return Ok((DataKey::read(&path)?, KeySource::Beside(path)));
+    }
+    if let Some(check) = stored_check {
+        let id = check.split(':').next().unwrap_or_default();
+        return Err(format!(
+            "the database {} is encrypted with data key {id}, but its key file {} is missing: \
+             give it with --data-key-file (without it the names, ID numbers and phone numbers \
+             stored cannot be read)",
+            file.display(),
+            path.display()
+        ));
+    }
+    let key = DataKey::generate();
+    key.write_new(&path)?;
+    Ok((key, KeySource::Created(path)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 //! understand (`$1`-style placeholders, `ON CONFLICT … DO NOTHING`, `RETURNING`; never
 //! `INSERT OR IGNORE` or `last_insert_rowid()`), and each database has its own migrations folder
 //! (`migrations/sqlite`, `migrations/postgres`) describing the same tables.
+use crate::crypto::{DataKey, Field};
 use crate::error::BoxError;
 use crate::health::{self, Fault};
 use sqlx::any::AnyPoolOptions;
@@ -45,10 +46,61 @@ impl Backend {
 /// How long a request waits for a connection before it is answered 503: a few seconds, so a
 /// database that is down or restarting costs each request that long, not more.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// The file of a SQLite URL (`None` for PostgreSQL and in-memory databases).
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    if Backend::of(url) != Backend::Sqlite
+        || url.contains(":memory:")
+        || url.contains("mode=memory")
+    {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
+}
+
+/// Creates the SQLite file's folder (`0700`, readable by the server's user only) and the file
+/// itself (`0600`) when missing, and takes the group's and others' rights away from an existing
+/// file and its `-wal` and `-shm` (SQLite creates those with the mode of the database file).
+fn private_sqlite_file(file: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)?;
+        }
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+    {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        let path = PathBuf::from(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode & 0o700))?;
+            tracing::warn!(path = %path.display(), was = format!("{mode:o}"), "the database file could be read by other users: made private (0600)");
+        }
+    }
+    Ok(())
+}
 
 /// Opens and migrates the database at `url`:
 /// - `sqlite://data/xiangqin.db` (relative to the working directory) or `sqlite:///abs/x.db`:
-///   the folder and the file are created when missing; WAL journal, `synchronous = FULL`;
+///   the folder (`0700`) and the file (`0600`) are created when missing; WAL journal,
+///   `synchronous = FULL`;
 /// - `postgres://user:password@host:port/database`: the database must exist.
 ///
 /// No pooled connection is used again while it still counts a transaction open (a transaction
@@ -87,14 +139,8 @@ pub async fn connect(url: &str) -> Result<Pool, BoxError> {
                 .journal_mode(SqliteJournalMode::Wal)
                 // A declaration answered 201 must survive a power cut (village service centres).
                 .synchronous(SqliteSynchronous::Full);
-            let file = sqlite.get_filename().to_path_buf();
-            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-            let options = if in_memory {
-                options
-            } else {
-                if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    tokio::fs::create_dir_all(parent).await?;
-                }
+            let options = if let Some(file) = sqlite_file(url) {
+                private_sqlite_file(&file)?;
                 // Creates the file and switches it to WAL (a property of the file, kept).
                 sqlite.connect().await?.close().await?;
                 // The pool's own connections never create the file (the URL does not say
@@ -106,6 +152,9 @@ pub async fn connect(url: &str) -> Result<Pool, BoxError> {
                         Ok(watched.usable(meta.age) && !health::born_during_a_fault(meta.age))
                     })
                 })
+            } else {
+                // In memory.
+                options
             };
             // The pool's connections are opened from the URL by the Any driver; the settings
             // that belong to a connection are applied to each one here.
@@ -113,8 +162,11 @@ pub async fn connect(url: &str) -> Result<Pool, BoxError> {
                 .max_connections(8)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
+                        // secure_delete: what is erased (after the retention) is overwritten in the
+                        // file, not left in its free pages.
                         conn.execute(
-                            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA secure_delete = ON;",
                         )
                         .await?;
                         Ok(())
@@ -228,6 +280,7 @@ pub struct NewDeclaration {
     pub receipt: String,
     pub status_token_hash: String,
     pub idempotency_key_hash: String,
+    /// The keyed hash of `body_json` ([`DataKey::body_hash`]).
     pub body_sha256: String,
     pub status: Step,
     pub region: String,
@@ -241,6 +294,38 @@ pub struct NewDeclaration {
     pub phone: String,
     pub body_json: String,
     pub created_at: String,
+}
+
+impl NewDeclaration {
+    /// The row as it is stored: the name, ID number, phone number and body sealed for this
+    /// receipt, and the keyed hash that links declarations of one ID number.
+    pub fn sealed(&self, key: &DataKey) -> SealedDeclaration {
+        let r = &self.receipt;
+        SealedDeclaration {
+            row: NewDeclaration {
+                applicant_name: key.seal(Field::ApplicantName, r, &self.applicant_name),
+                id_number: key.seal(Field::IdNumber, r, &self.id_number),
+                phone: key.seal(Field::Phone, r, &self.phone),
+                body_json: key.seal(Field::Body, r, &self.body_json),
+                ..self.clone()
+            },
+            id_number_hash: key.id_number_hash(&self.id_number),
+        }
+    }
+}
+
+/// A declaration row with its personal fields sealed ([`NewDeclaration::sealed`]): the only
+/// kind the database is given.
+#[derive(Debug, Clone)]
+pub struct SealedDeclaration {
+    row: NewDeclaration,
+    id_number_hash: String,
+}
+
+impl SealedDeclaration {
+    pub fn receipt(&self) -> &str {
+        &self.row.receipt
+    }
 }
 
 /// What a replay needs to know about an earlier submission.
@@ -315,7 +400,7 @@ pub async fn settle<T>(
 /// (On SQLite the server inserts through [`crate::commit`], which batches this into group commits.)
 pub async fn insert_declaration(
     pool: &Pool,
-    d: &NewDeclaration,
+    d: &SealedDeclaration,
     actor: &str,
 ) -> Result<Result<i64, UniqueTaken>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
@@ -325,7 +410,7 @@ pub async fn insert_declaration(
 
 async fn insert_alone(
     conn: &mut sqlx::AnyConnection,
-    d: &NewDeclaration,
+    d: &SealedDeclaration,
     actor: &str,
 ) -> Result<Result<i64, UniqueTaken>, TxError> {
     let mut tx = control(conn.begin().await)?;
@@ -347,18 +432,19 @@ async fn insert_alone(
 /// be rolled back.
 pub async fn insert_in(
     conn: &mut sqlx::AnyConnection,
-    d: &NewDeclaration,
+    sealed: &SealedDeclaration,
     actor: &str,
 ) -> Result<Result<i64, UniqueTaken>, sqlx::Error> {
-    // A new declaration links to the newest open case of the same ID number.
+    let d = &sealed.row;
+    // A new declaration links to the newest open case of the same ID number (by its keyed hash).
     let sql = format!(
         "INSERT INTO declarations (receipt, status_token_hash, idempotency_key_hash, body_sha256, status, \
          region, county, township, village, applicant_name, id_number, phone, body_json, created_at, \
-         status_since, place_code, linked_to) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-         (SELECT receipt FROM declarations WHERE id_number = $17 \
+         status_since, place_code, id_number_hash, linked_to) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         (SELECT receipt FROM declarations WHERE id_number_hash = $18 \
           AND status NOT IN ({}) ORDER BY id DESC LIMIT 1)) RETURNING id",
-        placeholders(18, Step::closing().count())
+        placeholders(19, Step::closing().count())
     );
     let mut insert = sqlx::query(&sql)
         .bind(&d.receipt)
@@ -377,7 +463,8 @@ pub async fn insert_in(
         .bind(&d.created_at)
         .bind(&d.created_at)
         .bind(&d.place_code)
-        .bind(&d.id_number);
+        .bind(&sealed.id_number_hash)
+        .bind(&sealed.id_number_hash);
     for step in Step::closing() {
         insert = insert.bind(step.key());
     }
@@ -535,7 +622,7 @@ mod tests {
         let pool = connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
             .await
             .unwrap();
-        let d = NewDeclaration::example("XQ-AAAA-BBBB");
+        let d = NewDeclaration::example("XQ-AAAA-BBBB").sealed(&DataKey::generate());
         assert!(insert_declaration(&pool, &d, "household")
             .await
             .unwrap()
@@ -544,10 +631,26 @@ mod tests {
             insert_declaration(&pool, &d, "household").await.unwrap(),
             Err(UniqueTaken)
         );
-        assert!(sqlx::query("UPDATE declaration_events SET note = 'x'")
+        // The steps, who took them and when stay as they were; only a note may be re-sealed
+        // (a new key) or erased (after the retention).
+        for change in [
+            "to_status = 'rejected'",
+            "actor = 'x'",
+            "at = 'x'",
+            "from_status = 'x'",
+        ] {
+            assert!(
+                sqlx::query(&format!("UPDATE declaration_events SET {change}"))
+                    .execute(&pool)
+                    .await
+                    .is_err(),
+                "{change}"
+            );
+        }
+        sqlx::query("UPDATE declaration_events SET note = NULL")
             .execute(&pool)
             .await
-            .is_err());
+            .unwrap();
         assert!(sqlx::query("DELETE FROM declaration_events")
             .execute(&pool)
             .await
@@ -812,6 +915,8 @@ pub struct ReviewRow {
     pub linked_region: Option<String>,
     pub linked_place_code: Option<String>,
     pub body_json: String,
+    /// When the personal fields were erased after the retention (they are empty then).
+    pub erased_at: Option<String>,
 }
 
 /// Optional filters of the reviewer's list (all given ones must match).
@@ -830,7 +935,7 @@ fn review_columns(body: &str) -> String {
     format!(
         "d.id, d.receipt, d.status, COALESCE(d.status_since, d.created_at) AS status_since, d.region, \
          d.place_code, d.county, d.township, d.village, d.applicant_name, d.id_number, d.phone, d.created_at, \
-         d.linked_to, l.region AS linked_region, l.place_code AS linked_place_code, {body} AS body_json \
+         d.erased_at, d.linked_to, l.region AS linked_region, l.place_code AS linked_place_code, {body} AS body_json \
          FROM declarations d LEFT JOIN declarations l ON l.receipt = d.linked_to"
     )
 }
@@ -839,6 +944,7 @@ fn review_columns(body: &str) -> String {
 /// without their bodies (`body_json` is empty; `review_one` has it).
 pub async fn review_list(
     pool: &Pool,
+    key: &DataKey,
     scope: &Scope<'_>,
     filter: &ListFilter,
 ) -> Result<Vec<ReviewRow>, sqlx::Error> {
@@ -860,13 +966,36 @@ pub async fn review_list(
         .bind(&filter.until)
         .fetch_all(pool)
         .await?;
-    rows.into_iter().map(|r| row_from(&r)).collect()
+    rows.into_iter().map(|r| row_from(&r, key)).collect()
 }
 
-fn row_from(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
+/// Opens a sealed value of `field` of declaration `receipt`; an empty one (erased after the
+/// retention, or the body the list leaves out) stays empty. A value that does not open is an
+/// error, never shown as it is.
+pub fn opened(
+    key: &DataKey,
+    field: Field,
+    receipt: &str,
+    value: String,
+) -> Result<String, sqlx::Error> {
+    if value.is_empty() {
+        return Ok(value);
+    }
+    key.open(field, receipt, &value)
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn row_from(r: &sqlx::any::AnyRow, key: &DataKey) -> Result<ReviewRow, sqlx::Error> {
+    let receipt: String = r.try_get("receipt")?;
+    let open = |field, column| opened(key, field, &receipt, r.try_get(column)?);
     Ok(ReviewRow {
         id: r.try_get("id")?,
-        receipt: r.try_get("receipt")?,
+        applicant_name: open(Field::ApplicantName, "applicant_name")?,
+        id_number: open(Field::IdNumber, "id_number")?,
+        phone: open(Field::Phone, "phone")?,
+        body_json: open(Field::Body, "body_json")?,
+        erased_at: r.try_get("erased_at")?,
+        receipt,
         status: step(r, "status")?,
         status_since: r.try_get("status_since")?,
         region: r.try_get("region")?,
@@ -874,24 +1003,24 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<ReviewRow, sqlx::Error> {
         county: r.try_get("county")?,
         township: r.try_get("township")?,
         village: r.try_get("village")?,
-        applicant_name: r.try_get("applicant_name")?,
-        id_number: r.try_get("id_number")?,
-        phone: r.try_get("phone")?,
         created_at: r.try_get("created_at")?,
         linked_to: r.try_get("linked_to")?,
         linked_region: r.try_get("linked_region")?,
         linked_place_code: r.try_get("linked_place_code")?,
-        body_json: r.try_get("body_json")?,
     })
 }
 
-pub async fn review_one(pool: &Pool, receipt: &str) -> Result<Option<ReviewRow>, sqlx::Error> {
+pub async fn review_one(
+    pool: &Pool,
+    key: &DataKey,
+    receipt: &str,
+) -> Result<Option<ReviewRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {} WHERE d.receipt = $1",
         review_columns("d.body_json")
     );
     let row = sqlx::query(&sql).bind(receipt).fetch_optional(pool).await?;
-    row.map(|r| row_from(&r)).transpose()
+    row.map(|r| row_from(&r, key)).transpose()
 }
 
 /// The other declarations made with the same ID number (both directions of a link, and
@@ -902,16 +1031,16 @@ pub async fn same_id_number(
     row: &ReviewRow,
 ) -> Result<Vec<(String, String, Option<String>)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT receipt, region, place_code FROM declarations WHERE id_number = $1 AND receipt != $2 ORDER BY id",
+        "SELECT receipt, region, place_code FROM declarations WHERE id_number_hash = \
+         (SELECT id_number_hash FROM declarations WHERE receipt = $1) AND receipt != $1 ORDER BY id",
     )
-    .bind(&row.id_number)
     .bind(&row.receipt)
     .fetch_all(pool)
     .await
 }
 
 /// Moves a declaration from `from` to `to` (only if it is still at `from`), appends the event
-/// and the audit line, in one transaction. `false` if someone else moved it first.
+/// (`note` sealed by the caller) and the audit line of a cadre's move, in one transaction. `false` if someone else moved it first.
 #[allow(clippy::too_many_arguments)]
 pub async fn transition(
     pool: &Pool,
@@ -921,7 +1050,7 @@ pub async fn transition(
     actor: &str,
     note: Option<&str>,
     at: &str,
-    audit_line: &AuditLine,
+    audit_line: Option<&AuditLine>,
 ) -> Result<bool, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let done: Result<bool, TxError> = async {
@@ -958,8 +1087,10 @@ pub async fn transition(
         if let Err(e) = event {
             return Err(roll_back(tx, e).await);
         }
-        if let Err(e) = audit_in(&mut tx, audit_line).await {
-            return Err(roll_back(tx, e).await);
+        if let Some(line) = audit_line {
+            if let Err(e) = audit_in(&mut tx, line).await {
+                return Err(roll_back(tx, e).await);
+            }
         }
         control(tx.commit().await)?;
         Ok(true)
@@ -1078,4 +1209,198 @@ pub async fn match_legacy_places(
         }
     }
     Ok(matched)
+}
+
+// ---- personal data at rest (see crate::crypto) ----
+
+const KEY_CHECK: &str = "data_key_check";
+
+/// The data key's check value the database keeps, if it has one yet.
+pub async fn stored_key_check(pool: &Pool) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(KEY_CHECK)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Makes sure the database is kept with `key`: a database that has a key's check value must
+/// have been given that key (else a clear error at start, never data sealed with two keys or
+/// left unreadable); one that has none takes this key's. Declarations and notes stored before
+/// encryption are sealed now (and on SQLite the file is rewritten, so that no clear copy stays
+/// in its free pages or its WAL). Returns how many declarations were sealed.
+pub async fn protect_at_rest(pool: &Pool, key: &DataKey) -> Result<u64, BoxError> {
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(KEY_CHECK)
+        .bind(key.check_value())
+        .execute(pool)
+        .await?;
+    let stored = stored_key_check(pool).await?.unwrap_or_default();
+    if stored != key.check_value() {
+        let id = stored.split(':').next().unwrap_or_default();
+        return Err(format!(
+            "the data key given ({}) is not this database's key ({id}): the names, ID numbers \
+             and phone numbers stored could not be read. Give the database's own key file",
+            key.id()
+        )
+        .into());
+    }
+    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, receipt, applicant_name, id_number, phone, body_json FROM declarations \
+         WHERE id_number_hash IS NULL AND erased_at IS NULL",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut tx = pool.begin().await?;
+    let sealed = rows.len() as u64;
+    for (id, receipt, name, id_number, phone, body) in rows {
+        let clear = |field, value: String| match DataKey::sealed_with(&value) {
+            Some(_) => key.open(field, &receipt, &value),
+            None => Ok(value),
+        };
+        let (name, id_number, phone, body) = (
+            clear(Field::ApplicantName, name)?,
+            clear(Field::IdNumber, id_number)?,
+            clear(Field::Phone, phone)?,
+            clear(Field::Body, body)?,
+        );
+        sqlx::query(
+            "UPDATE declarations SET applicant_name = $1, id_number = $2, phone = $3, body_json = $4, \
+             body_sha256 = $5, id_number_hash = $6 WHERE id = $7",
+        )
+        .bind(key.seal(Field::ApplicantName, &receipt, &name))
+        .bind(key.seal(Field::IdNumber, &receipt, &id_number))
+        .bind(key.seal(Field::Phone, &receipt, &phone))
+        .bind(key.seal(Field::Body, &receipt, &body))
+        .bind(key.body_hash(&body))
+        .bind(key.id_number_hash(&id_number))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let notes: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT e.id, d.receipt, e.note FROM declaration_events e \
+         JOIN declarations d ON d.id = e.declaration_id \
+         WHERE e.note IS NOT NULL AND e.note NOT LIKE 'xq1:%'",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let notes_sealed = notes.len();
+    for (id, receipt, note) in notes {
+        sqlx::query("UPDATE declaration_events SET note = $1 WHERE id = $2")
+            .bind(key.seal(Field::Note, &receipt, &note))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    if sealed > 0 || notes_sealed > 0 {
+        tracing::info!(
+            declarations = sealed,
+            notes = notes_sealed,
+            "personal data stored before encryption is now encrypted"
+        );
+        if Backend::of(pool.connect_options().database_url.as_str()) == Backend::Sqlite {
+            // The clear values are gone from the tables but not yet from the file's free pages
+            // and the WAL: rewrite the file and empty the WAL.
+            sqlx::query("VACUUM").execute(pool).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await?;
+        }
+    }
+    Ok(sealed)
+}
+
+/// Re-seals every personal value and note with `new` (and recomputes the keyed hashes), in one
+/// transaction; from then on the database opens only with `new`. Returns how many declarations
+/// were re-sealed.
+pub async fn rotate_key(pool: &Pool, old: &DataKey, new: &DataKey) -> Result<u64, BoxError> {
+    if stored_key_check(pool).await?.as_deref() != Some(old.check_value().as_str()) {
+        return Err(format!(
+            "the data key given ({}) is not this database's key: give its current key file with \
+             --data-key-file",
+            old.id()
+        )
+        .into());
+    }
+    let mut tx = pool.begin().await?;
+    let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, receipt, applicant_name, id_number, phone, body_json FROM declarations \
+         WHERE erased_at IS NULL",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let count = rows.len() as u64;
+    for (id, receipt, name, id_number, phone, body) in rows {
+        let reseal = |field, value: &str| -> Result<(String, String), BoxError> {
+            let clear = old.open(field, &receipt, value)?;
+            Ok((new.seal(field, &receipt, &clear), clear))
+        };
+        let (name, _) = reseal(Field::ApplicantName, &name)?;
+        let (id_sealed, id_clear) = reseal(Field::IdNumber, &id_number)?;
+        let (phone, _) = reseal(Field::Phone, &phone)?;
+        let (body_sealed, body_clear) = reseal(Field::Body, &body)?;
+        sqlx::query(
+            "UPDATE declarations SET applicant_name = $1, id_number = $2, phone = $3, body_json = $4, \
+             body_sha256 = $5, id_number_hash = $6 WHERE id = $7",
+        )
+        .bind(name)
+        .bind(id_sealed)
+        .bind(phone)
+        .bind(body_sealed)
+        .bind(new.body_hash(&body_clear))
+        .bind(new.id_number_hash(&id_clear))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let notes: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT e.id, d.receipt, e.note FROM declaration_events e \
+         JOIN declarations d ON d.id = e.declaration_id WHERE e.note IS NOT NULL",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, receipt, note) in notes {
+        let clear = old.open(Field::Note, &receipt, &note)?;
+        sqlx::query("UPDATE declaration_events SET note = $1 WHERE id = $2")
+            .bind(new.seal(Field::Note, &receipt, &clear))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE settings SET value = $1 WHERE key = $2")
+        .bind(new.check_value())
+        .bind(KEY_CHECK)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Erases the personal fields (name, ID number, phone, the body with its texts) and the notes
+/// of every declaration closed (已撤回, 不予纳入, 风险消除) at or before `closed_by` (RFC 3339
+/// UTC); the place, the status and the history stay. Returns how many were erased.
+pub async fn erase_closed(pool: &Pool, closed_by: &str, now: &str) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let sql = format!(
+        "UPDATE declarations SET applicant_name = '', id_number = '', phone = '', body_json = '', \
+         id_number_hash = NULL, erased_at = $1 \
+         WHERE erased_at IS NULL AND COALESCE(status_since, created_at) <= $2 AND status IN ({})",
+        placeholders(3, Step::closing().count())
+    );
+    let mut erase = sqlx::query(&sql).bind(now).bind(closed_by);
+    for step in Step::closing() {
+        erase = erase.bind(step.key());
+    }
+    let erased = erase.execute(&mut *tx).await?.rows_affected();
+    if erased > 0 {
+        sqlx::query(
+            "UPDATE declaration_events SET note = NULL WHERE note IS NOT NULL AND declaration_id IN \
+             (SELECT id FROM declarations WHERE erased_at IS NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(erased)
 }

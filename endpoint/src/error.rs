@@ -30,6 +30,8 @@ pub enum AppError {
     Forbidden { message: String },
     /// 409: this status change is not allowed from the declaration's current status.
     TransitionRefused { from: String, to: String },
+    /// 409: the household may no longer withdraw (the home visit has begun, or it is closed).
+    WithdrawalRefused { status: String },
     /// 409: the Idempotency-Key was already used for a different declaration.
     IdempotencyConflict,
     /// 408: the request took longer than the server waits (a stuck or very slow connection).
@@ -61,7 +63,9 @@ impl AppError {
             AppError::Unauthorized | AppError::TokenRefused { .. } => StatusCode::UNAUTHORIZED,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::TransitionRefused { .. } => StatusCode::CONFLICT,
-            AppError::IdempotencyConflict => StatusCode::CONFLICT,
+            AppError::IdempotencyConflict | AppError::WithdrawalRefused { .. } => {
+                StatusCode::CONFLICT
+            }
             AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -83,6 +87,7 @@ impl AppError {
             AppError::Forbidden { .. } => "role_forbidden",
             AppError::TransitionRefused { .. } => "transition_not_allowed",
             AppError::IdempotencyConflict => "idempotency_conflict",
+            AppError::WithdrawalRefused { .. } => "withdrawal_not_allowed",
             AppError::RequestTimeout => "request_timeout",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
@@ -108,6 +113,9 @@ impl AppError {
             AppError::TransitionRefused { from, to } => {
                 format!("现在是「{from}」，不能改为「{to}」。请刷新后按办理顺序操作。")
             }
+            AppError::WithdrawalRefused { status } => format!(
+                "这份申报已经是「{status}」，不能再撤回了。村干部入户核实开始后，如需更改或不再申报，请联系村委会。"
+            ),
             AppError::IdempotencyConflict => {
                 "这个提交编号已经用来提交过另一份不同的申报了。请刷新页面后重新提交。".into()
             }

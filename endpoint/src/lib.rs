@@ -48,6 +48,24 @@ pub mod workflow;
 
 pub use error::{AppError, BoxError};
 
+/// Erases the personal fields of declarations closed more than `days` ago
+/// ([`db::erase_closed`]); returns how many.
+pub async fn erase_expired(pool: &db::Pool, days: u32) -> Result<u64, BoxError> {
+    let now = chrono::Utc::now();
+    let closed_by = (now - chrono::Duration::days(i64::from(days)))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let now = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let erased = db::erase_closed(pool, &closed_by, &now).await?;
+    if erased > 0 {
+        tracing::info!(
+            erased,
+            days,
+            "personal fields of closed declarations erased after the retention"
+        );
+    }
+    Ok(erased)
+}
+
 use axum::extract::DefaultBodyLimit;
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -134,6 +152,17 @@ pub struct Config {
         default_value_t = 64
     )]
     pub max_connections_per_client: usize,
+    /// The data key that encrypts names, ID numbers, phone numbers and texts in the database: a
+    /// file of 64 hex characters (`openssl rand -hex 32`), kept apart from the database and its
+    /// backups. Without it, a SQLite database uses `<database file>.key`, created on first
+    /// start; PostgreSQL needs it given.
+    #[arg(long, env = "XIANGQIN_DATA_KEY_FILE")]
+    pub data_key_file: Option<PathBuf>,
+    /// Days after a declaration is closed (已撤回, 不予纳入, 风险消除) when its personal fields
+    /// (name, ID number, phone, the texts) are erased; its place, status and history stay.
+    /// Without it nothing is erased (the policy documents set no period: the operator does).
+    #[arg(long, env = "XIANGQIN_RETENTION_DAYS")]
+    pub retention_days: Option<u32>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -152,6 +181,28 @@ pub enum Command {
         /// How many of the newest lines to print.
         #[arg(long, default_value_t = 1000)]
         limit: i64,
+    },
+    /// The data key (`--data-key-file`).
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum KeyAction {
+    /// Writes a new random data key to a new file (mode 0600; never overwrites).
+    Generate {
+        /// Where to write it.
+        path: PathBuf,
+    },
+    /// Re-encrypts every declaration with the key in `--new-key-file` (the current key is
+    /// `--data-key-file`, or the default beside a SQLite file), in one transaction. Stop the
+    /// servers first; afterwards start them with the new key (the old one no longer opens the
+    /// database).
+    Rotate {
+        #[arg(long)]
+        new_key_file: PathBuf,
     },
 }
 
@@ -225,11 +276,19 @@ pub struct AppState {
     pub writer: commit::Writer,
     /// Derives the status tokens of requests with an Idempotency-Key (see [`token`]).
     secret: Arc<[u8]>,
+    /// Seals and opens the personal data in the database ([`crypto`]).
+    pub data_key: crypto::DataKey,
 }
 
 impl AppState {
-    /// Loads (or on first start creates) the server secret from the database.
-    pub async fn new(pool: db::Pool, static_dir: impl Into<PathBuf>) -> Result<Self, BoxError> {
+    /// Loads (or on first start creates) the server secret from the database, and checks that
+    /// `data_key` is the database's ([`db::protect_at_rest`]).
+    pub async fn new(
+        pool: db::Pool,
+        static_dir: impl Into<PathBuf>,
+        data_key: crypto::DataKey,
+    ) -> Result<Self, BoxError> {
+        db::protect_at_rest(&pool, &data_key).await?;
         let secret = db::status_token_secret(&pool).await?;
         // Declarations from before places were codes get the codes their names stand for.
         let matched = db::match_legacy_places(&pool, places::Places::official()).await?;
@@ -248,6 +307,7 @@ impl AppState {
             calendar: workflow::WorkCalendar::default(),
             limiter: Arc::new(guard::RateLimiter::new(30)),
             secret: secret.into(),
+            data_key,
         })
     }
 

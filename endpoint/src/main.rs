@@ -7,7 +7,10 @@ use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
-use xiangqin_endpoint::{app, db, operator, serve, AppState, BoxError, Config};
+use xiangqin_endpoint::crypto::{self, KeySource};
+use xiangqin_endpoint::{
+    app, db, operator, serve, AppState, BoxError, Command, Config, KeyAction,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -32,14 +35,63 @@ async fn run(config: Config) -> Result<(), BoxError> {
     let pool = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
+    // Review tokens and the audit log hold no personal data: those commands need no data key.
+    let needs_key = matches!(
+        config.command,
+        None | Some(Command::Key {
+            action: KeyAction::Rotate { .. }
+        })
+    );
+    if !needs_key {
+        if let Some(command) = &config.command {
+            let done = operator::run(&pool, command, None).await;
+            pool.close().await;
+            return done;
+        }
+    }
+    let stored_check = db::stored_key_check(&pool).await?;
+    let (key, source) = crypto::load(
+        config.data_key_file.as_deref(),
+        &config.database_url,
+        stored_check.as_deref(),
+    )?;
+    match &source {
+        KeySource::Created(path) => tracing::warn!(
+            path = %path.display(),
+            key = key.id(),
+            "created the data key beside the database: keep a copy apart from the database and its backups (README.md, \"The data key\")"
+        ),
+        KeySource::Given(path) | KeySource::Beside(path) => {
+            tracing::info!(path = %path.display(), key = key.id(), "data key")
+        }
+        KeySource::Ephemeral => {
+            tracing::info!("in-memory database: a data key for this process only")
+        }
+    }
     if let Some(command) = &config.command {
-        let done = operator::run(&pool, command).await;
+        let done = operator::run(&pool, command, Some(&key)).await;
         pool.close().await;
         return done;
     }
-    let state = AppState::new(pool.clone(), config.static_dir.clone())
+    let state = AppState::new(pool.clone(), config.static_dir.clone(), key)
         .await?
         .configured(&config);
+    if let Some(days) = config.retention_days {
+        xiangqin_endpoint::erase_expired(&pool, days).await?;
+        // Then once an hour: a declaration closed today is erased within the hour its
+        // retention ends.
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            every.tick().await;
+            loop {
+                every.tick().await;
+                if let Err(e) = xiangqin_endpoint::erase_expired(&pool, days).await {
+                    tracing::error!("cannot erase after the retention: {e}");
+                }
+            }
+        });
+    }
     if !state.has_index_html() {
         tracing::warn!(
             static_dir = %config.static_dir.display(),

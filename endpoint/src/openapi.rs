@@ -58,6 +58,7 @@ pub fn api_routes(limiter: Arc<RateLimiter>) -> OpenApiRouter<AppState> {
     let limited = OpenApiRouter::new()
         .routes(routes!(routes::submit_declaration))
         .routes(routes!(routes::declaration_status))
+        .routes(routes!(routes::withdraw_declaration))
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,
             guard::rate_limit,

@@ -1,17 +1,59 @@
-//! The operator's commands: `token add | list | revoke` (review tokens for cadres) and `audit`
-//! (the review API's audit log). They print for a terminal; only `token add` prints a secret,
-//! once.
+//! The operator's commands: `token add | list | revoke` (review tokens for cadres), `audit`
+//! (the review API's audit log) and `key generate | rotate` (the data key). They print for a
+//! terminal; only `token add` prints a secret, once.
+use crate::crypto::DataKey;
 use crate::places::Places;
-use crate::{db, issue_review_token, today_in_china, BoxError, Command, TokenAction};
+use crate::{db, issue_review_token, today_in_china, BoxError, Command, KeyAction, TokenAction};
 use std::io::Write;
 use xiangqin_rules::places::DivisionCode;
 use xiangqin_rules::workflow::Role;
 
-pub async fn run(pool: &db::Pool, command: &Command) -> Result<(), BoxError> {
+/// Runs `command`; `key` is the data key (given to the commands that need one).
+pub async fn run(
+    pool: &db::Pool,
+    command: &Command,
+    key: Option<&DataKey>,
+) -> Result<(), BoxError> {
     match command {
         Command::Token { action } => token(pool, action).await,
         Command::Audit { limit } => audit(pool, *limit).await,
+        Command::Key { action } => data_key(pool, key, action).await,
     }
+}
+
+async fn data_key(
+    pool: &db::Pool,
+    current: Option<&DataKey>,
+    action: &KeyAction,
+) -> Result<(), BoxError> {
+    match action {
+        KeyAction::Generate { path } => {
+            let key = DataKey::generate();
+            key.write_new(path)?;
+            println!(
+                "data key {} written to {} (mode 0600)",
+                key.id(),
+                path.display()
+            );
+        }
+        KeyAction::Rotate { new_key_file } => {
+            let current = current.ok_or("key rotate needs the current data key")?;
+            let new = DataKey::read(new_key_file)?;
+            if new.id() == current.id() {
+                return Err("the new key file holds the current key".into());
+            }
+            // The database must be at the current key (and its older rows sealed) first.
+            db::protect_at_rest(pool, current).await?;
+            let count = db::rotate_key(pool, current, &new).await?;
+            println!(
+                "{count} declarations re-encrypted from data key {} to {}: start the servers with --data-key-file {} from now on, then destroy the old key file and the backups made with it when they expire",
+                current.id(),
+                new.id(),
+                new_key_file.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Checks what `token add` was given: a listed division inside one of the regions, a role, a

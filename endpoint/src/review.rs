@@ -4,6 +4,7 @@
 //! the audit log. Every status change is appended to the declaration's history with the
 //! reviewer's name, the time and the note; only the workflow's transitions are accepted.
 use crate::access::{self, finish, Auth, Reviewer};
+use crate::crypto::Field;
 use crate::db::{self, ReviewRow};
 use crate::error::AppError;
 use crate::export;
@@ -44,11 +45,26 @@ pub struct Item {
     /// The same ID number has a declaration outside the reviewer's scope (not shown: ask the
     /// county).
     pub linked_elsewhere: bool,
+    /// When its personal fields were erased after the retention (name, phone, ID number and the
+    /// declaration are empty then).
+    pub erased_at: Option<String>,
     /// The statuses this reviewer may move it to now (its role's steps only).
     #[schema(value_type = Vec<String>)]
     pub next: Vec<Step>,
     /// Who takes the next step, when this reviewer cannot (e.g. 乡镇（乡镇审核）).
     pub waiting_for: Option<String>,
+}
+
+/// A note of a declaration's history, opened (notes are stored sealed, and erased with the
+/// personal fields).
+pub fn open_note(
+    state: &AppState,
+    receipt: &str,
+    note: Option<String>,
+) -> Result<Option<String>, AppError> {
+    note.map(|n| db::opened(&state.data_key, Field::Note, receipt, n))
+        .transpose()
+        .map_err(AppError::from)
 }
 
 /// Said of a declaration of the same ID number that the reviewer may not see.
@@ -91,6 +107,7 @@ fn item(state: &AppState, reviewer: &Reviewer, row: &ReviewRow, today: NaiveDate
         overdue: due.is_some_and(|d| today > d),
         linked_to: row.linked_to.clone().filter(|_| linked_visible),
         linked_elsewhere: row.linked_to.is_some() && !linked_visible,
+        erased_at: row.erased_at.clone(),
         next,
         waiting_for,
     }
@@ -173,7 +190,7 @@ pub(crate) async fn list_rows(
         from: q.from.map(china_midnight_utc),
         until: q.to.map(|d| china_midnight_utc(d.succ_opt().unwrap_or(d))),
     };
-    let rows = db::review_list(&state.pool, &reviewer.scope(), &filter).await?;
+    let rows = db::review_list(&state.pool, &state.data_key, &reviewer.scope(), &filter).await?;
     let today = crate::today_in_china();
     Ok(rows
         .into_iter()
@@ -271,9 +288,13 @@ async fn find_in_scope(
     reviewer: &Reviewer,
     receipt: &str,
 ) -> Result<ReviewRow, AppError> {
-    let row = db::review_one(&state.pool, &receipt.trim().to_ascii_uppercase())
-        .await?
-        .ok_or(AppError::DeclarationNotFound)?;
+    let row = db::review_one(
+        &state.pool,
+        &state.data_key,
+        &receipt.trim().to_ascii_uppercase(),
+    )
+    .await?
+    .ok_or(AppError::DeclarationNotFound)?;
     // Outside the token's scope looks the same as not existing.
     if !reviewer.covers(&row) {
         return Err(AppError::DeclarationNotFound);
@@ -291,14 +312,16 @@ async fn detail_of(
     let history = db::review_history(&state.pool, row.id)
         .await?
         .into_iter()
-        .map(|(status, actor, at, note)| HistoryEntry {
-            status_zh: status.label_zh().to_string(),
-            status,
-            actor,
-            at,
-            note,
+        .map(|(status, actor, at, note)| {
+            Ok(HistoryEntry {
+                status_zh: status.label_zh().to_string(),
+                status,
+                actor,
+                at,
+                note: open_note(state, &row.receipt, note)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let scope = reviewer.scope();
     let (linked, elsewhere): (Vec<_>, Vec<_>) = db::same_id_number(&state.pool, &row)
         .await?
@@ -309,7 +332,11 @@ async fn detail_of(
     Ok(Detail {
         item,
         id_number: row.id_number.clone(),
-        declaration: serde_json::from_str(&row.body_json).map_err(AppError::internal)?,
+        // Erased after the retention: nothing left to show.
+        declaration: match row.erased_at {
+            Some(_) => serde_json::Value::Null,
+            None => serde_json::from_str(&row.body_json).map_err(AppError::internal)?,
+        },
         history,
         linked: linked.into_iter().map(|(receipt, _, _)| receipt).collect(),
     })
@@ -446,9 +473,10 @@ async fn move_declaration(
         row.status,
         to,
         &reviewer.name,
-        note,
+        note.map(|n| state.data_key.seal(Field::Note, &row.receipt, n))
+            .as_deref(),
         &at,
-        &line,
+        Some(&line),
     )
     .await?;
     if !moved {

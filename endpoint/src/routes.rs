@@ -86,6 +86,8 @@ pub struct StatusResponse {
     pub status: Step,
     pub status_zh: String,
     pub submitted_at: String,
+    /// Whether the household may still withdraw it (`POST …/withdrawal`): until the home visit.
+    pub withdrawable: bool,
     pub history: Vec<HistoryItem>,
     /// Who received it, and the working days promised per step (see `GET /api/v1/service`).
     #[serde(flatten)]
@@ -128,6 +130,20 @@ pub async fn declaration_status(
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<StatusResponse>, AppError> {
+    let (receipt, found) = own_declaration(&state, &receipt, &uri, &headers).await?;
+    tracing::info!(receipt = %receipt, "status looked up");
+    Ok(Json(status_of(&state, receipt, found).await?))
+}
+
+/// The household's own declaration: the receipt (normalized) and what is stored, when the
+/// status token (header `X-Status-Token`, or `?token=`) is the receipt's; else the same 404 for
+/// an unknown receipt and a wrong token.
+async fn own_declaration(
+    state: &AppState,
+    receipt: &str,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> Result<(String, db::Tracked), AppError> {
     let receipt = receipt.trim().to_ascii_uppercase();
     let given = headers
         .get("x-status-token")
@@ -135,7 +151,7 @@ pub async fn declaration_status(
         .map(str::to_string)
         // A query that does not parse (say, two tokens) gives no token: the same 404 as a wrong one.
         .or_else(|| {
-            Query::<TokenQuery>::try_from_uri(&uri)
+            Query::<TokenQuery>::try_from_uri(uri)
                 .ok()
                 .and_then(|q| q.0.token)
         })
@@ -148,27 +164,96 @@ pub async fn declaration_status(
     if !token::hashes_match(&token::sha256_hex(&given), &found.status_token_hash) {
         return Err(AppError::DeclarationNotFound);
     }
+    Ok((receipt, found))
+}
+
+/// What the household sees of its declaration.
+async fn status_of(
+    state: &AppState,
+    receipt: String,
+    found: db::Tracked,
+) -> Result<StatusResponse, AppError> {
     let history = db::history(&state.pool, found.id)
         .await?
         .into_iter()
-        .map(|e| HistoryItem {
-            status_zh: e.status.label_zh().to_string(),
+        .map(|e| {
             // Cadres' notes may speak of other people (neighbours, the village's review); the
             // household sees only the reason it was not included, which it needs to appeal.
-            note: e.note.filter(|_| e.status.needs_reason()),
-            status: e.status,
-            at: e.at,
+            let note = e.note.filter(|_| e.status.needs_reason());
+            Ok(HistoryItem {
+                status_zh: e.status.label_zh().to_string(),
+                note: crate::review::open_note(state, &receipt, note)?,
+                status: e.status,
+                at: e.at,
+            })
         })
-        .collect();
-    tracing::info!(receipt = %receipt, "status looked up");
-    Ok(Json(StatusResponse {
-        receipt,
+        .collect::<Result<_, AppError>>()?;
+    Ok(StatusResponse {
         status_zh: found.status.label_zh().to_string(),
+        withdrawable: found.status.household_may_take(Step::Withdrawn),
+        receipt,
         status: found.status,
         submitted_at: found.created_at,
         history,
-        service: ServiceInfo::of(&state),
-    }))
+        service: ServiceInfo::of(state),
+    })
+}
+
+/// `POST /api/v1/declarations/{receipt}/withdrawal`: the household withdraws its declaration
+/// (已撤回) with its status token, as long as the home visit has not begun. Withdrawing one
+/// already withdrawn answers the same (a retry after a lost answer).
+#[utoipa::path(post, path = "/v1/declarations/{receipt}/withdrawal", tag = "households",
+    params(
+        ("receipt" = String, Path, description = "`XQ-XXXX-XXXX`", pattern = "^XQ-[0-9A-Z]{4}-[0-9A-Z]{4}$"),
+        ("X-Status-Token" = Option<String>, Header, description = "The status_token given with the receipt (or the `token` query parameter)."),
+        ("token" = Option<String>, Query, description = "The status token, when a header cannot be set."),
+    ),
+    responses(
+        (status = 200, description = "Withdrawn (已撤回): the status and history as they are now.", body = StatusResponse),
+        (status = 404, description = "Unknown receipt or wrong token (not told apart).", body = crate::error::ErrorBody),
+        (status = 409, description = "The home visit has begun (or the case is closed): no longer withdrawable, in Chinese.", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client (see Retry-After).", body = crate::error::ErrorBody),
+    ))]
+pub async fn withdraw_declaration(
+    State(state): State<AppState>,
+    ApiPath(receipt): ApiPath<String>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<StatusResponse>, AppError> {
+    let (receipt, found) = own_declaration(&state, &receipt, &uri, &headers).await?;
+    if found.status != Step::Withdrawn {
+        let refused = |status: Step| AppError::WithdrawalRefused {
+            status: status.label_zh().to_string(),
+        };
+        if !found.status.household_may_take(Step::Withdrawn) {
+            return Err(refused(found.status));
+        }
+        let at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+        let moved = db::transition(
+            &state.pool,
+            found.id,
+            found.status,
+            Step::Withdrawn,
+            "household",
+            None,
+            &at,
+            None,
+        )
+        .await?;
+        if !moved {
+            // A cadre began the home visit at that moment.
+            let now = db::find_by_receipt(&state.pool, &receipt).await?;
+            let status = now.map_or(found.status, |n| n.status);
+            if status != Step::Withdrawn {
+                return Err(refused(status));
+            }
+        }
+        tracing::info!(receipt = %receipt, "declaration withdrawn by the household");
+    }
+    let found = db::find_by_receipt(&state.pool, &receipt)
+        .await?
+        .ok_or(AppError::DeclarationNotFound)?;
+    Ok(Json(status_of(&state, receipt, found).await?))
 }
 
 /// The `Idempotency-Key` header: a UUID (any version but nil and max), else 400. The client
@@ -230,7 +315,7 @@ pub async fn submit_declaration(
     let declaration = with_official_names(declaration.normalized())?;
 
     let body_json = serde_json::to_string(&declaration).map_err(AppError::internal)?;
-    let body_sha256 = token::sha256_hex(&body_json);
+    let body_sha256 = state.data_key.body_hash(&body_json);
     let key_hash = token::idempotency_key_hash(&key);
 
     if let Some(earlier) = db::find_by_idempotency_key(&state.pool, &key_hash).await? {
@@ -263,7 +348,12 @@ pub async fn submit_declaration(
 
     for _ in 0..RECEIPT_ATTEMPTS {
         row.receipt = token::new_receipt();
-        match state.writer.insert(row.clone(), "household").await? {
+        // Sealed for this receipt (it is part of what the encryption binds each value to).
+        match state
+            .writer
+            .insert(row.sealed(&state.data_key), "household")
+            .await?
+        {
             Ok(_) => {
                 tracing::info!(receipt = %row.receipt, "declaration submitted");
                 let body = SubmitResponse {

@@ -43,7 +43,16 @@ fn fresh_database(postgres: Option<&str>, dir: &std::path::Path) -> String {
 fn start(postgres: Option<&str>) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = fresh_database(postgres, dir.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"));
+    if postgres.is_some() {
+        // PostgreSQL needs the data key given (SQLite makes its own beside the file).
+        let key = dir.path().join("data.key");
+        xiangqin_endpoint::crypto::DataKey::generate()
+            .write_new(&key)
+            .unwrap();
+        command.arg("--data-key-file").arg(key);
+    }
+    let mut child = command
         .args(["--listen", "127.0.0.1:0", "--static-dir"])
         .arg(dir.path())
         .args(["--database-url", &db, "--rate-limit", "100000"])

@@ -9,6 +9,7 @@ use sqlx::{AnyPool, Row};
 use std::path::PathBuf;
 use tempfile::TempDir;
 use tower::ServiceExt;
+use xiangqin_endpoint::crypto::{DataKey, Field};
 use xiangqin_endpoint::{app, app as app_with, db, today_in_china, AppState};
 
 const INDEX_HTML: &str = "<!doctype html><title>乡亲</title><p>app</p>";
@@ -114,6 +115,8 @@ struct TestApp {
     db_url: String,
     /// The SQLite file (None on PostgreSQL).
     db_path: Option<PathBuf>,
+    /// The data key the app seals personal data with.
+    key: DataKey,
     _dir: TempDir,
 }
 
@@ -125,11 +128,13 @@ async fn spawn_app(backend: &Backend) -> TestApp {
     std::fs::write(dist.join("app.css"), "body{}").unwrap();
     let (db_url, db_path) = fresh_database(backend, dir.path()).await;
     let pool = db::connect(&db_url).await.unwrap();
-    let state = AppState::new(pool, dist).await.unwrap();
+    let key = DataKey::generate();
+    let state = AppState::new(pool, dist, key.clone()).await.unwrap();
     TestApp {
         router: app(state),
         db_url,
         db_path,
+        key,
         _dir: dir,
     }
 }
@@ -254,9 +259,20 @@ async fn a_valid_declaration_is_stored_with_its_first_event_before_the_answer(ba
         row.get::<Option<String>, _>("place_code").as_deref(),
         Some("350821106231")
     );
-    assert_eq!(row.get::<String, _>("applicant_name"), "张三");
-    assert_eq!(row.get::<String, _>("id_number"), "11010519491231002X");
-    assert_eq!(row.get::<String, _>("phone"), "13912345678");
+    // The name, ID number, phone and body are stored sealed for this receipt, and open with the
+    // data key; the ID number links by its keyed hash.
+    let open = |field: Field, column: &str| {
+        let stored = row.get::<String, _>(column);
+        assert!(stored.starts_with("xq1:"), "{column}: {stored}");
+        app.key.open(field, receipt, &stored).unwrap()
+    };
+    assert_eq!(open(Field::ApplicantName, "applicant_name"), "张三");
+    assert_eq!(open(Field::IdNumber, "id_number"), "11010519491231002X");
+    assert_eq!(open(Field::Phone, "phone"), "13912345678");
+    assert_eq!(
+        row.get::<String, _>("id_number_hash"),
+        app.key.id_number_hash("11010519491231002X")
+    );
     assert_eq!(row.get::<String, _>("created_at"), submitted_at);
     let key_hash = row
         .get::<Option<String>, _>("idempotency_key_hash")
@@ -269,11 +285,12 @@ async fn a_valid_declaration_is_stored_with_its_first_event_before_the_answer(ba
         xiangqin_endpoint::token::sha256_hex(token),
         "only the token's hash is stored"
     );
-    let stored: Value = serde_json::from_str(&row.get::<String, _>("body_json")).unwrap();
+    let stored: Value = serde_json::from_str(&open(Field::Body, "body_json")).unwrap();
     assert_eq!(stored["applicant"]["id_number"], "11010519491231002X");
+    // A keyed hash of the clear body (a plain SHA-256 would let a guess be confirmed).
     assert_eq!(
         row.get::<String, _>("body_sha256"),
-        xiangqin_endpoint::token::sha256_hex(row.get::<String, _>("body_json"))
+        app.key.body_hash(&open(Field::Body, "body_json"))
     );
 
     let id: i64 = row.get("id");
@@ -299,7 +316,8 @@ async fn the_declaration_is_normalized_before_it_is_stored(backend: Backend) {
     let (status, body) = app.post(d.to_string(), None).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let pool = app.second_pool().await;
-    let (id_number, phone, county, township, village, body_json): (
+    let (receipt, id_number, phone, county, township, village, body_json): (
+        String,
         String,
         String,
         String,
@@ -307,11 +325,14 @@ async fn the_declaration_is_normalized_before_it_is_stored(backend: Backend) {
         String,
         String,
     ) = sqlx::query_as(
-        "SELECT id_number, phone, county, township, village, body_json FROM declarations",
+        "SELECT receipt, id_number, phone, county, township, village, body_json FROM declarations",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
+    let id_number = app.key.open(Field::IdNumber, &receipt, &id_number).unwrap();
+    let phone = app.key.open(Field::Phone, &receipt, &phone).unwrap();
+    let body_json = app.key.open(Field::Body, &receipt, &body_json).unwrap();
     assert_eq!(
         (id_number.as_str(), phone.as_str()),
         ("11010519491231002X", "13912345678")
@@ -748,7 +769,7 @@ async fn without_index_html_only_the_api_is_served() {
     let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
         .await
         .unwrap();
-    let state = AppState::new(pool, dir.path().join("no-such-dist"))
+    let state = AppState::new(pool, dir.path().join("no-such-dist"), DataKey::generate())
         .await
         .unwrap();
     assert!(!state.has_index_html());
@@ -870,9 +891,12 @@ async fn the_operator_lists_and_revokes_review_tokens() {
             router.oneshot(request).await.unwrap().status()
         }
     };
+    let key = DataKey::generate();
     let router = || async {
         let pool = db::connect(&url).await.unwrap();
-        app(AppState::new(pool, dir.path().join("dist")).await.unwrap())
+        app(AppState::new(pool, dir.path().join("dist"), key.clone())
+            .await
+            .unwrap())
     };
     assert_eq!(me(router().await).await, StatusCode::OK);
 
@@ -999,7 +1023,9 @@ async fn the_service_names_itself_and_promises_only_what_is_configured(backend: 
     let dir = tempfile::tempdir().unwrap();
     let (db_url, _) = fresh_database(&backend, dir.path()).await;
     let pool = db::connect(&db_url).await.unwrap();
-    let mut state = AppState::new(pool, dir.path()).await.unwrap();
+    let mut state = AppState::new(pool, dir.path(), DataKey::generate())
+        .await
+        .unwrap();
     state.service_name = Some(
         xiangqin_endpoint::service::ServiceName::parse(" 长汀县乡村振兴局 乡亲申报 ").unwrap(),
     );
@@ -1114,7 +1140,11 @@ async fn readyz_says_whether_the_database_answers(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let (url, _) = fresh_database(&backend, dir.path()).await;
     let pool = db::connect(&url).await.unwrap();
-    let router = app_with(AppState::new(pool.clone(), dir.path()).await.unwrap());
+    let router = app_with(
+        AppState::new(pool.clone(), dir.path(), DataKey::generate())
+            .await
+            .unwrap(),
+    );
     pool.close().await;
     let response = router
         .oneshot(Request::get("/readyz").body(Body::empty()).unwrap())
@@ -1140,7 +1170,9 @@ async fn pages_carry_a_strict_content_security_policy_and_cache_rules() {
     let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
         .await
         .unwrap();
-    let router = app(AppState::new(pool, &dist).await.unwrap());
+    let router = app(AppState::new(pool, &dist, DataKey::generate())
+        .await
+        .unwrap());
     let get = |path: &str| {
         let request = Request::get(path).body(Body::empty()).unwrap();
         router.clone().oneshot(request)
@@ -1199,7 +1231,9 @@ async fn a_client_over_its_rate_gets_429_with_retry_after_in_chinese() {
     let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
         .await
         .unwrap();
-    let mut state = AppState::new(pool, dir.path()).await.unwrap();
+    let mut state = AppState::new(pool, dir.path(), DataKey::generate())
+        .await
+        .unwrap();
     state.limiter = std::sync::Arc::new(xiangqin_endpoint::guard::RateLimiter::new(2));
     let router = app(state);
     let lookup = |ip: &str| {
@@ -1248,7 +1282,9 @@ async fn behind_a_trusted_load_balancer_each_phone_has_its_own_rate_limit() {
     let pool = db::connect(&format!("sqlite://{}", dir.path().join("x.db").display()))
         .await
         .unwrap();
-    let mut state = AppState::new(pool, dir.path()).await.unwrap();
+    let mut state = AppState::new(pool, dir.path(), DataKey::generate())
+        .await
+        .unwrap();
     state.limiter = std::sync::Arc::new(
         RateLimiter::new(2).trusting(TrustedProxies::parse("10.0.0.0/8").unwrap()),
     );
@@ -1306,6 +1342,7 @@ async fn the_openapi_document_lists_every_operation_and_the_router_answers_each(
         ("get", "/readyz"),
         ("post", "/api/v1/declarations"),
         ("get", "/api/v1/declarations/{receipt}"),
+        ("post", "/api/v1/declarations/{receipt}/withdrawal"),
         ("get", "/api/v1/openapi.json"),
         ("get", "/api/v1/service"),
         ("get", "/api/v1/review/me"),
@@ -1415,7 +1452,8 @@ async fn review_app(backend: &Backend) -> (TestApp, Tokens) {
         huangyuan_county: issue(&pool, "湟源县乡村振兴局", "630123", "county").await,
         qinghai: issue(&pool, "青海省乡村振兴局", "63", "observer").await,
     };
-    let mut state = AppState::new(pool, dist).await.unwrap();
+    let key = DataKey::generate();
+    let mut state = AppState::new(pool, dist, key.clone()).await.unwrap();
     // A deployment that promised deadlines (the review shows when each case is due).
     state.deadlines = xiangqin_endpoint::workflow::Deadlines::parse(
         "submitted=5,home_visit=10,village_review=10,township_review=10,county_approval=15",
@@ -1425,6 +1463,7 @@ async fn review_app(backend: &Backend) -> (TestApp, Tokens) {
         router: app(state),
         db_url,
         db_path,
+        key,
         _dir: dir,
     };
     (app, tokens)
@@ -1644,10 +1683,20 @@ async fn cadres_see_their_division_and_take_only_their_roles_steps(backend: Back
 
     // The history is append-only in the database itself.
     let pool = app.second_pool().await;
-    let err = sqlx::query("UPDATE declaration_events SET note = 'x'")
+    let err = sqlx::query("UPDATE declaration_events SET at = 'x', note = 'x'")
         .execute(&pool)
         .await;
     assert!(err.is_err());
+    // Notes are stored sealed.
+    let notes: Vec<Option<String>> = sqlx::query_scalar("SELECT note FROM declaration_events")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(notes.iter().flatten().count() >= 2);
+    assert!(
+        notes.iter().flatten().all(|n| n.starts_with("xq1:")),
+        "{notes:?}"
+    );
 
     // Filters: status, division (within the scope), dates (days in China).
     let today = today_in_china();
@@ -2007,10 +2056,12 @@ async fn declarations_from_before_the_codes_are_matched_or_kept_for_the_region(b
     let datong = issue(&pool, "大通城关镇干部", "630121101", "township").await;
     let qinghai = issue(&pool, "青海省乡村振兴局", "63", "observer").await;
     let dist = dir.path().join("dist");
+    let key = DataKey::generate();
     let app = TestApp {
-        router: app(AppState::new(pool, dist).await.unwrap()),
+        router: app(AppState::new(pool, dist, key.clone()).await.unwrap()),
         db_url,
         db_path: None,
+        key,
         _dir: dir,
     };
     assert_eq!(
