@@ -577,6 +577,33 @@ fn personal_data_encrypted_on_disk(postgres: Option<&str>) {
         .restart(&["--data-key-file", moved.to_str().unwrap()])
         .unwrap();
     assert_eq!(detail(&server)["phone"], person.phone.as_str());
+
+    // Rotation: a new key, everything re-encrypted with it; the old one no longer opens it.
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    let new_key = server.dir.path().join("new.key");
+    server.operator(&["key", "generate", new_key.to_str().unwrap()]);
+    assert_eq!(mode(&new_key), 0o600);
+    let rotated = server.operator(&[
+        "--data-key-file",
+        moved.to_str().unwrap(),
+        "key",
+        "rotate",
+        "--new-key-file",
+        new_key.to_str().unwrap(),
+    ]);
+    assert!(
+        rotated.starts_with("1 declarations re-encrypted"),
+        "{rotated}"
+    );
+    server
+        .restart(&["--data-key-file", new_key.to_str().unwrap()])
+        .unwrap();
+    assert_eq!(detail(&server)["id_number"], person.id_number.as_str());
+    let said = server
+        .restart(&["--data-key-file", moved.to_str().unwrap()])
+        .unwrap_err();
+    assert!(said.contains("is not this database's key"), "{said}");
 }
 
 #[test]

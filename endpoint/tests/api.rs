@@ -2069,6 +2069,27 @@ async fn declarations_from_before_the_codes_are_matched_or_kept_for_the_region(b
         ["XQ-AAAA-AAA2"],
         "matched to 露湖村委会"
     );
+    // Stored in clear before encryption: sealed at start, linked by the keyed hash.
+    let pool = app.second_pool().await;
+    let (name, id_number, hash): (String, String, String) = sqlx::query_as(
+        "SELECT applicant_name, id_number, id_number_hash FROM declarations WHERE receipt = 'XQ-AAAA-AAA2'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        app.key
+            .open(Field::ApplicantName, "XQ-AAAA-AAA2", &name)
+            .unwrap(),
+        "老户"
+    );
+    assert_eq!(
+        app.key
+            .open(Field::IdNumber, "XQ-AAAA-AAA2", &id_number)
+            .unwrap(),
+        "11010519491231002X"
+    );
+    assert_eq!(hash, app.key.id_number_hash("11010519491231002X"));
     assert!(
         app.listed(&datong, "").await.is_empty(),
         "which 城关镇 is not known"
