@@ -71,6 +71,9 @@ pub struct Status {
     pub status: String,
     pub status_zh: String,
     pub submitted_at: String,
+    /// Whether the household may still withdraw it (until the home visit begins).
+    #[serde(default)]
+    pub withdrawable: bool,
     pub history: Vec<HistoryItem>,
     #[serde(default)]
     pub service_name: Option<String>,
@@ -92,6 +95,8 @@ pub enum LookupError {
     Network,
     /// Unknown receipt, or a token that does not match (the endpoint does not say which).
     NotFound,
+    /// 409 to a withdrawal: the home visit has begun.
+    TooLate,
     Server(u16),
 }
 
@@ -110,6 +115,26 @@ pub async fn declaration_status(receipt: &str, token: &str) -> Result<Status, Lo
             .await
             .map_err(|_| LookupError::Server(200)),
         404 => Err(LookupError::NotFound),
+        s => Err(LookupError::Server(s)),
+    }
+}
+
+/// `POST /api/v1/declarations/{receipt}/withdrawal` with the status token: the status after.
+pub async fn withdraw_declaration(receipt: &str, token: &str) -> Result<Status, LookupError> {
+    let url = format!("{DECLARATIONS_URL}/{}/withdrawal", receipt.trim());
+    let response = Request::post(&url)
+        .header("Accept", "application/json")
+        .header("X-Status-Token", token.trim())
+        .send()
+        .await
+        .map_err(|_| LookupError::Network)?;
+    match response.status() {
+        200 => response
+            .json::<Status>()
+            .await
+            .map_err(|_| LookupError::Server(200)),
+        404 => Err(LookupError::NotFound),
+        409 => Err(LookupError::TooLate),
         s => Err(LookupError::Server(s)),
     }
 }
@@ -233,6 +258,9 @@ pub struct ReviewItem {
     /// Who takes the next step, when this reviewer cannot.
     #[serde(default)]
     pub waiting_for: Option<String>,
+    /// When its personal fields were erased after the retention (name and phone are empty).
+    #[serde(default)]
+    pub erased_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -184,7 +184,10 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
                 view! {
                     <li class="review-item" class:overdue=item.overdue data-testid=format!("review-item-{}", item.receipt)>
                         <p>
-                            <strong>{item.applicant_name.clone()}</strong> " · " {item.village.clone()} " · "
+                            <strong>
+                                {if item.erased_at.is_some() { i18n.tr(Msg::ReviewErasedName).to_string() } else { item.applicant_name.clone() }}
+                            </strong>
+                            " · " {item.village.clone()} " · "
                             <span data-testid="review-item-status">{item.status_zh.clone()}</span>
                         </p>
                         <p class="small">
@@ -407,6 +410,10 @@ fn Detail(
                     }
                 })
                 .collect_view();
+            let erased = d.item.erased_at.clone().map(|at| {
+                let day: String = at.chars().take(10).collect();
+                view! { <p class="note" data-testid="review-erased">{move || fill(i18n.tr(Msg::ReviewErased), &[("date", &day)])}</p> }
+            });
             let linked = (!d.linked.is_empty()).then(|| {
                 let l = d.linked.join("、");
                 view! { <p data-testid="review-linked">{move || fill(i18n.tr(Msg::ReviewLinked), &[("receipts", &l)])}</p> }
@@ -442,6 +449,7 @@ fn Detail(
             let mine = !d.item.next.is_empty();
             view! {
                 <h2 data-testid="review-detail-status">{d.item.receipt.clone()} " · " {d.item.status_zh.clone()}</h2>
+                {erased}
                 <dl class="review">{rows}</dl>
                 {linked}
                 {elsewhere}

@@ -88,6 +88,63 @@ pub fn Deadlines(deadlines: Vec<Deadline>) -> impl IntoView {
     })
 }
 
+/// 撤回: the household withdraws its declaration itself, after confirming, while the home visit
+/// has not begun; the status shown is then the one the endpoint answers.
+#[component]
+fn Withdraw(
+    receipt: String,
+    token: String,
+    result: RwSignal<Option<Result<Status, LookupError>>>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let failed: RwSignal<Option<Msg>> = RwSignal::new(None);
+    let withdraw = move || {
+        let (receipt, token) = (receipt.clone(), token.clone());
+        busy.set(true);
+        spawn_local(async move {
+            match api::withdraw_declaration(&receipt, &token).await {
+                Ok(status) => result.set(Some(Ok(status))),
+                Err(LookupError::TooLate) => failed.set(Some(Msg::StatusWithdrawRefused)),
+                Err(_) => failed.set(Some(Msg::StatusWithdrawFailed)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="withdraw" data-testid="withdraw">
+            <h2>{t(Msg::StatusWithdrawTitle)}</h2>
+            <p>{t(Msg::StatusWithdrawIntro)}</p>
+            {move || failed.get().map(|m| view! { <p class="status error" role="alert" data-testid="withdraw-error">{t(m)}</p> })}
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="button" data-testid="withdraw-start" on:click=move |_| confirming.set(true)>
+                        {t(Msg::StatusWithdrawButton)}
+                    </button>
+                }
+            >
+                <p role="alert" data-testid="withdraw-confirm">{t(Msg::StatusWithdrawConfirm)}</p>
+                <button
+                    type="button"
+                    class="button primary"
+                    data-testid="withdraw-yes"
+                    disabled=move || busy.get()
+                    on:click={
+                        let withdraw = withdraw.clone();
+                        move |_| withdraw()
+                    }
+                >
+                    {t(Msg::StatusWithdrawYes)}
+                </button>
+                <button type="button" class="button" data-testid="withdraw-no" on:click=move |_| confirming.set(false)>
+                    {t(Msg::StatusWithdrawNo)}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
 fn well_formed(receipt: &str, token: &str) -> bool {
     let r = receipt.trim();
     let t = token.trim();
@@ -168,6 +225,9 @@ pub fn StatusPage() -> impl IntoView {
                         <h2>{t(Msg::StatusHistory)}</h2>
                         <ol class="history" data-testid="status-history">{history}</ol>
                         {rejected.then(|| view! { <p>{t(Msg::StatusRejectedNote)}</p> })}
+                        {s.withdrawable.then(|| view! {
+                            <Withdraw receipt=s.receipt.clone() token=token.get_untracked() result=result/>
+                        })}
                         <Deadlines deadlines=s.deadlines.clone()/>
                     </div>
                 }
@@ -177,7 +237,7 @@ pub fn StatusPage() -> impl IntoView {
                 let msg = match e {
                     LookupError::NotFound => Msg::StatusNotFound,
                     LookupError::Network => Msg::StatusNetwork,
-                    LookupError::Server(_) => Msg::StatusServer,
+                    LookupError::Server(_) | LookupError::TooLate => Msg::StatusServer,
                 };
                 view! { <p class="status error" role="alert" data-testid="status-error">{t(msg)}</p> }
                     .into_any()

@@ -19,15 +19,15 @@ after(async () => {
   await env?.stop();
 });
 
-/** The stored declaration with this receipt, read with the sqlite3 command-line tool. */
-function storedDeclaration(dbPath, receipt) {
+/** The stored declarations with this receipt, as the review API shows them. */
+async function storedDeclaration(receipt) {
   assert.match(receipt, /^XQ-[0-9A-Z]{4}-[0-9A-Z]{4}$/, 'receipt format');
-  const out = execFileSync(
-    'sqlite3',
-    ['-json', dbPath, `SELECT * FROM declarations WHERE receipt = '${receipt}'`],
-    { encoding: 'utf8' },
-  );
-  return out.trim() ? JSON.parse(out) : [];
+  return (await env.server.declarations()).filter((d) => d.receipt === receipt);
+}
+
+/** How many declarations of this applicant are stored. */
+async function storedOf(name) {
+  return (await env.server.declarations()).filter((d) => d.applicant_name === name).length;
 }
 
 test('a declaration is filled in, consented to, sent and stored under its receipt', async (t) => {
@@ -68,19 +68,22 @@ test('a declaration is filled in, consented to, sent and stored under its receip
   assert.ok(!(DRAFT_KEY in stored), 'the draft is cleared once sent');
   assert.equal(JSON.parse(stored[RECEIPT_KEY]).code, receipt);
 
-  const rows = storedDeclaration(env.server.dbPath, receipt);
+  const rows = await storedDeclaration(receipt);
   assert.equal(rows.length, 1, `one row with receipt ${receipt}`);
   const [row] = rows;
-  assert.equal(row.region, 'longyan');
+  assert.equal(row.declaration.region, 'longyan');
   assert.equal(row.applicant_name, '张三');
   assert.equal(row.id_number, '11010519491231002X');
   assert.equal(row.village, '露湖村委会');
   assert.equal(row.place_code, '350821106231');
-  const body = JSON.parse(row.body_json);
+  const body = row.declaration;
   assert.deepEqual(body.risk_types, ['illness', 'income_drop']);
   assert.equal(body.household_size, 4);
   assert.equal(body.rigid_expense_yuan, 35000);
-  assert.deepEqual(body.consent, { truthful: true, personal_info: true });
+  assert.deepEqual(body.consent, { truthful: true, personal_info: true, text_version: '1' });
+  // In the database file itself they are encrypted.
+  const clear = execFileSync('sqlite3', [env.server.dbPath, `SELECT applicant_name || id_number || phone FROM declarations WHERE receipt = '${receipt}'`], { encoding: 'utf8' });
+  assert.ok(!clear.includes('张三') && !clear.includes('11010519491231002X'), clear);
 });
 
 test('a wrong ID number shows the Chinese message next to it and keeps everything typed', async (t) => {
@@ -163,13 +166,8 @@ test('without a network the draft is kept, the household is told, and a retry se
   assert.equal((await sent).headers()['idempotency-key'], key, 'the retry uses the same key');
   await report.receipt.waitFor();
   const receipt = (await report.receipt.textContent()).trim();
-  assert.equal(storedDeclaration(env.server.dbPath, receipt).length, 1);
-  const count = execFileSync(
-    'sqlite3',
-    [env.server.dbPath, "SELECT count(*) FROM declarations WHERE applicant_name = '李四'"],
-    { encoding: 'utf8' },
-  );
-  assert.equal(count.trim(), '1', 'the retry was recorded once');
+  assert.equal((await storedDeclaration(receipt)).length, 1);
+  assert.equal(await storedOf('李四'), 1, 'the retry was recorded once');
 });
 
 test("the server's field messages (422) are shown next to their fields", async (t) => {
@@ -244,6 +242,69 @@ test('the receipt has a QR code, and 查进度 shows the history', async (t) => 
   assert.match(await other.getByTestId('status-current').textContent(), /已提交/);
 });
 
+test('the household withdraws its declaration on 查进度 before the home visit, after confirming', async (t) => {
+  const page = await env.newPage(t);
+  const report = new ReportPage(page);
+  await report.open();
+  await report.fill(household({ 'applicant.name': '韩九' }));
+  await report.next.click();
+  await report.consentTruthful.check();
+  await report.consentPersonalInfo.check();
+  await report.submit.click();
+  await report.receipt.waitFor();
+  const receipt = (await report.receipt.textContent()).trim();
+  await page.getByTestId('receipt-status').click();
+  await page.getByTestId('status-result').waitFor();
+  assert.equal(await page.getByTestId('withdraw').locator('h2').textContent(), zh['status.withdraw_title']);
+
+  // 「不撤回」 leaves it as it is.
+  await page.getByTestId('withdraw-start').click();
+  assert.equal(await page.getByTestId('withdraw-confirm').textContent(), zh['status.withdraw_confirm']);
+  await page.getByTestId('withdraw-no').click();
+  await page.getByTestId('withdraw-start').waitFor();
+  assert.equal((await storedDeclaration(receipt))[0].status, 'submitted');
+
+  await page.getByTestId('withdraw-start').click();
+  await screenshot(page, 'status-withdraw-confirm');
+  await assertAccessible(page, 'withdrawal');
+  await page.getByTestId('withdraw-yes').click();
+  await page.getByTestId('withdraw').waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('status-current').textContent(), zh['status.current'].replace('{status}', '已撤回'));
+  assert.match(await page.getByTestId('status-history').textContent(), /已提交[\s\S]*已撤回/);
+  assert.equal((await storedDeclaration(receipt))[0].status, 'withdrawn');
+
+  // Once a cadre has begun the home visit, the page offers no withdrawal, and the endpoint
+  // refuses one in Chinese.
+  const second = await env.newPage(t);
+  const report2 = new ReportPage(second);
+  await report2.open();
+  await report2.fill(household({ 'applicant.name': '韩十' }));
+  await report2.next.click();
+  await report2.consentTruthful.check();
+  await report2.consentPersonalInfo.check();
+  await report2.submit.click();
+  await report2.receipt.waitFor();
+  const visited = (await report2.receipt.textContent()).trim();
+  const visitedToken = JSON.parse((await appStorage(second))[RECEIPT_KEY]).status_token;
+  const village = env.server.operator('token', 'add', '--division', '350821106231', '--role', 'village', '--name', '露湖村张干部');
+  const moved = await fetch(`${env.server.url}/api/v1/review/declarations/${visited}/transitions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${village}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ to: 'home_visit' }),
+  });
+  assert.equal(moved.status, 200);
+  await second.getByTestId('receipt-status').click();
+  await second.getByTestId('status-result').waitFor();
+  assert.match(await second.getByTestId('status-current').textContent(), /入户核实/);
+  assert.equal(await second.getByTestId('withdraw').count(), 0);
+  const refused = await fetch(`${env.server.url}/api/v1/declarations/${visited}/withdrawal`, {
+    method: 'POST',
+    headers: { 'x-status-token': visitedToken },
+  });
+  assert.equal(refused.status, 409);
+  assert.match((await refused.json()).error.message, /不能再撤回/);
+});
+
 test('cut off while sending: kept in the outbox through a reload, sent by itself once back online', async (t) => {
   const page = await env.newPage(t);
   const report = new ReportPage(page);
@@ -272,11 +333,7 @@ test('cut off while sending: kept in the outbox through a reload, sent by itself
   await page.context().setOffline(true);
   await page.context().setOffline(false);
   await page.getByTestId('outbox-pending').waitFor({ state: 'detached' });
-  const count = () =>
-    execFileSync('sqlite3', [env.server.dbPath, "SELECT count(*) FROM declarations WHERE applicant_name = '赵六'"], {
-      encoding: 'utf8',
-    }).trim();
-  assert.equal(count(), '1', 'exactly one declaration arrived');
+  assert.equal(await storedOf('赵六'), 1, 'exactly one declaration arrived');
   const stored = await appStorage(page);
   assert.ok(!('xiangqin.outbox.v1' in stored), 'the outbox is empty once acknowledged');
   assert.match(JSON.parse(stored[RECEIPT_KEY]).code, /^XQ-/);
@@ -300,12 +357,7 @@ test('a double tap on 提交 records one declaration, and the consent step print
 
   await report.submit.dblclick();
   await report.receipt.waitFor();
-  const count = execFileSync(
-    'sqlite3',
-    [env.server.dbPath, "SELECT count(*) FROM declarations WHERE applicant_name = '钱七'"],
-    { encoding: 'utf8' },
-  );
-  assert.equal(count.trim(), '1');
+  assert.equal(await storedOf('钱七'), 1);
 });
 
 const OUTBOX_KEY = 'xiangqin.outbox.v1';

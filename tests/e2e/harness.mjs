@@ -1,7 +1,7 @@
 // End-to-end harness: the real endpoint binary (fresh SQLite database in a temp folder, serving
 // the built app from dist/) and Debian's Chromium driven by playwright-core. One browser per test
 // file, a fresh context (empty LocalStorage) per test; a page error fails the test.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -55,10 +55,35 @@ export async function startServer({ dist: distDir, args = [] } = {}) {
     child.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot start ${bin}: ${e.message}`)); });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`endpoint exited (${code}) before listening:\n${log}`)); });
   });
+  let tokens;
   return {
     url,
     dbPath,
     log: () => log,
+    /** Runs an operator command (`token add …`) on the server's database: what it printed. */
+    operator(...args) {
+      return execFileSync(bin, ['--database-url', `sqlite://${dbPath}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    },
+    /**
+     * Every declaration stored, as the review API shows it (the database keeps names, ID and
+     * phone numbers and the body encrypted): the detail of each, read with observer tokens of
+     * the five regions issued by the operator command.
+     */
+    async declarations() {
+      tokens ??= ['63', '3508', '61', '15', '620602'].map((division) =>
+        this.operator('token', 'add', '--division', division, '--role', 'observer', '--name', 'e2e 核对'),
+      );
+      const get = async (token, path) => {
+        const response = await fetch(`${url}/api/v1/review/${path}`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(response.status, 200, path);
+        return response.json();
+      };
+      const all = [];
+      for (const token of tokens) {
+        for (const item of await get(token, 'declarations')) all.push(await get(token, `declarations/${item.receipt}`));
+      }
+      return all;
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
@@ -71,9 +96,14 @@ export async function startServer({ dist: distDir, args = [] } = {}) {
   };
 }
 
-export async function launchBrowser() {
+/**
+ * Debian's Chromium. `backForwardCache`: keep the browser's back-forward cache on (playwright
+ * turns it off), for the tests of what Back brings back.
+ */
+export async function launchBrowser({ backForwardCache = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : [],
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -90,12 +120,12 @@ export async function launchBrowser() {
  * Server + browser for one test file. `env.newPage(t)` gives a page in a fresh 360×740 context;
  * when the test ends the context is closed and any uncaught page error fails the test.
  */
-export async function startEnv({ dist, args } = {}) {
+export async function startEnv({ dist, args, backForwardCache } = {}) {
   await mkdir(OUTPUT, { recursive: true });
   const server = await startServer({ dist, args });
   let browser;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser({ backForwardCache });
   } catch (e) {
     await server.stop();
     throw e;

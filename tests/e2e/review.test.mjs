@@ -4,13 +4,11 @@
 // the device. The household then sees the new status.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEnv, screenshot, assertAccessible, appStorage, ROOT } from './harness.mjs';
 
-const BIN = process.env.XIANGQIN_ENDPOINT_BIN ?? path.join(ROOT, 'target/release/xiangqin-endpoint');
 let env;
 
 before(async () => {
@@ -21,11 +19,7 @@ after(async () => {
 });
 
 function issueToken(division, role, name) {
-  return execFileSync(
-    BIN,
-    ['--database-url', `sqlite://${env.server.dbPath}`, 'token', 'add', '--division', division, '--role', role, '--name', name],
-    { encoding: 'utf8' },
-  ).trim();
+  return env.server.operator('token', 'add', '--division', division, '--role', role, '--name', name);
 }
 
 async function signIn(page, token) {
