@@ -781,11 +781,20 @@ async fn odd_bytes(db: Option<String>) {
     // What was taken was stored without the invisible characters.
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&server.db).await.unwrap();
-    let bodies: Vec<String> = sqlx::query_scalar("SELECT body_json FROM declarations")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT receipt, body_json FROM declarations")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     pool.close().await;
+    let key = server.data_key();
+    let bodies: Vec<String> = stored
+        .iter()
+        .map(|(receipt, body)| {
+            key.open(xiangqin_endpoint::crypto::Field::Body, receipt, body)
+                .unwrap()
+        })
+        .collect();
     assert_eq!(
         bodies.len(),
         2 * 3,

@@ -16,7 +16,16 @@ pub struct Server {
     pub stderr: Arc<Mutex<String>>,
     /// The database URL the server uses.
     pub db: String,
+    /// Its data key file (beside a SQLite file, or given for PostgreSQL).
+    pub key_file: std::path::PathBuf,
     _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// The data key the server seals personal data with (to read what it stored).
+    pub fn data_key(&self) -> xiangqin_endpoint::crypto::DataKey {
+        xiangqin_endpoint::crypto::DataKey::read(&self.key_file).unwrap()
+    }
 }
 
 /// Starts the server on a new SQLite file, or on `db` when given.
@@ -28,7 +37,15 @@ pub fn start(db: Option<String>) -> Server {
 pub fn start_with(db: Option<String>, args: &[&str]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let db = db.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("x.db").display()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xiangqin-endpoint"));
+    let key_file = match db.strip_prefix("sqlite://") {
+        Some(file) => format!("{file}.key").into(),
+        None => data_key_file(&db, dir.path()),
+    };
+    if db.starts_with("postgres") {
+        command.arg("--data-key-file").arg(&key_file);
+    }
+    let mut child = command
         .args(["--listen", "127.0.0.1:0", "--static-dir"])
         .arg(dir.path())
         .arg("--database-url")
@@ -64,8 +81,18 @@ pub fn start_with(db: Option<String>, args: &[&str]) -> Server {
         addr,
         stderr,
         db,
+        key_file,
         _dir: dir,
     }
+}
+
+/// PostgreSQL needs the data key given, the same to every endpoint sharing a database: a test
+/// key derived from the database's URL, written into `dir`.
+pub fn data_key_file(db: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    use sha2::{Digest, Sha256};
+    let path = dir.join("data.key");
+    std::fs::write(&path, hex::encode(Sha256::digest(db.as_bytes()))).unwrap();
+    path
 }
 
 pub fn declaration(name: &str) -> String {
