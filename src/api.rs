@@ -103,26 +103,21 @@ pub enum LookupError {
 /// `GET /api/v1/declarations/{receipt}` with the status token.
 pub async fn declaration_status(receipt: &str, token: &str) -> Result<Status, LookupError> {
     let url = format!("{DECLARATIONS_URL}/{}", receipt.trim());
-    let response = Request::get(&url)
-        .header("Accept", "application/json")
-        .header("X-Status-Token", token.trim())
-        .send()
-        .await
-        .map_err(|_| LookupError::Network)?;
-    match response.status() {
-        200 => response
-            .json::<Status>()
-            .await
-            .map_err(|_| LookupError::Server(200)),
-        404 => Err(LookupError::NotFound),
-        s => Err(LookupError::Server(s)),
-    }
+    household_request(Request::get(&url), token).await
 }
 
 /// `POST /api/v1/declarations/{receipt}/withdrawal` with the status token: the status after.
 pub async fn withdraw_declaration(receipt: &str, token: &str) -> Result<Status, LookupError> {
     let url = format!("{DECLARATIONS_URL}/{}/withdrawal", receipt.trim());
-    let response = Request::post(&url)
+    household_request(Request::post(&url), token).await
+}
+
+/// A household's request on its own declaration, with its status token: the status it answers.
+async fn household_request(
+    request: gloo_net::http::RequestBuilder,
+    token: &str,
+) -> Result<Status, LookupError> {
+    let response = request
         .header("Accept", "application/json")
         .header("X-Status-Token", token.trim())
         .send()

@@ -150,7 +150,7 @@ impl DataKey {
         format!(
             "# 乡亲 Xiangqin data key {}: it encrypts the names, ID numbers, phone numbers and texts\n\
              # of the declarations; without it they cannot be read. Keep a copy apart from the\n\
-             # database and its backups (README.md, \"The data key\").\n{}\n",
+             # database and its backups (README.md, \"Personal data\").\n{}\n",
             self.id,
             hex::encode(self.master)
         )

@@ -8,9 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 use xiangqin_endpoint::crypto::{self, KeySource};
-use xiangqin_endpoint::{
-    app, db, operator, serve, AppState, BoxError, Command, Config, KeyAction,
-};
+use xiangqin_endpoint::{app, db, operator, serve, AppState, BoxError, Command, Config, KeyAction};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -59,7 +57,7 @@ async fn run(config: Config) -> Result<(), BoxError> {
         KeySource::Created(path) => tracing::warn!(
             path = %path.display(),
             key = key.id(),
-            "created the data key beside the database: keep a copy apart from the database and its backups (README.md, \"The data key\")"
+            "created the data key beside the database: keep a copy apart from the database and its backups (README.md, \"Personal data\")"
         ),
         KeySource::Given(path) | KeySource::Beside(path) => {
             tracing::info!(path = %path.display(), key = key.id(), "data key")

@@ -130,7 +130,7 @@ pub async fn declaration_status(
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<StatusResponse>, AppError> {
-    let (receipt, found) = own_declaration(&state, &receipt, &uri, &headers).await?;
+    let (receipt, found) = own_declaration(&state, &receipt, Some(&uri), &headers).await?;
     tracing::info!(receipt = %receipt, "status looked up");
     Ok(Json(status_of(&state, receipt, found).await?))
 }
@@ -138,10 +138,12 @@ pub async fn declaration_status(
 /// The household's own declaration: the receipt (normalized) and what is stored, when the
 /// status token (header `X-Status-Token`, or `?token=`) is the receipt's; else the same 404 for
 /// an unknown receipt and a wrong token.
+/// `uri`: where the `?token=` of a link may be (a withdrawal takes the header only: a POST is
+/// never a link).
 async fn own_declaration(
     state: &AppState,
     receipt: &str,
-    uri: &axum::http::Uri,
+    uri: Option<&axum::http::Uri>,
     headers: &axum::http::HeaderMap,
 ) -> Result<(String, db::Tracked), AppError> {
     let receipt = receipt.trim().to_ascii_uppercase();
@@ -151,7 +153,7 @@ async fn own_declaration(
         .map(str::to_string)
         // A query that does not parse (say, two tokens) gives no token: the same 404 as a wrong one.
         .or_else(|| {
-            Query::<TokenQuery>::try_from_uri(uri)
+            Query::<TokenQuery>::try_from_uri(uri?)
                 .ok()
                 .and_then(|q| q.0.token)
         })
@@ -205,22 +207,21 @@ async fn status_of(
 #[utoipa::path(post, path = "/v1/declarations/{receipt}/withdrawal", tag = "households",
     params(
         ("receipt" = String, Path, description = "`XQ-XXXX-XXXX`", pattern = "^XQ-[0-9A-Z]{4}-[0-9A-Z]{4}$"),
-        ("X-Status-Token" = Option<String>, Header, description = "The status_token given with the receipt (or the `token` query parameter)."),
-        ("token" = Option<String>, Query, description = "The status token, when a header cannot be set."),
+        ("X-Status-Token" = String, Header, description = "The status_token given with the receipt (in the header only: never in the address of a POST)."),
     ),
     responses(
         (status = 200, description = "Withdrawn (已撤回): the status and history as they are now.", body = StatusResponse),
-        (status = 404, description = "Unknown receipt or wrong token (not told apart).", body = crate::error::ErrorBody),
         (status = 409, description = "The home visit has begun (or the case is closed): no longer withdrawable, in Chinese.", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown receipt or wrong token (not told apart).", body = crate::error::ErrorBody),
+        (status = 503, description = "The database cannot answer now; see Retry-After.", body = crate::error::ErrorBody),
         (status = 429, description = "Too many requests from this client (see Retry-After).", body = crate::error::ErrorBody),
     ))]
 pub async fn withdraw_declaration(
     State(state): State<AppState>,
     ApiPath(receipt): ApiPath<String>,
-    uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<StatusResponse>, AppError> {
-    let (receipt, found) = own_declaration(&state, &receipt, &uri, &headers).await?;
+    let (receipt, found) = own_declaration(&state, &receipt, None, &headers).await?;
     if found.status != Step::Withdrawn {
         let refused = |status: Step| AppError::WithdrawalRefused {
             status: status.label_zh().to_string(),

@@ -173,11 +173,7 @@ test('without a network the draft is kept, the household is told, and a retry se
 test("the server's field messages (422) are shown next to their fields", async (t) => {
   const page = await env.newPage(t);
   const report = new ReportPage(page);
-  await report.open();
-  await report.fill(household());
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
+  await report.fillAndConsent(household());
   // The shared validation makes a real 422 unreachable from the form; answer as the endpoint does.
   const message = '这个手机号码已停机，请换一个能打通的号码。';
   await page.route('**/api/v1/declarations', (route) =>
@@ -207,14 +203,7 @@ test("the server's field messages (422) are shown next to their fields", async (
 test('the receipt has a QR code, and 查进度 shows the history', async (t) => {
   const page = await env.newPage(t);
   const report = new ReportPage(page);
-  await report.open();
-  await report.fill(household({ 'applicant.name': '王五' }));
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
-  await report.submit.click();
-  await report.receipt.waitFor();
-  const receipt = (await report.receipt.textContent()).trim();
+  const receipt = await report.send(household({ 'applicant.name': '王五' }));
   assert.equal(await page.getByTestId('receipt-qr').locator('svg').count(), 1, 'a QR code drawn on the phone');
   // This server promised no deadlines (tests/e2e/words.test.mjs runs one that did).
   assert.equal(await page.getByTestId('deadlines').count(), 0);
@@ -245,14 +234,7 @@ test('the receipt has a QR code, and 查进度 shows the history', async (t) => 
 test('the household withdraws its declaration on 查进度 before the home visit, after confirming', async (t) => {
   const page = await env.newPage(t);
   const report = new ReportPage(page);
-  await report.open();
-  await report.fill(household({ 'applicant.name': '韩九' }));
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
-  await report.submit.click();
-  await report.receipt.waitFor();
-  const receipt = (await report.receipt.textContent()).trim();
+  const receipt = await report.send(household({ 'applicant.name': '韩九' }));
   await page.getByTestId('receipt-status').click();
   await page.getByTestId('status-result').waitFor();
   assert.equal(await page.getByTestId('withdraw').locator('h2').textContent(), zh['status.withdraw_title']);
@@ -277,14 +259,7 @@ test('the household withdraws its declaration on 查进度 before the home visit
   // refuses one in Chinese.
   const second = await env.newPage(t);
   const report2 = new ReportPage(second);
-  await report2.open();
-  await report2.fill(household({ 'applicant.name': '韩十' }));
-  await report2.next.click();
-  await report2.consentTruthful.check();
-  await report2.consentPersonalInfo.check();
-  await report2.submit.click();
-  await report2.receipt.waitFor();
-  const visited = (await report2.receipt.textContent()).trim();
+  const visited = await report2.send(household({ 'applicant.name': '韩十' }));
   const visitedToken = JSON.parse((await appStorage(second))[RECEIPT_KEY]).status_token;
   const village = env.server.operator('token', 'add', '--division', '350821106231', '--role', 'village', '--name', '露湖村张干部');
   const moved = await fetch(`${env.server.url}/api/v1/review/declarations/${visited}/transitions`, {
@@ -308,11 +283,7 @@ test('the household withdraws its declaration on 查进度 before the home visit
 test('cut off while sending: kept in the outbox through a reload, sent by itself once back online', async (t) => {
   const page = await env.newPage(t);
   const report = new ReportPage(page);
-  await report.open();
-  await report.fill(household({ 'applicant.name': '赵六' }));
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
+  await report.fillAndConsent(household({ 'applicant.name': '赵六' }));
   // The network drops for the API (the page itself stays loadable, as after a first visit).
   await page.route('**/api/v1/declarations', (route) => route.abort('internetdisconnected'));
   await report.submit.click();
@@ -342,11 +313,7 @@ test('cut off while sending: kept in the outbox through a reload, sent by itself
 test('a double tap on 提交 records one declaration, and the consent step prints as a paper form', async (t) => {
   const page = await env.newPage(t);
   const report = new ReportPage(page);
-  await report.open();
-  await report.fill(household({ 'applicant.name': '钱七' }));
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
+  await report.fillAndConsent(household({ 'applicant.name': '钱七' }));
   // On paper: the review and the signature lines, no buttons.
   await page.emulateMedia({ media: 'print' });
   assert.ok(await page.getByText(zh['print.household_sign']).isVisible());

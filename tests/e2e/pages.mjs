@@ -66,6 +66,13 @@ export class ReportPage {
     await this.consentTruthful.check();
     await this.consentPersonalInfo.check();
   }
+  /** ...and sends it: the receipt code, once acknowledged. */
+  async send(values) {
+    await this.fillAndConsent(values);
+    await this.submit.click();
+    await this.receipt.waitFor();
+    return (await this.receipt.textContent()).trim();
+  }
   async open() {
     await this.page.goto('/report');
     await this.heading.waitFor();
