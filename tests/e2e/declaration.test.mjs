@@ -395,7 +395,7 @@ test('a 422 for a declaration sent in the background stops its retries: the draf
   await report.submit.click();
   assert.notEqual((await sent).headers()['idempotency-key'], firstKey);
   await report.receipt.waitFor();
-  const rows = storedDeclaration(env.server.dbPath, (await report.receipt.textContent()).trim());
+  const rows = await storedDeclaration((await report.receipt.textContent()).trim());
   assert.equal(rows.length, 1);
   assert.equal(rows[0].phone, '13812345678');
   stored = await appStorage(page);
@@ -443,6 +443,6 @@ test('a 503 (the server cannot store it now) is retried by itself with the same 
   assert.equal(keys.length, 3);
   assert.ok(keys.every((k) => k === keys[0]), 'every try with the same key');
   const receipt = JSON.parse((await appStorage(page))[RECEIPT_KEY]).code;
-  assert.equal(storedDeclaration(env.server.dbPath, receipt).length, 1);
+  assert.equal((await storedDeclaration(receipt)).length, 1);
   assert.ok(!(OUTBOX_KEY in (await appStorage(page))), 'the outbox is empty once acknowledged');
 });
