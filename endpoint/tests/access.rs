@@ -386,13 +386,7 @@ impl Person {
         let month = 1 + u32::from(b[4]) % 12;
         let day = 1 + u32::from(b[5]) % 28;
         let body = format!("630121{year}{month:02}{day:02}{}", digits(&b[6..9]));
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        let sum: u32 = body
-            .chars()
-            .zip(weights)
-            .map(|(c, w)| c.to_digit(10).unwrap() * w)
-            .sum();
-        let check = "10X98765432".chars().nth((sum % 11) as usize).unwrap();
+        let check = xiangqin_rules::declaration::id_check_digit(&body).unwrap();
         Person {
             name,
             id_number: format!("{body}{check}"),

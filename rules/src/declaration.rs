@@ -344,23 +344,27 @@ pub fn check_id_number(id: &str, today: NaiveDate) -> Result<(), IdNumberError> 
         Some(b) if b.year() >= 1900 && b <= today => {}
         _ => return Err(IdNumberError::BirthDate),
     }
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = body.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
-    if CHECK[(sum % 11) as usize] == last {
+    if check_digit_of(&body) == last {
         Ok(())
     } else {
         Err(IdNumberError::CheckDigit)
     }
 }
 
-/// The check digit for the first 17 digits of an ID number (for tests and examples).
-pub fn id_check_digit(first17: &str) -> Option<char> {
+/// The check digit of the 18th place (GB 11643-1999, ISO 7064 MOD 11-2): each of the 17 digits
+/// times its weight, the sum modulo 11 indexing the check characters. The one copy of these tables.
+fn check_digit_of(first17: &[u32]) -> char {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+    CHECK[(sum % 11) as usize]
+}
+
+/// The check digit for the first 17 digits of an ID number (for tests and examples).
+pub fn id_check_digit(first17: &str) -> Option<char> {
     let digits: Option<Vec<u32>> = first17.chars().map(|c| c.to_digit(10)).collect();
     let digits = digits.filter(|d| d.len() == 17)?;
-    Some(CHECK[(digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum::<u32>() % 11) as usize])
+    Some(check_digit_of(&digits))
 }
 
 /// An 11-digit mainland mobile number: starts with 1, second digit 3–9.
