@@ -30,6 +30,7 @@ pub mod app_routes;
 pub mod commit;
 pub mod crypto;
 pub mod db;
+pub mod declaration_schema;
 pub mod error;
 pub mod export;
 pub mod extract;
@@ -40,6 +41,7 @@ pub mod operator;
 pub mod places;
 pub mod proxy;
 pub mod review;
+pub mod route_table;
 pub mod routes;
 pub mod serve;
 pub mod service;
@@ -71,7 +73,7 @@ use axum::handler::HandlerWithoutStateExt;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::any;
-use axum::Router;
+use axum::{Extension, Router};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -373,8 +375,8 @@ pub fn end_of_china_day(day: NaiveDate) -> String {
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    // Every route is registered with its documentation (see [`openapi`]).
-    let (api, _) = openapi::api_routes(state.limiter.clone()).split_for_parts();
+    // Every route is registered with its documentation (see [`route_table`], [`openapi`]).
+    let (api, _) = route_table::api_routes(state.limiter.clone()).split_for_parts();
     let api = api
         .fallback(routes::api_not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
@@ -385,7 +387,8 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ));
 
-    let (probes, _) = openapi::probe_routes().split_for_parts();
+    let api = api.layer(Extension(routes::ApiDocument(openapi::document_json())));
+    let (probes, _) = route_table::probe_routes().split_for_parts();
     let router = probes
         .nest("/api", api)
         // `nest` does not cover the bare prefix with a trailing slash.

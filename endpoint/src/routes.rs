@@ -9,6 +9,7 @@ use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Json;
 use chrono::{SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -31,16 +32,21 @@ pub async fn healthz() -> &'static str {
 /// `GET /api/v1/openapi.json`
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "operations",
     responses((status = 200, description = "This document (OpenAPI 3.1).", body = Object)))]
-pub async fn openapi() -> Response {
+pub async fn openapi(Extension(ApiDocument(json)): Extension<ApiDocument>) -> Response {
     (
         [(
             axum::http::header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        crate::openapi::document_json(),
+        String::from(&*json),
     )
         .into_response()
 }
+
+/// The OpenAPI document as JSON, given to the router by [`crate::app`] (built by
+/// [`crate::openapi`] from the route table, which names this module's handlers).
+#[derive(Clone)]
+pub struct ApiDocument(pub std::sync::Arc<str>);
 
 /// `GET /readyz`: 200 when the database takes a write now (a real write, bounded in time), else
 /// 503 with the fault.
@@ -293,7 +299,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 
 /// `POST /api/v1/declarations`
 #[utoipa::path(post, path = "/v1/declarations", tag = "households",
-    request_body(content = crate::openapi::DeclarationSchema, content_type = "application/json"),
+    request_body(content = crate::declaration_schema::DeclarationSchema, content_type = "application/json"),
     params(("Idempotency-Key" = uuid::Uuid, Header,
         description = "Required. A UUID made on the phone per declaration and resent with every retry: the same key and body answer 200 with the same receipt; the same key with another body answers 409.")),
     responses(
