@@ -3,6 +3,7 @@
 //! turns it into the shared [`Declaration`] and runs the shared validation.
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use xiangqin_rules::amount::{half_width, parse_yuan};
 use xiangqin_rules::consent;
 use xiangqin_rules::declaration::{
     Applicant, Assisted, Consent, Declaration, FieldError, Place, RiskType,
@@ -175,20 +176,6 @@ fn app_error(field: &str, code: &str) -> FieldError {
     }
 }
 
-/// Full-width digits and letters (typed with a Chinese keyboard) as ASCII; spaces dropped.
-fn half_width(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            }
-            '．' | '。' => '.',
-            _ => c,
-        })
-        .collect()
-}
-
 /// A whole number of people.
 fn parse_count(s: &str) -> Result<u32, &'static str> {
     let s = half_width(s);
@@ -197,38 +184,6 @@ fn parse_count(s: &str) -> Result<u32, &'static str> {
         return Err("household_size_required");
     }
     s.parse().map_err(|_| "not_a_whole_number")
-}
-
-/// An amount of yuan: `3000`, `3,000`, `3000元`, `3.5万`. Empty means "not given".
-fn parse_amount(s: &str) -> Result<Option<f64>, &'static str> {
-    let s = half_width(s).replace([',', '，'], "");
-    let s = s.trim_end_matches('元').trim_end_matches('块');
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let (number, factor) = match s.strip_suffix('万') {
-        Some(n) => (n, 10_000.0),
-        None => (s, 1.0),
-    };
-    decimal(number)
-        .map(|v| Some(v * factor))
-        .ok_or("not_an_amount")
-}
-
-/// `123` or `123.45` (no sign, no exponent), read by hand: `f64::from_str` would add a few
-/// kilobytes to the download for nothing.
-fn decimal(s: &str) -> Option<f64> {
-    let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() || whole.len() > 12 || fraction.len() > 6 {
-        return None;
-    }
-    let digits = |p: &str| {
-        p.bytes().try_fold(0u64, |n, b| {
-            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
-        })
-    };
-    let (w, f) = (digits(whole)?, digits(fraction)?);
-    Some(w as f64 + f as f64 / 10f64.powi(fraction.len() as i32))
 }
 
 /// `YYYY-MM-DD`, as a date input gives it.
@@ -487,7 +442,7 @@ impl Draft {
             .map_err(|code| errors.push(app_error("happened_on", code)))
             .ok();
         let mut amount = |field: &str, s: &str| {
-            parse_amount(s)
+            parse_yuan(s)
                 .map_err(|code| errors.push(app_error(field, code)))
                 .ok()
                 .flatten()
@@ -817,16 +772,7 @@ mod tests {
     }
 
     #[test]
-    fn amounts_and_dates() {
-        assert_eq!(parse_amount(""), Ok(None));
-        assert_eq!(parse_amount("3000"), Ok(Some(3000.0)));
-        assert_eq!(parse_amount("3,000元"), Ok(Some(3000.0)));
-        assert_eq!(parse_amount("1.2.3"), Err("not_an_amount"));
-        assert_eq!(parse_amount("-5"), Err("not_an_amount"));
-        assert_eq!(parse_amount("万"), Err("not_an_amount"));
-        assert_eq!(parse_amount("12.50"), Ok(Some(12.5)));
-        assert_eq!(parse_amount(".5"), Err("not_an_amount"));
-        assert_eq!(parse_amount("5."), Ok(Some(5.0)));
+    fn dates_and_counts() {
         assert_eq!(parse_date("2026-02-30"), Err("date_format"));
         assert_eq!(
             parse_date("2026-02-03"),

@@ -3,6 +3,7 @@
 //! Pure Rust (serde, chrono; no browser or server crates) so that the app, the endpoint, the
 //! command-line tool and the tests all share one implementation.
 //!
+//! - [`amount`]: amounts of yuan as a household types them (「3.5万」), one reader for every form.
 //! - [`consistency`]: answers that do not fit together, set aside before anything is decided.
 //! - [`facts`]: the household facts of `docs/household-facts.md`; absent means unknown.
 //! - [`expr`]: the condition language the policy data is written in (three-valued logic).
@@ -15,6 +16,7 @@
 //! - [`places`]: the official division codes of places, and the files of `places/`.
 //! - [`workflow`]: the steps of its verification and the role that may take each.
 
+pub mod amount;
 pub mod consent;
 pub mod consistency;
 pub mod declaration;
