@@ -401,24 +401,37 @@ impl Rules {
     /// Evaluates every policy of the household's region at `facts.as_of`. Answers that do not
     /// fit together are reported and set aside first, so they decide nothing.
     pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, EvalError> {
+        self.evaluate_with_notices(facts).map(|(e, _)| e)
+    }
+
+    /// [`Rules::evaluate`], and the notes that speak of the document as a whole (time rules of
+    /// `data/periods.toml` with `once`, e.g. that the document was written for the 2021—2025
+    /// transition period): each once, in the order first met, for the results to say once above
+    /// all the cards. Those notes are not in the cards' reasons.
+    pub fn evaluate_with_notices(
+        &self,
+        facts: &Facts,
+    ) -> Result<(Evaluation, Vec<String>), EvalError> {
         let region = facts.region.ok_or(EvalError::MissingRegion)?;
         let as_of = facts.as_of.ok_or(EvalError::MissingDate)?;
         let conflicts = self.conflicts(facts);
         let mask = consistency::mask(&conflicts);
+        let mut notices = Vec::new();
         let results = self
             .policies
             .iter()
             .zip(&self.compiled)
             .filter(|(p, _)| p.region == region)
-            .map(|(p, c)| self.decide(p, c, facts, &mask, as_of))
+            .map(|(p, c)| self.decide(p, c, facts, &mask, as_of, &mut notices))
             .collect();
-        Ok(Evaluation {
+        let evaluation = Evaluation {
             as_of,
             rules_version: self.version.clone(),
             region,
             results,
             conflicts,
-        })
+        };
+        Ok((evaluation, notices))
     }
 
     fn decide(
@@ -428,6 +441,7 @@ impl Rules {
         facts: &Facts,
         mask: &std::collections::BTreeSet<String>,
         as_of: NaiveDate,
+        notices: &mut Vec<String>,
     ) -> PolicyResult {
         let run = |e: &Option<Expr>| {
             e.as_ref()
@@ -493,8 +507,10 @@ impl Rules {
             }
             for tl in time_limits {
                 let judged = self.periods.judge(tl, p.region, facts, as_of);
-                if let (Some(note), true) = (judged.note, judged.in_reasons) {
-                    reasons.push(note);
+                match (judged.note, judged.in_reasons, judged.once) {
+                    (Some(note), true, false) => reasons.push(note),
+                    (Some(note), true, true) if !notices.contains(&note) => notices.push(note),
+                    _ => {}
                 }
                 if !judged.holds && status == Status::Applies {
                     status = Status::Maybe;
