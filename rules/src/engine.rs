@@ -121,6 +121,21 @@ pub struct Policy {
     pub sources: Vec<Source>,
 }
 
+impl Policy {
+    /// The household's first step, for the one-line list of results: the last sentence of
+    /// `how_to_apply` (where the texts say whom to turn to), from its last clause (after 「；」)
+    /// and without a lead-in ending in 「：」. `how_to_apply` itself stays whole for the card.
+    pub fn first_step(&self) -> &str {
+        let text = self.how_to_apply.trim().trim_end_matches('。');
+        let sentence = text.rsplit('。').next().unwrap_or(text);
+        let clause = sentence.rsplit('；').next().unwrap_or(sentence);
+        clause
+            .split_once('：')
+            .map_or(clause, |(_, step)| step)
+            .trim()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermInfo {
     pub label: String,
@@ -630,6 +645,35 @@ impl std::error::Error for EvalError {}
 
 #[cfg(test)]
 mod tests {
+    /// The one-line first step reads the whom-to-ask sentence of `how_to_apply`.
+    #[test]
+    fn the_first_step_is_the_last_sentence_of_how_to_apply() {
+        let r = rules();
+        let step = |id: &str| r.policy(id).unwrap().first_step().to_string();
+        // 「文件没有写怎么申请。请向村委会或乡镇咨询。」
+        assert_eq!(step("ly-tekun"), "请向村委会或乡镇咨询");
+        // 「文件说这项保险纳入县级“三农”综合保险；怎么办理文件没写，请向村委会或乡镇咨询。」
+        let insurance = r
+            .policies
+            .iter()
+            .find(|p| p.how_to_apply.contains("“三农”综合保险；"))
+            .unwrap();
+        assert_eq!(
+            insurance.first_step(),
+            "怎么办理文件没写，请向村委会或乡镇咨询"
+        );
+        // 「同一条（二、(二)）写了怎么报告：可以通过12317…」
+        assert!(step("ly-monitoring-support").starts_with("可以通过12317"));
+        for p in &r.policies {
+            let s = p.first_step();
+            assert!(
+                !s.is_empty() && p.how_to_apply.contains(s),
+                "{}: {s:?}",
+                p.id
+            );
+        }
+    }
+
     #[test]
     fn household_terms_are_three_valued() {
         let r = rules();
