@@ -822,6 +822,55 @@ mod tests {
     use super::*;
     use crate::i18n::LANGS;
 
+    fn sets(lists: &[&[&str]]) -> Vec<Vec<String>> {
+        lists
+            .iter()
+            .map(|l| l.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    /// Maybes needing the same questions go together (a subset joins the larger group), those
+    /// settled alone share one group, and those no question settles are for the village.
+    #[test]
+    fn maybes_are_grouped_by_what_settles_them() {
+        let school = ["m0.school", "m1.school", "m2.school"];
+        let input = sets(&[
+            &school,                     // 0
+            &[],                         // 1: village
+            &["h.low_income"],           // 2
+            &school,                     // 3
+            &["m0.school", "m1.school"], // 4: within the school group
+            &["h.low_income"],           // 5
+            &["h.toilet"],               // 6: alone
+            &["h.assets"],               // 7: alone
+            &school,                     // 8
+        ]);
+        let (groups, village) = group_by_settling(&input);
+        assert_eq!(village, vec![1]);
+        assert_eq!(
+            groups,
+            vec![
+                Group {
+                    questions: school.iter().map(|s| s.to_string()).collect(),
+                    results: vec![0, 3, 4, 8]
+                },
+                Group {
+                    questions: vec!["h.low_income".into()],
+                    results: vec![2, 5]
+                },
+                Group {
+                    questions: vec!["h.toilet".into(), "h.assets".into()],
+                    results: vec![6, 7]
+                },
+            ]
+        );
+        // One alone stays a group of its own; nothing to settle, no group.
+        let (groups, village) = group_by_settling(&sets(&[&["h.toilet"]]));
+        assert_eq!(groups.len(), 1);
+        assert!(village.is_empty());
+        assert_eq!(group_by_settling(&[]), (vec![], vec![]));
+    }
+
     /// Every need of `rules/data/needs.toml` has its words, so no silence note goes unsaid.
     #[test]
     fn every_need_has_words_in_every_language() {
