@@ -121,6 +121,21 @@ pub struct Policy {
     pub sources: Vec<Source>,
 }
 
+impl Policy {
+    /// The household's first step, for the one-line list of results: the last sentence of
+    /// `how_to_apply` (where the texts say whom to turn to), from its last clause (after 「；」)
+    /// and without a lead-in ending in 「：」. `how_to_apply` itself stays whole for the card.
+    pub fn first_step(&self) -> &str {
+        let text = self.how_to_apply.trim().trim_end_matches('。');
+        let sentence = text.rsplit('。').next().unwrap_or(text);
+        let clause = sentence.rsplit('；').next().unwrap_or(sentence);
+        clause
+            .split_once('：')
+            .map_or(clause, |(_, step)| step)
+            .trim()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermInfo {
     pub label: String,
@@ -401,24 +416,37 @@ impl Rules {
     /// Evaluates every policy of the household's region at `facts.as_of`. Answers that do not
     /// fit together are reported and set aside first, so they decide nothing.
     pub fn evaluate(&self, facts: &Facts) -> Result<Evaluation, EvalError> {
+        self.evaluate_with_notices(facts).map(|(e, _)| e)
+    }
+
+    /// [`Rules::evaluate`], and the notes that speak of the document as a whole (time rules of
+    /// `data/periods.toml` with `once`, e.g. that the document was written for the 2021—2025
+    /// transition period): each once, in the order first met, for the results to say once above
+    /// all the cards. Those notes are not in the cards' reasons.
+    pub fn evaluate_with_notices(
+        &self,
+        facts: &Facts,
+    ) -> Result<(Evaluation, Vec<String>), EvalError> {
         let region = facts.region.ok_or(EvalError::MissingRegion)?;
         let as_of = facts.as_of.ok_or(EvalError::MissingDate)?;
         let conflicts = self.conflicts(facts);
         let mask = consistency::mask(&conflicts);
+        let mut notices = Vec::new();
         let results = self
             .policies
             .iter()
             .zip(&self.compiled)
             .filter(|(p, _)| p.region == region)
-            .map(|(p, c)| self.decide(p, c, facts, &mask, as_of))
+            .map(|(p, c)| self.decide(p, c, facts, &mask, as_of, &mut notices))
             .collect();
-        Ok(Evaluation {
+        let evaluation = Evaluation {
             as_of,
             rules_version: self.version.clone(),
             region,
             results,
             conflicts,
-        })
+        };
+        Ok((evaluation, notices))
     }
 
     fn decide(
@@ -428,6 +456,7 @@ impl Rules {
         facts: &Facts,
         mask: &std::collections::BTreeSet<String>,
         as_of: NaiveDate,
+        notices: &mut Vec<String>,
     ) -> PolicyResult {
         let run = |e: &Option<Expr>| {
             e.as_ref()
@@ -493,8 +522,10 @@ impl Rules {
             }
             for tl in time_limits {
                 let judged = self.periods.judge(tl, p.region, facts, as_of);
-                if let (Some(note), true) = (judged.note, judged.in_reasons) {
-                    reasons.push(note);
+                match (judged.note, judged.in_reasons, judged.once) {
+                    (Some(note), true, false) => reasons.push(note),
+                    (Some(note), true, true) if !notices.contains(&note) => notices.push(note),
+                    _ => {}
                 }
                 if !judged.holds && status == Status::Applies {
                     status = Status::Maybe;
@@ -614,6 +645,35 @@ impl std::error::Error for EvalError {}
 
 #[cfg(test)]
 mod tests {
+    /// The one-line first step reads the whom-to-ask sentence of `how_to_apply`.
+    #[test]
+    fn the_first_step_is_the_last_sentence_of_how_to_apply() {
+        let r = rules();
+        let step = |id: &str| r.policy(id).unwrap().first_step().to_string();
+        // 「文件没有写怎么申请。请向村委会或乡镇咨询。」
+        assert_eq!(step("ly-tekun"), "请向村委会或乡镇咨询");
+        // 「文件说这项保险纳入县级“三农”综合保险；怎么办理文件没写，请向村委会或乡镇咨询。」
+        let insurance = r
+            .policies
+            .iter()
+            .find(|p| p.how_to_apply.contains("“三农”综合保险；"))
+            .unwrap();
+        assert_eq!(
+            insurance.first_step(),
+            "怎么办理文件没写，请向村委会或乡镇咨询"
+        );
+        // 「同一条（二、(二)）写了怎么报告：可以通过12317…」
+        assert!(step("ly-monitoring-support").starts_with("可以通过12317"));
+        for p in &r.policies {
+            let s = p.first_step();
+            assert!(
+                !s.is_empty() && p.how_to_apply.contains(s),
+                "{}: {s:?}",
+                p.id
+            );
+        }
+    }
+
     #[test]
     fn household_terms_are_three_valued() {
         let r = rules();

@@ -61,6 +61,11 @@ pub struct TimeRule {
     pub last_year: Option<String>,
     #[serde(default)]
     pub after: Option<String>,
+    /// The note speaks of the document as a whole, not of one policy: the results say it once,
+    /// above all the cards, instead of on each (only for a `note` rule, which changes no status:
+    /// a card whose status the window changes keeps the reason with it).
+    #[serde(default)]
+    pub once: bool,
 }
 
 /// Where a date falls against a window.
@@ -85,6 +90,8 @@ pub struct Judgement {
     pub note: Option<String>,
     /// The note belongs with the household's reasons (a `note` rule speaks only outside its window).
     pub in_reasons: bool,
+    /// The note is said once for all the results, not in each card's reasons (`once` in the data).
+    pub once: bool,
     /// The facts that would decide the window (when it limits the status).
     pub missing: Vec<String>,
 }
@@ -139,6 +146,11 @@ impl Periods {
             } else if r.effect != Effect::Maybe {
                 out.push(format!("{what}: only a `maybe` rule may have no window"));
             }
+            if r.once && r.effect != Effect::Note {
+                out.push(format!(
+                    "{what}: only a `note` rule may be said `once` (a window that changes a status is that card's reason)"
+                ));
+            }
             for later in &self.rule[i + 1..] {
                 let overlap = r.regions.is_empty()
                     || later.regions.is_empty()
@@ -179,6 +191,7 @@ impl Periods {
                 holds: true,
                 note: None,
                 in_reasons: false,
+                once: false,
                 missing: vec![],
             };
         };
@@ -215,6 +228,7 @@ impl Periods {
             holds,
             note,
             in_reasons,
+            once: rule.once,
             missing,
         }
     }
@@ -251,4 +265,45 @@ fn phase_of(w: &Window, facts: &Facts, as_of: NaiveDate) -> (Phase, Option<(i32,
         Phase::After
     };
     (phase, Some((from, end)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `once` is for a note about the whole document: a rule that changes a status keeps its
+    /// note on the card, so the data check refuses `once` there.
+    #[test]
+    fn only_a_note_rule_may_be_said_once() {
+        let data = |effect: &str| {
+            format!(
+                r#"[window.w]
+                label = "w"
+                start = "2021-01-01"
+                end = "2025-12-31"
+                [[window.w.source]]
+                file = "f"
+                clause = "c"
+                quote = "q"
+                [[rule]]
+                time_limit = "none"
+                window = "w"
+                effect = "{effect}"
+                once = true
+                after = "这份文件是按过渡期安排的。""#
+            )
+        };
+        let note: Periods = toml::from_str(&data("note")).unwrap();
+        assert_eq!(note.problems(), Vec::<String>::new());
+        let limit: Periods = toml::from_str(&data("limit")).unwrap();
+        assert!(
+            limit.problems().iter().any(|p| p.contains("once")),
+            "{:?}",
+            limit.problems()
+        );
+        let facts = Facts::default();
+        let late = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let j = note.judge(TimeLimit::None, Region::Longyan, &facts, late);
+        assert!(j.once && j.in_reasons && j.note.is_some());
+    }
 }

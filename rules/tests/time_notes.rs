@@ -3,19 +3,94 @@
 //! elsewhere — and a window that has closed never leaves a firm "applies".
 use xiangqin_rules::{rules, Facts, PolicyResult, Status};
 
-fn result(id: &str, facts: &str) -> PolicyResult {
+/// One policy's result, and the notes said once above all the cards.
+struct Shown {
+    result: PolicyResult,
+    notices: Vec<String>,
+}
+
+impl std::ops::Deref for Shown {
+    type Target = PolicyResult;
+    fn deref(&self) -> &PolicyResult {
+        &self.result
+    }
+}
+
+fn evaluate(facts: &str) -> (xiangqin_rules::Evaluation, Vec<String>) {
     let facts = Facts::from_json(facts).unwrap_or_else(|e| panic!("{e}"));
-    rules()
-        .evaluate(&facts)
-        .unwrap()
+    rules().evaluate_with_notices(&facts).unwrap()
+}
+
+fn result(id: &str, facts: &str) -> Shown {
+    let (evaluation, notices) = evaluate(facts);
+    let result = evaluation
         .results
         .into_iter()
         .find(|r| r.id == id)
-        .unwrap_or_else(|| panic!("{id} not evaluated"))
+        .unwrap_or_else(|| panic!("{id} not evaluated"));
+    Shown { result, notices }
 }
 
-fn said(r: &PolicyResult) -> String {
-    r.reasons.join(" / ")
+/// What the household reads about this policy: its card's reasons and the notes said once.
+fn said(r: &Shown) -> String {
+    r.reasons
+        .iter()
+        .chain(&r.notices)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The Longyan household of issue 19 (68, lifted out of poverty, wife with diabetes, son working
+/// outside the county, a big medical bill) in 2026: the 2021—2025 note of the items without a
+/// date is said once for all, on no card; the item whose own clause says 过渡期 keeps its note,
+/// since that is why it is no longer "applies".
+#[test]
+fn the_documents_transition_note_is_said_once_not_on_each_card() {
+    let (evaluation, notices) = evaluate(
+        r#"{"region":"longyan","as_of":"2026-12-02",
+        "household":{"poverty_status":"lifted_out","dibao":false,"tekun":false,"relocated":false,
+          "recent_shocks":["illness"],"rigid_expense":{"medical":60000},"income_drop_sharp":true,
+          "livelihoods":["grain","migrant_work"],"low_income_family":true},
+        "members":[{"relation":"head","age":68,"pension_drawing":true,"medical_insured":true},
+          {"relation":"spouse","age":66,"chronic_disease":["diabetes"],"medical_insured":true},
+          {"relation":"child","age":40,"working_outside_county":true}]}"#,
+    );
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].contains("2021—2025年过渡期"), "{notices:?}");
+    assert!(notices[0].contains("已经结束"), "{notices:?}");
+    let shown: Vec<&PolicyResult> = evaluation
+        .results
+        .iter()
+        .filter(|r| r.status != Status::NotApplicable)
+        .collect();
+    assert!(shown.len() > 5);
+    for r in &shown {
+        assert!(
+            !r.reasons.contains(&notices[0]),
+            "{} repeats the note: {:?}",
+            r.id,
+            r.reasons
+        );
+    }
+    let own = shown
+        .iter()
+        .find(|r| r.id == "ly-dibao-basic-pension-excluded")
+        .expect("a transition item is shown");
+    assert_eq!(
+        rules().policy(&own.id).unwrap().time_limit,
+        xiangqin_rules::TimeLimit::Transition
+    );
+    assert!(
+        own.reasons.iter().any(|n| n.contains("过渡期已经结束")),
+        "{:?}",
+        own.reasons
+    );
+    // Inside the window nothing is said at the top.
+    let (_, early) = evaluate(
+        r#"{"region":"longyan","as_of":"2024-06-01","household":{"poverty_status":"lifted_out"}}"#,
+    );
+    assert!(early.is_empty(), "{early:?}");
 }
 
 /// An Inner Mongolia item with no date in its clause: after the county's five years the note
@@ -97,7 +172,8 @@ fn inner_mongolia_health_items_end_with_the_county_window() {
             "{id}: {}",
             said(&late)
         );
-        assert!(!said(&late).contains("文件没有写期限"), "{id}");
+        // The card speaks of its own window, not of the note for items without a date.
+        assert!(!late.reasons.concat().contains("文件没有写期限"), "{id}");
     }
     let early = result("nm-treat-first-pay-later", &household("2022-06-01"));
     assert_eq!(early.status, Status::Applies, "{}", said(&early));

@@ -26,6 +26,13 @@ pub fn PolicyPage() -> impl IntoView {
     };
     let i18n = use_i18n();
     let evaluation = evaluate_today();
+    // Opened from the household's results (`?from=results`): back leads there, to the same place.
+    let from_results = use_query_map().read_untracked().get("from").as_deref() == Some("results");
+    let back = if from_results {
+        "/results".to_string()
+    } else {
+        format!("/policies/{}", policy.region.key())
+    };
     // This household's status, when its answers are for this policy's region.
     let mine = move || {
         let e = evaluation.get()?;
@@ -92,7 +99,7 @@ pub fn PolicyPage() -> impl IntoView {
         .collect_view();
     view! {
         <article class="screen policy-page" data-testid=format!("policy-{}", policy.id)>
-            <BackLink href=format!("/policies/{}", policy.region.key())/>
+            <BackLink href=back/>
             <p class="small">{t(region_msg(policy.region))} " · " {t(category_msg(policy.category))}</p>
             <h1 id="page-heading" tabindex="-1" lang="zh-Hans" data-testid="policy-title">
                 {policy.title.clone()}

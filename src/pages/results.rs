@@ -1,11 +1,16 @@
-//! 查政策 results: every policy of the household's region that applies or may apply, grouped by
-//! category, with the reason, what would settle a "maybe", and a link to the policy page.
+//! 查政策 results, short first: what applies, one line each with its first step; then the
+//! "maybe"s grouped by what settles them (questions to answer, or the village committee), closed
+//! until opened. Each line opens to the reason, what the household gets, how to apply and the
+//! quoted clause; a note about the whole document is said once at the top, the rules' version at
+//! the foot. Coming back from a policy page returns to the same place.
 use crate::glossary::Glossary;
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::pages::FocusHeading;
 use crate::questions::{answer_path, ask_for_path, chosen_diseases, member_label, slug, title};
 use crate::{region_msg, today, use_household};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use wasm_bindgen::JsCast;
 use xiangqin_rules::consistency::Conflict;
 use xiangqin_rules::questions::Ask;
@@ -195,11 +200,139 @@ fn Silences() -> impl IntoView {
     }
 }
 
+/// The household's evaluation today and the notes said once for all its cards, if its region
+/// is known.
+fn evaluate_with_notices_today() -> Memo<Option<(Evaluation, Vec<String>)>> {
+    let household = use_household();
+    Memo::new(move |_| {
+        household.answers.with(|a| {
+            let facts = a.facts(today()).ok()?;
+            rules().evaluate_with_notices(&facts).ok()
+        })
+    })
+}
+
+/// Where the household was on the results — which groups and cards were open, how far down the
+/// page — kept while it reads a policy page, so that coming back returns there.
+#[derive(Clone, Default)]
+struct Place {
+    open: BTreeSet<String>,
+    scroll: f64,
+}
+
+thread_local! {
+    static PLACE: RefCell<Option<Place>> = const { RefCell::new(None) };
+}
+
+/// A group of "maybe" results: settled by answering `questions` (keys in the order first met),
+/// and the results (indices into the list grouped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub questions: Vec<String>,
+    pub results: Vec<usize>,
+}
+
+/// Groups "maybe" results by what settles them, given for each the questions that could (empty:
+/// none the household can answer, so the village committee is asked). Results needing the same
+/// questions go together, the sets most shared first; a result whose questions are all among a
+/// group's joins it; results settled alone go into one group. Returns the groups, those that
+/// settle the most first, and the results only the village committee can settle.
+pub fn group_by_settling(sets: &[Vec<String>]) -> (Vec<Group>, Vec<usize>) {
+    let mut village = Vec::new();
+    let mut distinct: Vec<(BTreeSet<&str>, Vec<usize>)> = Vec::new();
+    for (i, set) in sets.iter().enumerate() {
+        if set.is_empty() {
+            village.push(i);
+            continue;
+        }
+        let key: BTreeSet<&str> = set.iter().map(String::as_str).collect();
+        match distinct.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(i),
+            None => distinct.push((key, vec![i])),
+        }
+    }
+    distinct.sort_by_key(|(k, members)| (std::cmp::Reverse(members.len()), k.len()));
+    let mut groups: Vec<(BTreeSet<&str>, Vec<usize>)> = Vec::new();
+    for (key, members) in distinct {
+        match groups.iter_mut().find(|(g, _)| g.is_superset(&key)) {
+            Some((_, m)) => m.extend(members),
+            None => groups.push((key, members)),
+        }
+    }
+    let (mut shared, alone): (Vec<_>, Vec<_>) = groups.into_iter().partition(|(_, m)| m.len() > 1);
+    if alone.len() > 1 {
+        let mut key = BTreeSet::new();
+        let mut members = Vec::new();
+        for (k, m) in alone {
+            key.extend(k);
+            members.extend(m);
+        }
+        shared.push((key, members));
+    } else {
+        shared.extend(alone);
+    }
+    shared.sort_by_key(|(_, m)| std::cmp::Reverse(m.len()));
+    let groups = shared
+        .into_iter()
+        .map(|(_, mut results)| {
+            results.sort_unstable();
+            let mut questions: Vec<String> = Vec::new();
+            for q in results.iter().flat_map(|&i| &sets[i]) {
+                if !questions.contains(q) {
+                    questions.push(q.clone());
+                }
+            }
+            Group { questions, results }
+        })
+        .collect();
+    (groups, village)
+}
+
+/// Where a question is answered.
+fn ask_href(ask: &Ask) -> String {
+    match ask {
+        Ask::Members => "/check/members".to_string(),
+        a => format!("/check/{}", slug(&answer_path(a))),
+    }
+}
+
+/// The open state of a `<details>`, kept in `open` under `key` (and all open while printing).
+fn details_open(
+    open: RwSignal<BTreeSet<String>>,
+    printing: RwSignal<bool>,
+    key: String,
+) -> (
+    impl Fn() -> bool + Send + Sync + 'static,
+    impl Fn(leptos::ev::Event) + 'static,
+) {
+    let k = key.clone();
+    let is_open = move || printing.get() || open.with(|s| s.contains(&k));
+    let toggle = move |ev: leptos::ev::Event| {
+        let now = ev
+            .target()
+            .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if printing.get_untracked() {
+            return;
+        }
+        open.update(|s| {
+            if now {
+                s.insert(key.clone());
+            } else {
+                s.remove(&key);
+            }
+        });
+    };
+    (is_open, toggle)
+}
+
 #[component]
 pub fn Results() -> impl IntoView {
     let household = use_household();
     let i18n = use_i18n();
-    let evaluation = evaluate_today();
+    let answer = evaluate_with_notices_today();
+    let evaluation = Memo::new(move |_| answer.get().map(|(e, _)| e));
     let risk = Memo::new(move |_| {
         household.answers.with(|a| {
             a.facts(today())
@@ -209,18 +342,48 @@ pub fn Results() -> impl IntoView {
         })
     });
 
+    // Coming back from a policy page: the same groups open, the same place on the page (after
+    // the heading has taken the focus and the router has scrolled).
+    let restored = PLACE.with(|p| p.borrow_mut().take());
+    let open = RwSignal::new(
+        restored
+            .as_ref()
+            .map(|p| p.open.clone())
+            .unwrap_or_default(),
+    );
+    if let Some(place) = restored {
+        request_animation_frame(move || {
+            request_animation_frame(move || window().scroll_to_with_x_and_y(0.0, place.scroll));
+        });
+    }
+    let remember = Callback::new(move |_: ()| {
+        let scroll = window().scroll_y().unwrap_or(0.0);
+        let open = open.get_untracked();
+        PLACE.with(|p| *p.borrow_mut() = Some(Place { open, scroll }));
+    });
+    // On paper everything is shown.
+    let printing = RwSignal::new(false);
+    let before = window_event_listener_untyped("beforeprint", move |_| printing.set(true));
+    let after = window_event_listener_untyped("afterprint", move |_| printing.set(false));
+    on_cleanup(move || {
+        before.remove();
+        after.remove();
+    });
+
     let header = move || {
-        let e = evaluation.get()?;
+        let (e, notices) = answer.get()?;
         let lang = i18n.lang();
+        let notices = notices
+            .into_iter()
+            .map(
+                |n| view! { <p class="notice" lang="zh-Hans" data-testid="results-notice">{n}</p> },
+            )
+            .collect_view();
         Some(view! {
             <div class="results-source" data-testid="results-source">
                 <p>{fill(lang.get(Msg::ResultsSource), &[("document", lang.get(document_msg(e.region)))])}</p>
-                <p>
-                    {fill(
-                        lang.get(Msg::ResultsDates),
-                        &[("today", &e.as_of.to_string()), ("version", &e.rules_version)],
-                    )}
-                </p>
+                <p>{fill(lang.get(Msg::ResultsDates), &[("today", &e.as_of.to_string())])}</p>
+                {notices}
                 <p class="small">{lang.get(Msg::ResultsFinalSay)}</p>
             </div>
         })
@@ -243,7 +406,7 @@ pub fn Results() -> impl IntoView {
         })
     };
 
-    let groups = move || {
+    let lists = move || {
         let Some(e) = evaluation.get() else {
             return view! {
                 <p data-testid="results-no-region">{t(Msg::ResultsNoRegion)}</p>
@@ -251,40 +414,143 @@ pub fn Results() -> impl IntoView {
             }
             .into_any();
         };
-        let shown: Vec<&PolicyResult> = e
-            .results
-            .iter()
-            .filter(|r| r.status != Status::NotApplicable)
-            .collect();
-        if shown.is_empty() {
+        // The data's order within the categories' order (the household's basic living first).
+        let rank = |r: &PolicyResult| {
+            rules()
+                .policy(&r.id)
+                .and_then(|p| CATEGORY_ORDER.iter().position(|c| *c == p.category))
+                .unwrap_or(CATEGORY_ORDER.len())
+        };
+        let mut applies: Vec<PolicyResult> = Vec::new();
+        let mut maybe: Vec<PolicyResult> = Vec::new();
+        for r in e.results {
+            match r.status {
+                Status::Applies => applies.push(r),
+                Status::Maybe => maybe.push(r),
+                Status::NotApplicable => {}
+            }
+        }
+        if applies.is_empty() && maybe.is_empty() {
             return view! { <p data-testid="results-none">{t(Msg::ResultsNone)}</p> }.into_any();
         }
-        CATEGORY_ORDER
-            .iter()
-            .filter_map(|&cat| {
-                let mut in_cat: Vec<&PolicyResult> = shown
-                    .iter()
-                    .copied()
-                    .filter(|r| rules().policy(&r.id).is_some_and(|p| p.category == cat))
-                    .collect();
-                if in_cat.is_empty() {
-                    return None;
-                }
-                // Applies first, then maybe; the data's order within each.
-                in_cat.sort_by_key(|r| r.status != Status::Applies);
-                let cards = in_cat
-                    .into_iter()
-                    .map(|r| view! { <ResultCard result=r.clone()/> })
-                    .collect_view();
-                Some(view! {
-                    <section class="category" data-testid=format!("category-{}", serde_key(cat))>
-                        <h2>{t(category_msg(cat))}</h2>
-                        {cards}
-                    </section>
+        applies.sort_by_key(|r| rank(r));
+        maybe.sort_by_key(|r| rank(r));
+        let card = move |r: PolicyResult| {
+            view! { <ResultCard result=r open=open printing=printing remember=remember/> }
+        };
+        let applies_view = view! {
+            <section class="applies-list" data-testid="results-applies">
+                <h2>{t(Msg::ResultsAppliesTitle)}</h2>
+                {applies.is_empty().then(|| view! { <p data-testid="results-none-applies">{t(Msg::ResultsNoneApplies)}</p> })}
+                {applies.into_iter().map(card).collect_view()}
+            </section>
+        };
+
+        // What settles each "maybe": the questions for its missing facts that the household has
+        // not answered 「不清楚」 (those are for the village committee).
+        let (sets, asks): (Vec<Vec<String>>, Vec<(String, Ask)>) = household.answers.with(|a| {
+            let not_to_ask = a.not_to_ask();
+            let mut asks: Vec<(String, Ask)> = Vec::new();
+            let sets = maybe
+                .iter()
+                .map(|r| {
+                    let mut set: Vec<String> = Vec::new();
+                    for ask in r
+                        .missing_facts
+                        .iter()
+                        .filter(|p| !not_to_ask.contains(*p))
+                        .filter_map(|p| ask_for_path(p))
+                    {
+                        if not_to_ask.contains(&answer_path(&ask)) {
+                            continue;
+                        }
+                        let href = ask_href(&ask);
+                        if !set.contains(&href) {
+                            set.push(href.clone());
+                        }
+                        if !asks.iter().any(|(h, _)| *h == href) {
+                            asks.push((href, ask));
+                        }
+                    }
+                    set
                 })
-            })
-            .collect_view()
-            .into_any()
+                .collect();
+            (sets, asks)
+        });
+        let (groups, village) = group_by_settling(&sets);
+        let group_view =
+            move |key: String, summary: String, body: AnyView, members: Vec<PolicyResult>| {
+                let (is_open, toggle) = details_open(open, printing, key.clone());
+                view! {
+                    <details class="maybe-group" data-testid=key prop:open=is_open on:toggle=toggle>
+                        <summary data-testid="group-summary">{summary}</summary>
+                        <div class="group-body">
+                            {body}
+                            {members.into_iter().map(card).collect_view()}
+                        </div>
+                    </details>
+                }
+            };
+        let take = |indices: &[usize]| {
+            indices
+                .iter()
+                .map(|&i| maybe[i].clone())
+                .collect::<Vec<_>>()
+        };
+        let lang = i18n.lang();
+        let mut group_views = Vec::new();
+        for (n, g) in groups.iter().enumerate() {
+            let summary = fill(
+                lang.get(Msg::ResultsGroupQuestions),
+                &[
+                    ("q", &g.questions.len().to_string()),
+                    ("n", &g.results.len().to_string()),
+                ],
+            );
+            let titles = g
+                .questions
+                .iter()
+                .filter_map(|href| asks.iter().find(|(h, _)| h == href).cloned())
+                .map(|(href, ask)| {
+                    let question = move || household.answers.with(|a| title(&ask, a, i18n.lang()));
+                    view! { <li><a href=href data-testid="group-question">{question}</a></li> }
+                })
+                .collect_view();
+            let first = g.questions.first().cloned().unwrap_or_default();
+            let body = view! {
+                <a class="button primary" href=first data-testid="group-answer">{t(Msg::ResultsGroupAnswer)}</a>
+                <ol class="group-questions">{titles}</ol>
+            }
+            .into_any();
+            group_views.push(group_view(
+                format!("maybe-group-{}", n + 1),
+                summary,
+                body,
+                take(&g.results),
+            ));
+        }
+        if !village.is_empty() {
+            let summary = fill(
+                lang.get(Msg::ResultsGroupVillage),
+                &[("n", &village.len().to_string())],
+            );
+            let body = view! { <p>{t(Msg::ResultsGroupVillageBody)}</p> }.into_any();
+            group_views.push(group_view(
+                "maybe-group-village".into(),
+                summary,
+                body,
+                take(&village),
+            ));
+        }
+        let maybe_view = (!maybe.is_empty()).then(|| {
+            view! {
+                <section class="maybe-list" data-testid="results-maybe">
+                    <h2>{t(Msg::ResultsMaybeTitle)}</h2>
+                    {group_views}
+                </section>
+            }
+        });
+        view! { {applies_view} {maybe_view} }.into_any()
     };
 
     let share = move |_| {
@@ -303,17 +569,35 @@ pub fn Results() -> impl IntoView {
     };
     let can_share = js_sys::Reflect::has(&window().navigator(), &"share".into()).unwrap_or(false);
     let print = move |_| {
-        let _ = window().print();
+        // Everything opened first (the browser's own print command does the same, by the event).
+        printing.set(true);
+        request_animation_frame(|| {
+            let _ = window().print();
+        });
     };
     let region = move || household.answers.with(|a| a.region);
+    let version = move || {
+        let e = evaluation.get()?;
+        Some(view! {
+            <p class="results-version small" data-testid="results-version">
+                {fill(i18n.tr(Msg::ResultsVersion), &[("version", &e.rules_version)])}
+            </p>
+        })
+    };
 
     view! {
         <section class="screen results" data-testid="results">
             <FocusHeading text=Msg::ResultsTitle testid="results-title"/>
             <crate::speech::ReadAloud text=Callback::new(move |_| {
                 let mut out = i18n.tr(Msg::ResultsTitle).to_string();
-                if let Some(e) = evaluation.get_untracked() {
-                    for r in e.results.iter().filter(|r| r.status != Status::NotApplicable) {
+                if let Some((e, notices)) = answer.get_untracked() {
+                    for n in notices {
+                        out.push_str(&format!("。{n}"));
+                    }
+                    let mut shown: Vec<&PolicyResult> =
+                        e.results.iter().filter(|r| r.status != Status::NotApplicable).collect();
+                    shown.sort_by_key(|r| r.status != Status::Applies);
+                    for r in shown {
                         if let Some(p) = rules().policy(&r.id) {
                             out.push_str(&format!("。{}，{}：{}", i18n.tr(status_msg(r.status)), p.title, p.summary));
                         }
@@ -341,7 +625,7 @@ pub fn Results() -> impl IntoView {
                     })
             }}
             <Silences/>
-            {groups}
+            {lists}
             <div class="results-actions no-print">
                 <a class="button secondary" href="/check/next" data-testid="results-more">
                     {t(Msg::ResultsMoreQuestions)}
@@ -371,6 +655,7 @@ pub fn Results() -> impl IntoView {
                         }
                     })}
             </div>
+            {version}
         </section>
     }
 }
@@ -383,8 +668,16 @@ pub fn serde_key(c: Category) -> String {
         .unwrap_or_default()
 }
 
+/// One result: a line (status, title and, for "applies", the first step) that opens to the
+/// reason, what the household gets, how to apply and the clause quoted word for word.
 #[component]
-fn ResultCard(result: PolicyResult) -> impl IntoView {
+fn ResultCard(
+    result: PolicyResult,
+    open: RwSignal<BTreeSet<String>>,
+    printing: RwSignal<bool>,
+    /// Called before leaving for the policy page, to come back to the same place.
+    remember: Callback<()>,
+) -> impl IntoView {
     let household = use_household();
     let i18n = use_i18n();
     let Some(policy) = rules().policy(&result.id) else {
@@ -399,10 +692,7 @@ fn ResultCard(result: PolicyResult) -> impl IntoView {
         .find_map(|p| ask_for_path(p).map(|a| (p.clone(), a)));
     let settle_view = (status == Status::Maybe).then(|| match settle {
         Some((_, ask)) => {
-            let href = match &ask {
-                Ask::Members => "/check/members".to_string(),
-                a => format!("/check/{}", slug(&answer_path(a))),
-            };
+            let href = ask_href(&ask);
             let question = move || household.answers.with(|a| title(&ask, a, i18n.lang()));
             view! {
                 <p class="settle">
@@ -416,7 +706,11 @@ fn ResultCard(result: PolicyResult) -> impl IntoView {
     });
     let reason = result.reasons.first().cloned().unwrap_or_default();
     let more_reasons: Vec<String> = result.reasons.iter().skip(1).cloned().collect();
-    let mut texts = vec![policy.summary.clone()];
+    let mut texts = vec![
+        policy.summary.clone(),
+        policy.gets.clone(),
+        policy.how_to_apply.clone(),
+    ];
     texts.extend(result.reasons.iter().cloned());
     // A result that depends on the chronic diseases chosen repeats them by name.
     let d = &policy.decision;
@@ -442,29 +736,83 @@ fn ResultCard(result: PolicyResult) -> impl IntoView {
             })
         })
     };
+    let first_step = (status == Status::Applies).then(|| {
+        let step = policy.first_step().to_string();
+        view! {
+            <span class="first-step" lang="zh-Hans" data-testid="first-step">
+                {move || fill(i18n.tr(Msg::ResultsFirstStep), &[("step", &step)])}
+            </span>
+        }
+    });
+    let section = |heading: Msg, text: &str, testid: &'static str| {
+        (!text.trim().is_empty()).then(|| {
+            view! {
+                <h4>{t(heading)}</h4>
+                <p lang="zh-Hans" data-testid=testid>{text.to_string()}</p>
+            }
+        })
+    };
+    let sources = policy
+        .sources
+        .iter()
+        .map(|s| {
+            let clause = s.clause.clone();
+            view! {
+                <figure class="source" data-testid="card-source">
+                    <blockquote lang="zh-Hans" data-testid="card-quote">{s.quote.clone()}</blockquote>
+                    <figcaption>
+                        {t(document_msg(policy.region))} " · "
+                        {move || fill(i18n.tr(Msg::PolicyClause), &[("clause", &clause)])}
+                    </figcaption>
+                </figure>
+            }
+        })
+        .collect_view();
+    let (is_open, toggle) = details_open(open, printing, format!("card-{}", result.id));
     view! {
-        <article class="policy-card" class:maybe=status == Status::Maybe data-testid=format!("result-{}", result.id)>
-            <h3>
-                <span class="badge" class:applies=status == Status::Applies class:maybe=status == Status::Maybe data-testid="status">
-                    {t(status_msg(status))}
+        <details
+            class="policy-card"
+            class:maybe=status == Status::Maybe
+            data-testid=format!("result-{}", result.id)
+            data-category=serde_key(policy.category)
+            prop:open=is_open
+            on:toggle=toggle
+        >
+            <summary data-testid="card-summary">
+                <span class="card-line">
+                    <span class="badge" class:applies=status == Status::Applies class:maybe=status == Status::Maybe data-testid="status">
+                        {t(status_msg(status))}
+                    </span>
+                    " "
+                    <span class="card-title" lang="zh-Hans">{policy.title.clone()}</span>
                 </span>
-                " "
-                <span lang="zh-Hans">{policy.title.clone()}</span>
-            </h3>
-            <p lang="zh-Hans">{policy.summary.clone()}</p>
-            <p class="reason" lang="zh-Hans">{reason}</p>
-            {more_reasons
-                .into_iter()
-                .map(|r| view! { <p class="reason small" lang="zh-Hans">{r}</p> })
-                .collect_view()}
-            {echo}
-            <Glossary texts=texts/>
-            {(policy.time_limit != TimeLimit::None).then(|| view! { <p class="time small">{t(time)}</p> })}
-            {settle_view}
-            <a class="text-link" href=format!("/policy/{}", policy.id) data-testid="policy-link">
-                {t(Msg::ResultsDetails)}
-            </a>
-        </article>
+                {first_step}
+            </summary>
+            <div class="card-body">
+                <p lang="zh-Hans">{policy.summary.clone()}</p>
+                <p class="reason" lang="zh-Hans">{reason}</p>
+                {more_reasons
+                    .into_iter()
+                    .map(|r| view! { <p class="reason small" lang="zh-Hans">{r}</p> })
+                    .collect_view()}
+                {echo}
+                {settle_view}
+                {section(Msg::PolicyGets, &policy.gets, "card-gets")}
+                {section(Msg::PolicyHow, &policy.how_to_apply, "card-how")}
+                {(policy.time_limit != TimeLimit::None).then(|| view! { <p class="time small">{t(time)}</p> })}
+                <Glossary texts=texts/>
+                <h4>{t(Msg::PolicySource)}</h4>
+                {sources}
+                <a
+                    class="text-link"
+                    href=format!("/policy/{}?from=results", policy.id)
+                    data-testid="policy-link"
+                    on:click=move |_| remember.run(())
+                >
+                    {t(Msg::ResultsDetails)}
+                </a>
+            </div>
+        </details>
     }
     .into_any()
 }
@@ -473,6 +821,55 @@ fn ResultCard(result: PolicyResult) -> impl IntoView {
 mod tests {
     use super::*;
     use crate::i18n::LANGS;
+
+    fn sets(lists: &[&[&str]]) -> Vec<Vec<String>> {
+        lists
+            .iter()
+            .map(|l| l.iter().map(|s| s.to_string()).collect())
+            .collect()
+    }
+
+    /// Maybes needing the same questions go together (a subset joins the larger group), those
+    /// settled alone share one group, and those no question settles are for the village.
+    #[test]
+    fn maybes_are_grouped_by_what_settles_them() {
+        let school = ["m0.school", "m1.school", "m2.school"];
+        let input = sets(&[
+            &school,                     // 0
+            &[],                         // 1: village
+            &["h.low_income"],           // 2
+            &school,                     // 3
+            &["m0.school", "m1.school"], // 4: within the school group
+            &["h.low_income"],           // 5
+            &["h.toilet"],               // 6: alone
+            &["h.assets"],               // 7: alone
+            &school,                     // 8
+        ]);
+        let (groups, village) = group_by_settling(&input);
+        assert_eq!(village, vec![1]);
+        assert_eq!(
+            groups,
+            vec![
+                Group {
+                    questions: school.iter().map(|s| s.to_string()).collect(),
+                    results: vec![0, 3, 4, 8]
+                },
+                Group {
+                    questions: vec!["h.low_income".into()],
+                    results: vec![2, 5]
+                },
+                Group {
+                    questions: vec!["h.toilet".into(), "h.assets".into()],
+                    results: vec![6, 7]
+                },
+            ]
+        );
+        // One alone stays a group of its own; nothing to settle, no group.
+        let (groups, village) = group_by_settling(&sets(&[&["h.toilet"]]));
+        assert_eq!(groups.len(), 1);
+        assert!(village.is_empty());
+        assert_eq!(group_by_settling(&[]), (vec![], vec![]));
+    }
 
     /// Every need of `rules/data/needs.toml` has its words, so no silence note goes unsaid.
     #[test]

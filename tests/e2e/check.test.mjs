@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startEnv, screenshot, assertAccessible, appStorage, catalogue, ROOT } from './harness.mjs';
+import { openResult } from './results-page.mjs';
 
 const ANSWERS_KEY = 'xiangqin.answers.v1';
 const RULES_BIN = process.env.XIANGQIN_RULES_BIN ?? path.join(ROOT, 'target/release/xiangqin-rules');
@@ -233,8 +234,8 @@ test('a maybe names the question that settles it, and the answer changes the res
   await page.goto('/check');
   await page.getByTestId('choice-longyan').click();
   await page.getByTestId('see-results').click();
-  const card = page.getByTestId('result-ly-water-safety');
-  await card.waitFor();
+  // The maybe is in a closed group: opened, its card names the question.
+  const card = await openResult(page, 'ly-water-safety');
   assert.equal((await card.getByTestId('status').textContent()).trim(), zh['results.maybe']);
   await card.getByTestId('settle-link').click();
   await page.waitForURL('**/check/h.water_unsafe');
