@@ -60,6 +60,10 @@ pub struct Draft {
     /// The server refused the last declaration sent from this draft for good: what to change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused: Option<Refusal>,
+    /// The receipt code of the declaration sent before from this device, when the household
+    /// chose to declare again (「再申报一份」): the form says so. Never sent.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub follows: String,
 }
 
 /// Why the endpoint refused a declaration for good (a 4xx other than 408 and 429): it is not
@@ -320,8 +324,11 @@ impl Draft {
     }
 
     /// A new declaration started after 查政策 carries the answers over: region, household size,
-    /// what happened (from the events, income, housing, water and schooling answers) and the
-    /// rigid expenses. Nothing is sent until the household has checked it and agreed.
+    /// what happened and the rigid expenses. A cause is ticked only where an answer says it: the
+    /// events of the last 12 months, the income, housing, water and schooling answers, a member
+    /// with a serious illness or a chronic disease (因病) or a disability (因残), and a rigid
+    /// expense of a cause (medical 因病, education 因学, disaster 因灾, accident 因意外事故).
+    /// The household can change all of it; nothing is sent until it has checked it and agreed.
     pub fn from_answers(answers: &crate::storage::Answers) -> Draft {
         use serde_json::Value;
         let mut d = Draft {
@@ -360,23 +367,51 @@ impl Draft {
                 risks.push(risk);
             }
         }
-        let dropped_out = answers
-            .members
-            .iter()
-            .flatten()
-            .any(|m| m.get("school_stage").and_then(Value::as_str) == Some("dropped_out"));
-        if dropped_out {
+        let members = || answers.members.iter().flatten();
+        let ill = members().any(|m| {
+            m.get("serious_illness") == Some(&Value::Bool(true))
+                || m.get("chronic_disease")
+                    .and_then(Value::as_array)
+                    .is_some_and(|d| !d.is_empty())
+        });
+        if ill {
+            risks.push("illness");
+        }
+        let disabled = members().any(|m| {
+            m.get("disability_kind")
+                .and_then(Value::as_str)
+                .is_some_and(|k| k != "none")
+        });
+        if disabled {
+            risks.push("disability");
+        }
+        if members().any(|m| m.get("school_stage").and_then(Value::as_str) == Some("dropped_out")) {
             risks.push("dropout");
+        }
+        let expenses = answers
+            .household
+            .get("rigid_expense")
+            .and_then(Value::as_object);
+        for (cause, risk) in [
+            ("medical", "illness"),
+            ("education", "education"),
+            ("disaster", "disaster"),
+            ("accident", "accident"),
+        ] {
+            let spent = expenses
+                .and_then(|e| e.get(cause))
+                .and_then(Value::as_f64)
+                .is_some_and(|v| v > 0.0);
+            if spent {
+                risks.push(risk);
+            }
         }
         for r in risks {
             if !d.risk_types.iter().any(|x| x == r) {
                 d.risk_types.push(r.to_string());
             }
         }
-        let total: f64 = answers
-            .household
-            .get("rigid_expense")
-            .and_then(Value::as_object)
+        let total: f64 = expenses
             .map(|m| m.values().filter_map(Value::as_f64).sum())
             .unwrap_or(0.0);
         if total > 0.0 {
@@ -430,6 +465,18 @@ impl Draft {
     }
 
     pub fn check(&self, today: NaiveDate) -> Result<Declaration, Vec<FieldError>> {
+        let (declaration, errors) = self.read(today);
+        if errors.is_empty() {
+            Ok(declaration)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The declaration as it would be sent (what the consent step shows: numbers as read,
+    /// amounts in yuan), with every problem of the draft in the order of the form. Where the
+    /// app could not read an input it holds a stand-in, and the problem says so.
+    pub fn read(&self, today: NaiveDate) -> (Declaration, Vec<FieldError>) {
         let mut errors = Vec::new();
         let region = Region::from_key(&self.region);
         if region.is_none() {
@@ -498,9 +545,6 @@ impl Draft {
                 }
             }
         }
-        if errors.is_empty() {
-            return Ok(declaration);
-        }
         // In the order of the form (every field has one problem at most).
         let mut ordered: Vec<FieldError> = Vec::with_capacity(errors.len());
         for field in FIELD_ORDER {
@@ -509,7 +553,7 @@ impl Draft {
             }
         }
         ordered.append(&mut errors);
-        Err(ordered)
+        (declaration, ordered)
     }
 }
 
@@ -530,13 +574,56 @@ mod tests {
         assert_eq!(d.household_size, "2");
         assert_eq!(
             d.risk_types,
-            ["illness", "disaster", "income_drop", "dropout"]
+            ["illness", "disaster", "income_drop", "dropout", "education"]
         );
         assert_eq!(d.rigid_expense_yuan, "31500");
         assert_eq!(
             super::Draft::from_answers(&Default::default()),
             super::Draft::default()
         );
+    }
+
+    /// The household of issue 19: no event of the last 12 months answered, but the wife has
+    /// diabetes and there was a big medical bill: 因病, and the bill, carried over; nothing the
+    /// answers do not say (no disability answered, a disability kind 「none」, nothing spent on
+    /// schooling, no 不清楚 read as anything).
+    #[test]
+    fn an_illness_answer_ticks_illness_and_only_what_the_answers_say_is_ticked() {
+        use serde_json::json;
+        let answers: crate::storage::Answers = serde_json::from_value(json!({
+            "region": "longyan",
+            "household": {"rigid_expense": {"medical": 60000, "education": 0}},
+            "members": [
+                {"relation": "head", "age": 68, "disability_kind": "none"},
+                {"relation": "spouse", "age": 66, "chronic_disease": ["diabetes"]},
+                {"relation": "child", "age": 40, "serious_illness": false}
+            ],
+            "unsure": ["household.recent_shocks"]
+        }))
+        .unwrap();
+        let d = super::Draft::from_answers(&answers);
+        assert_eq!(d.risk_types, ["illness"]);
+        assert_eq!(d.rigid_expense_yuan, "60000");
+        assert_eq!(d.household_size, "3");
+        assert_eq!(
+            d.income_change_yuan, "",
+            "no answer says by how much income fell"
+        );
+
+        let answers: crate::storage::Answers = serde_json::from_value(json!({
+            "household": {"rigid_expense": {"accident": 2000}},
+            "members": [{"serious_illness": true, "disability_kind": "physical", "chronic_disease": []}]
+        }))
+        .unwrap();
+        assert_eq!(
+            super::Draft::from_answers(&answers).risk_types,
+            ["illness", "disability", "accident"]
+        );
+        let answers: crate::storage::Answers = serde_json::from_value(json!({
+            "members": [{"serious_illness": false, "chronic_disease": [], "disability_kind": "none"}]
+        }))
+        .unwrap();
+        assert!(super::Draft::from_answers(&answers).risk_types.is_empty());
     }
 
     use super::*;
@@ -572,6 +659,7 @@ mod tests {
             village_not_listed: false,
             earlier_place: String::new(),
             refused: None,
+            follows: String::new(),
         }
     }
 

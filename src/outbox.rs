@@ -69,6 +69,9 @@ pub struct Outbox {
     pub pending: RwSignal<Vec<Pending>>,
     /// Set when a declaration sent in the background was refused (the home screen says so).
     pub refused: RwSignal<bool>,
+    /// The last declaration the endpoint answered for good while it was sent in the background
+    /// (its key and what became of it): a screen still waiting for it changes by itself.
+    pub settled: RwSignal<Option<(String, Submitted)>>,
     /// How many tries in a row failed (sets the pause before the next one).
     failures: RwSignal<u32>,
     busy: RwSignal<bool>,
@@ -82,6 +85,7 @@ impl Outbox {
         let outbox = Outbox {
             pending: RwSignal::new(load()),
             refused: RwSignal::new(false),
+            settled: RwSignal::new(None),
             failures: RwSignal::new(0),
             busy: RwSignal::new(false),
             planned: RwSignal::new(false),
@@ -123,19 +127,29 @@ impl Outbox {
             queued_on: crate::today().to_string(),
         };
         let submitted = self.send_now(entry).await;
-        match &submitted {
-            Submitted::Sent(_) => {
+        self.conclude(&mut draft, &submitted);
+        (submitted, draft)
+    }
+
+    /// What becomes of the draft at the screen, and of the receipt, once its declaration has an
+    /// outcome: sent, the receipt is kept and the draft removed; waiting, a later try is planned;
+    /// refused for good, the draft keeps the refusal and loses its key (changed, it is a new
+    /// declaration). Also for a declaration the endpoint answered while it was sent in the
+    /// background ([`Outbox::settled`]) and its household still at the screen.
+    pub fn conclude(&self, draft: &mut Draft, submitted: &Submitted) {
+        match submitted {
+            Submitted::Sent(receipt) => {
+                storage::save(storage::RECEIPT_KEY, receipt);
                 storage::remove(storage::DRAFT_KEY);
-                draft = Draft::default();
+                *draft = Draft::default();
             }
             Submitted::Waiting(_) => self.try_later(),
             Submitted::Refused(refusal) => {
                 draft.attempt = None;
                 draft.refused = Some(refusal.clone());
-                storage::save_draft(&draft);
+                storage::save_draft(draft);
             }
         }
-        (submitted, draft)
     }
 
     /// Adds a declaration (once per key) and tries to send it now.
@@ -181,6 +195,9 @@ impl Outbox {
                 if foreground || crate::kiosk::settings().is_none() {
                     storage::save(storage::RECEIPT_KEY, &receipt);
                 }
+                if !foreground {
+                    forget_sent_draft(entry);
+                }
                 self.remove(&entry.key);
                 self.failures.set(0);
                 Submitted::Sent(receipt)
@@ -205,6 +222,9 @@ impl Outbox {
             }
             Err(e) => Submitted::Waiting(e),
         };
+        if !foreground && !matches!(outcome, Submitted::Waiting(_)) {
+            self.settled.set(Some((entry.key.clone(), outcome.clone())));
+        }
         Some(outcome)
     }
 
@@ -254,6 +274,23 @@ impl Outbox {
             },
             pause,
         );
+    }
+}
+
+/// A declaration acknowledged in the background: the draft it was sent from is done with, unless
+/// the household has changed it since (then it is a new declaration, kept to be sent anew).
+fn forget_sent_draft(entry: &Pending) {
+    let unchanged = storage::load_draft().is_some_and(|d| {
+        d.attempt.as_ref().is_some_and(|a| {
+            a.key == entry.key
+                && d.check(crate::today()).is_ok_and(|declaration| {
+                    serde_json::to_string(&declaration)
+                        .is_ok_and(|body| fingerprint(&body) == a.fingerprint)
+                })
+        })
+    });
+    if unchanged {
+        storage::remove(storage::DRAFT_KEY);
     }
 }
 

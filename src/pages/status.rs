@@ -145,6 +145,16 @@ fn Withdraw(
     }
 }
 
+/// The 查询码 as typed from the receipt, where it is written in groups of four: without the
+/// spaces, in the small letters the endpoint gave it in.
+fn check_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
 fn well_formed(receipt: &str, token: &str) -> bool {
     let r = receipt.trim();
     let t = token.trim();
@@ -172,7 +182,7 @@ pub fn StatusPage() -> impl IntoView {
     let busy = RwSignal::new(false);
 
     let look_up = move || {
-        let (r, tk) = (receipt.get_untracked(), token.get_untracked());
+        let (r, tk) = (receipt.get_untracked(), check_code(&token.get_untracked()));
         if !well_formed(&r.to_ascii_uppercase(), &tk) {
             invalid.set(true);
             return;
@@ -188,7 +198,7 @@ pub fn StatusPage() -> impl IntoView {
     // With both codes at hand (QR code or saved receipt), look up at once.
     if well_formed(
         &receipt.get_untracked().to_ascii_uppercase(),
-        &token.get_untracked(),
+        &check_code(&token.get_untracked()),
     ) {
         look_up();
     }
@@ -226,7 +236,7 @@ pub fn StatusPage() -> impl IntoView {
                         <ol class="history" data-testid="status-history">{history}</ol>
                         {rejected.then(|| view! { <p>{t(Msg::StatusRejectedNote)}</p> })}
                         {s.withdrawable.then(|| view! {
-                            <Withdraw receipt=s.receipt.clone() token=token.get_untracked() result=result/>
+                            <Withdraw receipt=s.receipt.clone() token=check_code(&token.get_untracked()) result=result/>
                         })}
                         <Deadlines deadlines=s.deadlines.clone()/>
                     </div>

@@ -442,6 +442,9 @@ test('a 503 (the server cannot store it now) is retried by itself with the same 
   await page.waitForFunction((key) => localStorage.getItem(key) !== null, RECEIPT_KEY, { timeout: 30_000 });
   assert.equal(keys.length, 3);
   assert.ok(keys.every((k) => k === keys[0]), 'every try with the same key');
+  // The screen follows by itself: the receipt, no stale 待发送.
+  await report.receipt.waitFor();
+  assert.equal(await report.sendError.count(), 0);
   const receipt = JSON.parse((await appStorage(page))[RECEIPT_KEY]).code;
   assert.equal((await storedDeclaration(receipt)).length, 1);
   assert.ok(!(OUTBOX_KEY in (await appStorage(page))), 'the outbox is empty once acknowledged');

@@ -1,6 +1,9 @@
 //! 一键申报: the self-declaration. `/report` is the form, `/report/confirm` the consent step
-//! and sending, `/report/sent` the receipt. The draft is saved on the device as it is typed and
-//! checked with the shared validation of `xiangqin_rules`, the same the endpoint runs.
+//! and sending, `/report/sent` the receipt ([`receipt`]; also what `/report` shows once a
+//! declaration was sent). The draft is saved on the device as it is typed and checked with the
+//! shared validation of `xiangqin_rules`, the same the endpoint runs.
+mod receipt;
+
 use crate::api::{SendError, Service};
 use crate::draft::{is_consent_field, Draft, TextKey};
 use crate::i18n::{fill, t, use_i18n, Lang, Msg};
@@ -8,9 +11,11 @@ use crate::outbox::{use_outbox, Submitted};
 use crate::pages::{focus_later, BackLink, FocusHeading};
 use crate::storage::{self, SentReceipt};
 use crate::{region_msg, today, use_household};
-use leptos::either::{Either, EitherOf4, EitherOf5};
+use leptos::either::{Either, EitherOf5};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+use receipt::{AlreadySent, SentStep};
 use xiangqin_rules::declaration::{FieldError, RiskType};
 use xiangqin_rules::{rules, Region};
 
@@ -24,6 +29,9 @@ pub struct Form {
     /// Problems to show, each next to its field.
     errors: RwSignal<Vec<FieldError>>,
     state: RwSignal<SendState>,
+    /// The receipt of the declaration sent from this device, while no new one is begun: the
+    /// form's steps show it instead of an empty form.
+    sent: RwSignal<Option<SentReceipt>>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -37,7 +45,12 @@ enum SendState {
 impl Form {
     fn load() -> Self {
         // A new declaration starts from the answers of 查政策 (not saved until the household types).
-        let draft = storage::load_draft()
+        let stored = storage::load_draft();
+        let sent = match stored {
+            None => storage::load::<SentReceipt>(storage::RECEIPT_KEY),
+            Some(_) => None,
+        };
+        let draft = stored
             .map(Draft::upgraded)
             .unwrap_or_else(|| use_household().answers.with_untracked(Draft::from_answers));
         // What the endpoint refused stays marked until the household has changed it.
@@ -50,6 +63,7 @@ impl Form {
             draft: RwSignal::new(draft),
             errors: RwSignal::new(errors),
             state: RwSignal::new(SendState::Idle),
+            sent: RwSignal::new(sent),
         }
     }
 
@@ -194,16 +208,70 @@ pub(crate) fn input_id(field: &str) -> String {
     format!("f-{}", field.replace('.', "-"))
 }
 
+/// Goes to the receipt in place of the consent step: Back then leads to the form's step, which
+/// shows the receipt too.
+fn to_receipt(navigate: &impl Fn(&str, NavigateOptions)) {
+    let replace = NavigateOptions {
+        replace: true,
+        ..Default::default()
+    };
+    navigate(&format!("/report/{SENT}"), replace);
+}
+
 #[component]
 pub fn Report() -> impl IntoView {
     let form = Form::load();
+    let outbox = use_outbox();
+    let navigate = use_navigate();
     let params = use_params_map();
     let step = Memo::new(move |_| params.read().get("step"));
-    move || match step.get().as_deref() {
-        None => EitherOf4::A(view! { <FormStep form/> }),
-        Some(CONFIRM) => EitherOf4::B(view! { <ConsentStep form/> }),
-        Some(SENT) => EitherOf4::C(view! { <SentStep/> }),
-        Some(_) => EitherOf4::D(view! { <crate::pages::not_found::NotFound/> }),
+    // The endpoint answered the declaration of this draft while the outbox sent it in the
+    // background: the screen follows by itself (the receipt, or what to change).
+    Effect::new(move || {
+        let Some((key, outcome)) = outbox.settled.get() else {
+            return;
+        };
+        let ours = form
+            .draft
+            .with_untracked(|d| d.attempt.as_ref().is_some_and(|a| a.key == key));
+        if !ours {
+            return;
+        }
+        form.state.set(SendState::Idle);
+        match &outcome {
+            // The draft was changed since it was sent: it stays, to be sent as a new one.
+            Submitted::Sent(_) if storage::load_draft().is_some() => {}
+            Submitted::Sent(receipt) => {
+                form.draft.update(|d| outbox.conclude(d, &outcome));
+                if step.get_untracked().as_deref() == Some(CONFIRM) {
+                    to_receipt(&navigate);
+                }
+                form.sent.set(Some(receipt.clone()));
+            }
+            Submitted::Refused(refusal) => {
+                form.draft.update(|d| outbox.conclude(d, &outcome));
+                // Shown here: the home screen need not say it again.
+                outbox.refused.set(false);
+                if refusal.fields.is_empty() {
+                    focus_later("report-refused");
+                } else {
+                    form.show_errors(refusal.fields.clone());
+                }
+            }
+            Submitted::Waiting(_) => {}
+        }
+    });
+    move || {
+        let sent = form.sent.get();
+        match (step.get().as_deref(), sent) {
+            (Some(SENT), _) => EitherOf5::A(view! { <SentStep/> }),
+            (None | Some(CONFIRM), Some(receipt)) => {
+                EitherOf5::B(view! { <AlreadySent form receipt/> })
+            }
+            (None, None) => EitherOf5::C(view! { <FormStep form/> }),
+            (Some(CONFIRM), None) => EitherOf5::D(view! { <ConsentStep form/> }),
+            (Some(_), _) => EitherOf5::E(view! { <crate::pages::not_found::NotFound/> }),
+        }
     }
 }
 
@@ -704,6 +772,7 @@ fn ChoiceGroup(
 /// The first step: what happened, to whom, where.
 #[component]
 fn FormStep(form: Form) -> impl IntoView {
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let service = use_service();
     let next = move |ev: leptos::ev::SubmitEvent| {
@@ -762,6 +831,17 @@ fn FormStep(form: Form) -> impl IntoView {
             <p class="lead">{t(Msg::ReportIntro)}</p>
             <Channel form service/>
             <p class="note">{t(Msg::ReportSavedNote)}</p>
+            {move || {
+                let follows = form.draft.with(|d| d.follows.clone());
+                (!follows.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="note" data-testid="report-follows">
+                                {move || fill(i18n.tr(Msg::ReportFollows), &[("code", &follows)])}
+                            </p>
+                        }
+                    })
+            }}
             <Refused form/>
             <ErrorSummary form/>
             <form novalidate on:submit=next>
@@ -822,7 +902,94 @@ fn ConsentBox(
     }
 }
 
-/// The second step: a short review, the two consents, and sending.
+/// Everything the declaration sends, as it will be sent (numbers as read, amounts in yuan), one
+/// row a field, under the form's title: the household signs for what it can read. (Shown on the
+/// screen and on paper only, never logged.)
+fn review_rows(lang: &'static Lang, d: &Draft) -> impl IntoView {
+    let (declaration, _) = d.read(today());
+    let place = [
+        Region::from_key(&d.region)
+            .map(|r| lang.get(region_msg(r)))
+            .unwrap_or_default(),
+        declaration.place.county.trim(),
+        declaration.place.township.trim(),
+        declaration.place.village.trim(),
+    ]
+    .join(" ");
+    let risks: Vec<&str> = declaration
+        .risk_types
+        .iter()
+        .map(|r| lang.get(risk_msg(*r)))
+        .collect();
+    let not_given = || lang.get(Msg::ReportReviewNotGiven).to_string();
+    let yuan = |amount: Option<f64>| {
+        amount.map_or_else(not_given, |v| {
+            fill(
+                lang.get(Msg::ReportReviewYuan),
+                &[("amount", &format!("{v}"))],
+            )
+        })
+    };
+    let help = declaration
+        .help_wanted
+        .as_deref()
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map_or_else(not_given, str::to_string);
+    let a = &declaration.applicant;
+    let rows = [
+        ("place", Msg::ReportReviewPlace, place),
+        ("applicant.name", Msg::ReportName, a.name.trim().to_string()),
+        (
+            "applicant.id_number",
+            Msg::ReportIdNumber,
+            a.id_number.clone(),
+        ),
+        ("applicant.phone", Msg::ReportPhone, a.phone.clone()),
+        (
+            "household_size",
+            Msg::ReportHouseholdSize,
+            fill(
+                lang.get(Msg::ReportReviewPeople),
+                &[("n", &declaration.household_size.to_string())],
+            ),
+        ),
+        ("risk_types", Msg::ReportRiskTypes, risks.join("、")),
+        (
+            "happened_on",
+            Msg::ReportHappenedOn,
+            declaration.happened_on.to_string(),
+        ),
+        (
+            "description",
+            Msg::ReportDescription,
+            declaration.description.trim().to_string(),
+        ),
+        (
+            "rigid_expense_yuan",
+            Msg::ReportRigidExpense,
+            yuan(declaration.rigid_expense_yuan),
+        ),
+        (
+            "income_change_yuan",
+            Msg::ReportIncomeChange,
+            yuan(declaration.income_change_yuan),
+        ),
+        ("help_wanted", Msg::ReportHelpWanted, help),
+    ];
+    rows.into_iter()
+        .map(|(field, label, value)| {
+            view! {
+                <div class="review-row" data-testid=format!("review-{field}")>
+                    <dt>{lang.get(label)}</dt>
+                    <dd>{value}</dd>
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+/// The second step: everything that is sent, the two consents, and sending.
 #[component]
 fn ConsentStep(form: Form) -> impl IntoView {
     let i18n = use_i18n();
@@ -845,42 +1012,7 @@ fn ConsentStep(form: Form) -> impl IntoView {
             .all(|e| is_consent_field(&e.field))
     });
 
-    let review = move || {
-        form.draft.with_untracked(|d| {
-            let lang = i18n.lang();
-            let region = Region::from_key(&d.region)
-                .map(|r| lang.get(region_msg(r)))
-                .unwrap_or_default();
-            let place = format!(
-                "{region} {} {} {}",
-                d.county.trim(),
-                d.township.trim(),
-                d.village.trim()
-            );
-            let risks: Vec<&str> = RiskType::ALL
-                .iter()
-                .filter(|r| d.has_risk(r.key()))
-                .map(|r| lang.get(risk_msg(*r)))
-                .collect();
-            let rows = [
-                (Msg::ReportReviewPlace, place),
-                (Msg::ReportName, d.name.trim().to_string()),
-                (Msg::ReportPhone, d.phone.trim().to_string()),
-                (Msg::ReportRiskTypes, risks.join("、")),
-                (Msg::ReportHappenedOn, d.happened_on.clone()),
-            ];
-            rows.into_iter()
-                .map(|(label, value)| {
-                    view! {
-                        <div class="review-row">
-                            <dt>{lang.get(label)}</dt>
-                            <dd>{value}</dd>
-                        </div>
-                    }
-                })
-                .collect_view()
-        })
-    };
+    let review = move || form.draft.with_untracked(|d| review_rows(i18n.lang(), d));
 
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -906,9 +1038,10 @@ fn ConsentStep(form: Form) -> impl IntoView {
             let (submitted, draft) = outbox.submit(draft, &declaration).await;
             form.draft.set(draft);
             match submitted {
-                Submitted::Sent(_) => {
+                Submitted::Sent(receipt) => {
                     form.state.set(SendState::Idle);
-                    navigate(&format!("/report/{SENT}"), Default::default());
+                    to_receipt(&navigate);
+                    form.sent.set(Some(receipt));
                 }
                 Submitted::Waiting(SendError::Network) => form.state.set(SendState::NetworkFailed),
                 Submitted::Waiting(_) => form.state.set(SendState::ServerFailed),
@@ -949,6 +1082,7 @@ fn ConsentStep(form: Form) -> impl IntoView {
             <BackLink href="/report".to_string()/>
             <FocusHeading text=Msg::ReportConsentTitle testid="report-title"/>
             <Channel form service/>
+            <h2 class="form-title" data-testid="report-form-title">{t(Msg::ReportFormTitle)}</h2>
             <dl class="review" data-testid="report-review">{review}</dl>
             // On paper, for the village's file: signature (or fingerprint) and date lines.
             <div class="print-only signatures" aria-hidden="true">
@@ -1031,70 +1165,6 @@ fn ConsentStep(form: Form) -> impl IntoView {
             </form>
         </section>
     })
-}
-
-/// The receipt of the declaration just sent (kept on the device until 「清除我的信息」).
-#[component]
-fn SentStep() -> impl IntoView {
-    let i18n = use_i18n();
-    let receipt: Option<SentReceipt> = storage::load(storage::RECEIPT_KEY);
-    match receipt {
-        Some(receipt) => {
-            let sent_on = receipt.sent_on.clone();
-            let qr = crate::pages::status::qr_svg(&crate::pages::status::status_url(&receipt));
-            let service = Service::of(&receipt.service_name, &receipt.deadlines);
-            let received = match &service.service_name {
-                Some(name) => fill(i18n.tr(Msg::ReceiptReceivedBy), &[("name", name)]),
-                None => i18n.tr(Msg::ReceiptReceivedUnnamed).to_string(),
-            };
-            let sees = fill(
-                i18n.tr(Msg::ServiceWhoSees),
-                &[("receiver", &receiver(i18n.lang(), Some(&service)))],
-            );
-            let promised = !service.deadlines.is_empty();
-            let region = receipt.region;
-            Either::Left(view! {
-                <section class="screen receipt" data-testid="report-sent">
-                    <FocusHeading text=Msg::ReceiptTitle testid="report-title"/>
-                    <div class="receipt-box">
-                        <p>{t(Msg::ReceiptCodeLabel)}</p>
-                        <p class="receipt-code" data-testid="receipt-code">{receipt.code}</p>
-                        <p class="note">
-                            {move || fill(i18n.tr(Msg::ReceiptSentOn), &[("date", &sent_on)])}
-                        </p>
-                    </div>
-                    <p>{t(Msg::ReceiptKeep)}</p>
-                    <p data-testid="receipt-received">
-                        <strong>{received}</strong>
-                        {sees}
-                    </p>
-                    <crate::pages::status::Deadlines deadlines=service.deadlines.clone()/>
-                    {(!promised)
-                        .then(|| view! { <p data-testid="receipt-next">{t(Msg::ReceiptNextContact)}</p> })}
-                    <OtherWays region/>
-                    <figure class="receipt-qr">
-                        <div data-testid="receipt-qr" inner_html=qr></div>
-                        <figcaption>{t(Msg::ReceiptQrLabel)}</figcaption>
-                    </figure>
-                    <a class="button primary" href="/status" data-testid="receipt-status">
-                        {t(Msg::ReceiptStatusLink)}
-                    </a>
-                    <a class="button secondary" href="/" data-testid="go-home">
-                        {t(Msg::CommonHome)}
-                    </a>
-                </section>
-            })
-        }
-        None => Either::Right(view! {
-            <section class="screen receipt">
-                <FocusHeading text=Msg::ReceiptNoneTitle testid="report-title"/>
-                <p>{t(Msg::ReceiptNoneBody)}</p>
-                <a class="button primary" href="/report" data-testid="report-back-to-form">
-                    {t(Msg::ReportBackToForm)}
-                </a>
-            </section>
-        }),
-    }
 }
 
 #[cfg(test)]
