@@ -1040,6 +1040,7 @@ fn SentStep() -> impl IntoView {
     let receipt: Option<SentReceipt> = storage::load(storage::RECEIPT_KEY);
     match receipt {
         Some(receipt) => {
+            let slip = receipt.clone();
             let sent_on = receipt.sent_on.clone();
             let qr = crate::pages::status::qr_svg(&crate::pages::status::status_url(&receipt));
             let service = Service::of(&receipt.service_name, &receipt.deadlines);
@@ -1063,6 +1064,7 @@ fn SentStep() -> impl IntoView {
                             {move || fill(i18n.tr(Msg::ReceiptSentOn), &[("date", &sent_on)])}
                         </p>
                     </div>
+                    <crate::kiosk::ReceiptSlip receipt=slip/>
                     <p>{t(Msg::ReceiptKeep)}</p>
                     <p data-testid="receipt-received">
                         <strong>{received}</strong>
