@@ -264,7 +264,8 @@ test('下一户 asks once and stands apart from 大字; switching the mode on le
   await page.getByTestId('question-title').waitFor();
   await page.getByTestId('next-household').click();
   assert.equal(await page.getByTestId('next-household-question').textContent(), zh['kiosk.next_question']);
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'next-household-no', 'the safe answer has the focus');
+  // The safe answer has the focus.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'next-household-no', null, { timeout: 2000 });
   await screenshot(page, 'kiosk-next-confirm');
   await assertAccessible(page, 'next household confirm');
   await page.getByTestId('next-household-no').click();

@@ -229,9 +229,10 @@ test('the cadre finds a declaration by receipt or name, within their own place o
   await signIn(page, issueToken('350821106231', 'village', '露湖村干部'));
   const search = async (text) => {
     await page.getByTestId('review-search').fill(text);
+    const answered = page.waitForResponse((r) => r.url().includes('/api/v1/review/declarations'));
     await page.getByTestId('review-search-go').click();
-    await page.waitForResponse((r) => r.url().includes('/api/v1/review/declarations'));
-    await page.waitForTimeout(100);
+    await (await answered).finished();
+    await page.waitForTimeout(300);
     return page.locator('[data-testid^="review-item-XQ"]').evaluateAll((els) => els.map((e) => e.dataset.testid.replace('review-item-', '')));
   };
   await page.getByTestId(`review-item-${wang.receipt}`).waitFor();
