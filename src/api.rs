@@ -242,6 +242,8 @@ pub struct ReviewItem {
     pub applicant_name: String,
     pub phone: String,
     pub submitted_at: String,
+    /// China time, `2026-12-02 14:05`.
+    pub submitted_at_china: String,
     pub due_on: Option<String>,
     pub overdue: bool,
     pub linked_to: Option<String>,
@@ -263,7 +265,11 @@ pub struct ReviewHistory {
     pub status: String,
     pub status_zh: String,
     pub actor: String,
+    /// Who, in Chinese (农户本人, the service centre's operator of a 代填, or the cadre).
+    pub actor_zh: String,
     pub at: String,
+    /// China time, `2026-12-02 14:05`.
+    pub at_china: String,
     pub note: Option<String>,
 }
 

@@ -3,7 +3,8 @@
 //! after a countdown the operator can cancel — removes every answer, draft and receipt of the
 //! household from the device; declarations still in the outbox stay until they are sent.
 //! The settings are the device's, not a household's, so they survive 「下一户」.
-use crate::storage;
+use crate::i18n::{fill, t, use_i18n, Msg};
+use crate::storage::{self, SentReceipt};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +128,13 @@ impl Kiosk {
         let _ = window().location().replace("/?next=1");
     }
 
+    /// 「办理第一户」, right after the mode is switched on: the households' page, with nothing
+    /// of whoever used the device before on it.
+    pub fn first_household(&self) {
+        crate::clear_household_everywhere();
+        let _ = window().location().set_href("/");
+    }
+
     /// Cancels the countdown (「继续办理」).
     pub fn keep(&self) {
         self.idle_for.set(0);
@@ -136,6 +144,125 @@ impl Kiosk {
 
 pub fn use_kiosk() -> Kiosk {
     expect_context::<Kiosk>()
+}
+
+/// Service-centre mode's bar, under the top bar: who is working, and 「下一户」 on the other side
+/// of the page from 大字 and the languages, so that it is not tapped for them. It asks once
+/// (「这一户办完了吗？」) before it clears the household.
+#[component]
+pub fn KioskBar() -> impl IntoView {
+    let kiosk = use_kiosk();
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let no = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if asking.get() {
+            // The safe answer has the focus: Enter or a second tap on the spot keeps the household.
+            request_animation_frame(move || {
+                if let Some(b) = no.get_untracked() {
+                    let _ = b.focus();
+                }
+            });
+        }
+    });
+    view! {
+        {move || {
+            kiosk.settings.get().map(|s| {
+                let who = fill(i18n.tr(Msg::KioskBar), &[("name", &s.operator)]);
+                view! {
+                    <div class="kiosk-bar" data-testid="kiosk-bar">
+                        {move || match asking.get() {
+                            false => view! {
+                                <button
+                                    type="button"
+                                    class="button next-household"
+                                    data-testid="next-household"
+                                    on:click=move |_| asking.set(true)
+                                >
+                                    {t(Msg::KioskNext)}
+                                </button>
+                                <p class="small">{who.clone()}</p>
+                            }
+                            .into_any(),
+                            true => view! {
+                                <div
+                                    class="kiosk-confirm"
+                                    role="alertdialog"
+                                    aria-labelledby="next-household-question"
+                                    data-testid="next-household-confirm"
+                                >
+                                    <p id="next-household-question" data-testid="next-household-question">
+                                        <strong>{t(Msg::KioskNextQuestion)}</strong>
+                                    </p>
+                                    <p class="small">{t(Msg::KioskNextExplain)}</p>
+                                    <div class="kiosk-confirm-buttons">
+                                        <button
+                                            type="button"
+                                            class="button primary"
+                                            data-testid="next-household-yes"
+                                            on:click=move |_| kiosk.next_household()
+                                        >
+                                            {t(Msg::KioskNextYes)}
+                                        </button>
+                                        <button
+                                            type="button"
+                                            class="button secondary"
+                                            data-testid="next-household-no"
+                                            node_ref=no
+                                            on:click=move |_| asking.set(false)
+                                        >
+                                            {t(Msg::KioskNextNo)}
+                                        </button>
+                                    </div>
+                                </div>
+                            }
+                            .into_any(),
+                        }}
+                    </div>
+                }
+            })
+        }}
+    }
+}
+
+/// In service-centre mode, the receipt as a slip of paper the household takes home: the code,
+/// the 查询码 in groups of four, the QR code of 查进度 and the date. 「打印回执单」 prints the slip
+/// alone (the print stylesheet shows only it while `html.print-slip` is set); on the screen only
+/// that button shows, under the receipt.
+#[component]
+pub fn ReceiptSlip(receipt: SentReceipt) -> impl IntoView {
+    let kiosk = use_kiosk();
+    let i18n = use_i18n();
+    kiosk.on().then(|| {
+        let qr = crate::pages::status::qr_svg(&crate::pages::status::status_url(&receipt));
+        let date = receipt.sent_on.clone();
+        let print = move |_| {
+            let root = document().document_element();
+            if let Some(root) = &root {
+                let _ = root.class_list().add_1("print-slip");
+            }
+            // `print` returns when the dialog is closed.
+            let _ = window().print();
+            if let Some(root) = &root {
+                let _ = root.class_list().remove_1("print-slip");
+            }
+        };
+        view! {
+            <button type="button" class="button secondary no-print" data-testid="print-slip" on:click=print>
+                {t(Msg::KioskSlipPrint)}
+            </button>
+            <section class="receipt-slip" data-testid="receipt-slip">
+                <h2>{t(Msg::KioskSlipTitle)}</h2>
+                <p>{t(Msg::KioskSlipCode)}</p>
+                <p class="slip-code" data-testid="slip-code">{receipt.code.clone()}</p>
+                <p>{t(Msg::KioskSlipToken)}</p>
+                <p class="slip-code" data-testid="slip-token">{crate::pages::report::token_groups(&receipt.status_token).join(" ")}</p>
+                <div class="slip-qr" data-testid="slip-qr" inner_html=qr></div>
+                <p data-testid="slip-date">{move || fill(i18n.tr(Msg::KioskSlipDate), &[("date", &date)])}</p>
+                <p class="small">{t(Msg::KioskSlipHow)}</p>
+            </section>
+        }
+    })
 }
 
 #[cfg(test)]

@@ -132,6 +132,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <TopBar/>
+            <kiosk::KioskBar/>
             <IdleWarning/>
             <main id="main">
                 <FlatRoutes fallback=pages::not_found::NotFound>
@@ -168,35 +169,10 @@ fn TopBar() -> impl IntoView {
                     })
             }}
             <div class="top-tools">
-                <NextHousehold/>
                 <BigTextSwitch/>
                 <LangSwitch/>
             </div>
         </header>
-    }
-}
-
-/// 「下一户」 in service-centre mode, and the idle countdown.
-#[component]
-fn NextHousehold() -> impl IntoView {
-    let kiosk = kiosk::use_kiosk();
-    view! {
-        {move || {
-            kiosk
-                .on()
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="big-text-switch next-household"
-                            data-testid="next-household"
-                            on:click=move |_| kiosk.next_household()
-                        >
-                            {t(Msg::KioskNext)}
-                        </button>
-                    }
-                })
-        }}
     }
 }
 

@@ -942,18 +942,21 @@ fn review_columns(body: &str) -> String {
 
 /// Declarations of the reviewer's scope, newest first, filtered: all of them (the caller pages),
 /// without their bodies (`body_json` is empty; `review_one` has it).
+/// The declarations in `scope` matching `filter`, newest first; `with_body`: with the
+/// declaration itself (the exports show what was declared; the list leaves it out).
 pub async fn review_list(
     pool: &Pool,
     key: &DataKey,
     scope: &Scope<'_>,
     filter: &ListFilter,
+    with_body: bool,
 ) -> Result<Vec<ReviewRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {} WHERE d.region = $1 AND (d.place_code LIKE $2 OR (d.place_code IS NULL AND $3 = 1)) \
          AND ($4 IS NULL OR d.status = $4) AND ($5 IS NULL OR d.place_code LIKE $5) \
          AND ($6 IS NULL OR d.created_at >= $6) AND ($7 IS NULL OR d.created_at < $7) \
          ORDER BY d.id DESC",
-        review_columns("''")
+        review_columns(if with_body { "d.body_json" } else { "''" })
     );
     // Division codes are digits only: nothing in them is a LIKE wildcard.
     let rows = sqlx::query(&sql)

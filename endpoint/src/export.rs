@@ -3,16 +3,22 @@
 //! (`rust_xlsxwriter`). ID numbers and phone numbers stay text (a bare 110105194912310021 would
 //! become 1.10105E+17 and lose its last digits); in the CSV a leading = + - @ is neutralised so a
 //! spreadsheet does not run it as a formula (the workbook writes every text as a string cell,
-//! never a formula); times are China time.
+//! never a formula); times are China time. Beside the list's columns each row carries what the
+//! household declared (household size, risk types, amounts, description, help wanted, and who
+//! filled it in for it at a service centre).
 use crate::db::ReviewRow;
 use crate::error::AppError;
-use crate::review::{Item, LINKED_ELSEWHERE_ZH};
+use crate::review::{china_time, Item, LINKED_ELSEWHERE_ZH};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, NaiveDateTime};
+use xiangqin_rules::declaration::Declaration;
+
+/// How many columns a row has.
+const WIDTH: usize = 21;
 
 /// The header row.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; WIDTH] = [
     "回执号",
     "状态",
     "县",
@@ -26,6 +32,14 @@ pub const COLUMNS: [&str; 13] = [
     "期限",
     "是否超期",
     "关联申报",
+    "家庭人口",
+    "困难原因",
+    "发生时间",
+    "刚性支出（元）",
+    "收入减少（元）",
+    "情况说明",
+    "希望得到的帮助",
+    "代填人",
 ];
 
 /// One cell, by what it holds.
@@ -37,15 +51,24 @@ pub enum Cell {
     /// China time.
     Time(NaiveDateTime),
     Date(NaiveDate),
+    /// Yuan, or a household size: a number cell.
+    Amount(f64),
     Empty,
 }
 
-/// The cells of one row, in the order of [`COLUMNS`].
-pub fn cells(row: &ReviewRow, item: &Item) -> [Cell; 13] {
+/// The cells of one row, in the order of [`COLUMNS`]; `row` read with its body (erased after
+/// the retention, the declared columns are empty).
+pub fn cells(row: &ReviewRow, item: &Item) -> [Cell; WIDTH] {
     let text = |s: &str| Cell::Text(s.to_string());
-    let submitted = chrono::DateTime::parse_from_rfc3339(&row.created_at)
-        .map(|t| Cell::Time((t.to_utc() + chrono::Duration::hours(8)).naive_utc()))
-        .unwrap_or_else(|_| text(&row.created_at));
+    let submitted = china_time(&row.created_at).map_or_else(|| text(&row.created_at), Cell::Time);
+    let declared: Option<Declaration> = serde_json::from_str(&row.body_json).ok();
+    let declared = declared.as_ref();
+    let from = |f: &dyn Fn(&Declaration) -> Cell| declared.map_or(Cell::Empty, f);
+    let amount = |a: Option<f64>| a.map_or(Cell::Empty, Cell::Amount);
+    let words = |s: &str| match s.trim() {
+        "" => Cell::Empty,
+        s => text(s),
+    };
     let linked = match (&item.linked_to, item.linked_elsewhere) {
         (Some(receipt), _) => text(receipt),
         (None, true) => text(LINKED_ELSEWHERE_ZH),
@@ -65,6 +88,21 @@ pub fn cells(row: &ReviewRow, item: &Item) -> [Cell; 13] {
         item.due_on.map_or(Cell::Empty, Cell::Date),
         text(if item.overdue { "是" } else { "否" }),
         linked,
+        from(&|d| Cell::Amount(f64::from(d.household_size))),
+        from(&|d| {
+            let risks: Vec<&str> = d.risk_types.iter().map(|r| r.label_zh()).collect();
+            text(&risks.join("、"))
+        }),
+        from(&|d| Cell::Date(d.happened_on)),
+        from(&|d| amount(d.rigid_expense_yuan)),
+        from(&|d| amount(d.income_change_yuan)),
+        from(&|d| words(&d.description)),
+        from(&|d| words(d.help_wanted.as_deref().unwrap_or_default())),
+        from(&|d| {
+            d.assisted
+                .as_ref()
+                .map_or(Cell::Empty, |a| words(&a.operator_name))
+        }),
     ]
 }
 
@@ -85,6 +123,7 @@ fn csv_text(cell: &Cell) -> String {
         Cell::Text(s) | Cell::Number(s) => neutralised(s),
         Cell::Time(t) => t.format("%Y-%m-%d %H:%M").to_string(),
         Cell::Date(d) => d.to_string(),
+        Cell::Amount(n) => n.to_string(),
         Cell::Empty => String::new(),
     }
 }
@@ -130,6 +169,9 @@ pub fn xlsx_bytes(rows: &[(ReviewRow, Item)]) -> Result<Vec<u8>, AppError> {
             7 => 22.0,
             0 | 5 | 9 => 16.0,
             12 => 30.0,
+            14 | 19 => 24.0,
+            16 | 17 => 14.0,
+            18 => 40.0,
             _ => 12.0,
         };
         sheet.set_column_width(c as u16, width).map_err(x)?;
@@ -142,6 +184,7 @@ pub fn xlsx_bytes(rows: &[(ReviewRow, Item)]) -> Result<Vec<u8>, AppError> {
                 Cell::Text(s) | Cell::Number(s) => sheet.write_string(r, c, s).map(|_| ()),
                 Cell::Time(t) => sheet.write_datetime_with_format(r, c, t, &time).map(|_| ()),
                 Cell::Date(d) => sheet.write_datetime_with_format(r, c, d, &day).map(|_| ()),
+                Cell::Amount(n) => sheet.write_number(r, c, *n).map(|_| ()),
                 Cell::Empty => Ok(()),
             }
             .map_err(x)?;

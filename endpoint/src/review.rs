@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{NaiveDate, SecondsFormat, Utc};
+use chrono::{NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use xiangqin_rules::declaration::FieldError;
 use xiangqin_rules::places::DivisionCode;
@@ -36,7 +36,10 @@ pub struct Item {
     pub village: String,
     pub applicant_name: String,
     pub phone: String,
+    /// RFC 3339, UTC.
     pub submitted_at: String,
+    /// The same instant in China time, as cadres read it: `2026-12-02 14:05`.
+    pub submitted_at_china: String,
     /// When the current step should be done (working days from when it began), if it has a deadline.
     pub due_on: Option<NaiveDate>,
     pub overdue: bool,
@@ -53,6 +56,35 @@ pub struct Item {
     pub next: Vec<Step>,
     /// Who takes the next step, when this reviewer cannot (e.g. 乡镇（乡镇审核）).
     pub waiting_for: Option<String>,
+}
+
+/// An RFC 3339 instant in China time (UTC+8 all year: China keeps no summer time).
+pub fn china_time(at: &str) -> Option<NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .ok()
+        .map(|t| (t.to_utc() + chrono::Duration::hours(8)).naive_utc())
+}
+
+/// An RFC 3339 instant as cadres read it, `2026-12-02 14:05` (China time); a text that is not
+/// an instant as it is.
+pub fn china_time_text(at: &str) -> String {
+    china_time(at).map_or_else(
+        || at.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    )
+}
+
+/// Who took a step of the history, in Chinese: the cadre's name, or the household — itself, or
+/// through the service centre's operator when the declaration was filled in for it (代填:
+/// `assisted_by`, the operator's name), which is only ever its submission.
+pub fn actor_zh(status: Step, actor: &str, assisted_by: Option<&str>) -> String {
+    match (actor, assisted_by) {
+        ("household", Some(operator)) if status == Step::Submitted => {
+            format!("服务中心代填（代填人：{operator}）")
+        }
+        ("household", _) => "农户本人".to_string(),
+        (cadre, _) => cadre.to_string(),
+    }
 }
 
 /// A note of a declaration's history, opened (notes are stored sealed, and erased with the
@@ -103,6 +135,7 @@ fn item(state: &AppState, reviewer: &Reviewer, row: &ReviewRow, today: NaiveDate
         applicant_name: row.applicant_name.clone(),
         phone: row.phone.clone(),
         submitted_at: row.created_at.clone(),
+        submitted_at_china: china_time_text(&row.created_at),
         due_on: due,
         overdue: due.is_some_and(|d| today > d),
         linked_to: row.linked_to.clone().filter(|_| linked_visible),
@@ -128,6 +161,38 @@ pub struct ListQuery {
     pub to: Option<NaiveDate>,
     /// `true`: only those past their deadline.
     pub overdue: Option<bool>,
+    /// A search: declarations whose receipt (with or without its dashes, any case) or
+    /// applicant's name contains it. Names are stored encrypted, so it is matched here, on the
+    /// token's own list once opened; it is never written to the audit log.
+    pub q: Option<String>,
+}
+
+/// The receipt or name searched for: the trimmed text, and the receipt's letters and digits.
+struct Search {
+    name: String,
+    receipt: String,
+}
+
+impl Search {
+    fn new(q: Option<&str>) -> Option<Self> {
+        let name = q.map(str::trim).filter(|q| !q.is_empty())?.to_string();
+        Some(Search {
+            receipt: receipt_key(&name),
+            name,
+        })
+    }
+
+    fn finds(&self, row: &ReviewRow) -> bool {
+        row.applicant_name.contains(&self.name)
+            || (!self.receipt.is_empty() && receipt_key(&row.receipt).contains(&self.receipt))
+    }
+}
+
+fn receipt_key(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// The workflow's status keys, as an enum in the OpenAPI document.
@@ -138,10 +203,23 @@ fn status_key_schema() -> utoipa::openapi::Object {
         .build()
 }
 
-/// The filter as the audit log keeps it: the query string as given (never personal data:
-/// statuses, division codes, dates).
+/// The filter as the audit log keeps it: the query string as given (statuses, division codes,
+/// dates), except a search's text, which may be a name: only that there was one.
 fn filter_text(uri: &Uri) -> String {
-    let q = uri.query().unwrap_or_default();
+    // Decoded as the extractor decodes it, so that no spelling of `q` (`%71=…`) gets through.
+    let q = match serde_urlencoded::from_str::<Vec<(String, String)>>(
+        uri.query().unwrap_or_default(),
+    ) {
+        Ok(pairs) => pairs
+            .iter()
+            .map(|(k, v)| match k.as_str() {
+                "q" => "q=(search)".to_string(),
+                _ => format!("{k}={v}"),
+            })
+            .collect::<Vec<_>>()
+            .join("&"),
+        Err(_) => "(unreadable)".to_string(),
+    };
     let q: String = q.chars().take(300).collect();
     format!("filter: {}", if q.is_empty() { "none" } else { &q })
 }
@@ -150,6 +228,7 @@ pub(crate) async fn list_rows(
     state: &AppState,
     reviewer: &Reviewer,
     q: &ListQuery,
+    with_body: bool,
 ) -> Result<Vec<(ReviewRow, Item)>, AppError> {
     let bad = |code, message: &str| AppError::BadRequest {
         code,
@@ -190,10 +269,19 @@ pub(crate) async fn list_rows(
         from: q.from.map(china_midnight_utc),
         until: q.to.map(|d| china_midnight_utc(d.succ_opt().unwrap_or(d))),
     };
-    let rows = db::review_list(&state.pool, &state.data_key, &reviewer.scope(), &filter).await?;
+    let rows = db::review_list(
+        &state.pool,
+        &state.data_key,
+        &reviewer.scope(),
+        &filter,
+        with_body,
+    )
+    .await?;
+    let search = Search::new(q.q.as_deref());
     let today = crate::today_in_china();
     Ok(rows
         .into_iter()
+        .filter(|r| search.as_ref().is_none_or(|s| s.finds(r)))
         .map(|r| {
             let i = item(state, reviewer, &r, today);
             (r, i)
@@ -202,7 +290,8 @@ pub(crate) async fn list_rows(
         .collect())
 }
 
-/// The list for `action` (list or an export): the rows, audited with the filter and their count.
+/// The list for `action` (list or an export): the rows, audited with the filter and their count;
+/// an export's with what was declared.
 pub(crate) async fn audited_rows(
     state: &AppState,
     reviewer: &Reviewer,
@@ -211,7 +300,7 @@ pub(crate) async fn audited_rows(
     q: Result<ApiQuery<ListQuery>, AppError>,
 ) -> Result<Vec<(ReviewRow, Item)>, AppError> {
     let rows = match q {
-        Ok(ApiQuery(q)) => list_rows(state, reviewer, &q).await,
+        Ok(ApiQuery(q)) => list_rows(state, reviewer, &q, action != "list").await,
         Err(e) => Err(e),
     };
     let mut detail = filter_text(uri);
@@ -278,8 +367,15 @@ pub struct HistoryEntry {
     #[schema(value_type = String)]
     pub status: Step,
     pub status_zh: String,
+    /// `household`, or the cadre's name.
     pub actor: String,
+    /// Who, in Chinese: 农户本人, 服务中心代填（代填人：…） for a declaration filled in for the
+    /// household, or the cadre's name.
+    pub actor_zh: String,
+    /// RFC 3339, UTC.
     pub at: String,
+    /// China time, `2026-12-02 14:05`.
+    pub at_china: String,
     pub note: Option<String>,
 }
 
@@ -309,12 +405,20 @@ async fn detail_of(
     receipt: &str,
 ) -> Result<Detail, AppError> {
     let row = find_in_scope(state, reviewer, receipt).await?;
+    // Erased after the retention: nothing left to show.
+    let declaration = match row.erased_at {
+        Some(_) => serde_json::Value::Null,
+        None => serde_json::from_str(&row.body_json).map_err(AppError::internal)?,
+    };
+    let assisted_by = declaration["assisted"]["operator_name"].as_str();
     let history = db::review_history(&state.pool, row.id)
         .await?
         .into_iter()
         .map(|(status, actor, at, note)| {
             Ok(HistoryEntry {
                 status_zh: status.label_zh().to_string(),
+                actor_zh: actor_zh(status, &actor, assisted_by),
+                at_china: china_time_text(&at),
                 status,
                 actor,
                 at,
@@ -332,11 +436,7 @@ async fn detail_of(
     Ok(Detail {
         item,
         id_number: row.id_number.clone(),
-        // Erased after the retention: nothing left to show.
-        declaration: match row.erased_at {
-            Some(_) => serde_json::Value::Null,
-            None => serde_json::from_str(&row.body_json).map_err(AppError::internal)?,
-        },
+        declaration,
         history,
         linked: linked.into_iter().map(|(receipt, _, _)| receipt).collect(),
     })

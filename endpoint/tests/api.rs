@@ -2283,6 +2283,183 @@ async fn overdue_cases_beyond_the_newest_thousand_are_still_found(backend: Backe
     }
 }
 
+/// The cadre sees what the household declared (in the detail, the CSV and the workbook), who
+/// filled it in at a service centre (never 农户本人 for a 代填), times in China time, and finds a
+/// declaration by its receipt or its applicant's name (stored encrypted) within its own scope
+/// only; the name searched for stays out of the audit log.
+async fn cadres_see_what_was_declared_and_search_by_receipt_or_name(backend: Backend) {
+    let (app, t) = review_app(&backend).await;
+    let mut assisted = declaration();
+    assisted["assisted"] = json!({"operator_name": "服务中心小刘", "household_confirmed": true});
+    assisted["income_change_yuan"] = json!(12000.5);
+    let (status, sent) = app.post(assisted.to_string(), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    let helped = sent["receipt"].as_str().unwrap().to_string();
+    let mut own = declaration();
+    own["applicant"]["name"] = json!("李四");
+    let (status, sent) = app.post(own.to_string(), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    let alone = sent["receipt"].as_str().unwrap().to_string();
+
+    let china = regex_free_china_time;
+    let detail = |receipt: &str| format!("/api/v1/review/declarations/{receipt}");
+    let (_, d, text) = app
+        .review("GET", &detail(&helped), Some(&t.village), None)
+        .await;
+    assert!(china(d["submitted_at_china"].as_str().unwrap()), "{text}");
+    let utc = chrono::DateTime::parse_from_rfc3339(d["submitted_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        d["submitted_at_china"],
+        (utc.to_utc() + chrono::Duration::hours(8))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    );
+    assert_eq!(d["history"][0]["actor"], "household");
+    assert_eq!(
+        d["history"][0]["actor_zh"],
+        "服务中心代填（代填人：服务中心小刘）"
+    );
+    assert!(!text.contains("农户本人"), "{text}");
+    assert!(
+        china(d["history"][0]["at_china"].as_str().unwrap()),
+        "{text}"
+    );
+    assert_eq!(d["declaration"]["income_change_yuan"], 12000.5);
+    let (_, d, _) = app
+        .review("GET", &detail(&alone), Some(&t.village), None)
+        .await;
+    assert_eq!(d["history"][0]["actor_zh"], "农户本人");
+    // A cadre's step is the cadre's name.
+    let (_, d) = app.move_to(&alone, &t.village, "home_visit", None).await;
+    assert_eq!(d["history"][1]["actor_zh"], "露湖村张干部");
+    assert!(china(d["history"][1]["at_china"].as_str().unwrap()), "{d}");
+
+    // Search: by name (URL-encoded, as the app sends it), by receipt in any spelling.
+    let q = |s: &str| format!("?q={}", utf8_percent(s));
+    assert_eq!(
+        app.listed(&t.village, &q("张三")).await,
+        vec![helped.clone()]
+    );
+    assert_eq!(app.listed(&t.village, &q("李")).await, vec![alone.clone()]);
+    let loose = alone.replace('-', "").to_lowercase();
+    assert_eq!(
+        app.listed(&t.village, &q(&loose)).await,
+        vec![alone.clone()]
+    );
+    assert_eq!(
+        app.listed(&t.village, &q(&alone[3..])).await,
+        vec![alone.clone()]
+    );
+    assert_eq!(
+        app.listed(&t.village, &q("王五")).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        app.listed(&t.village, &q("  ")).await.len(),
+        2,
+        "a blank search is none"
+    );
+    // Never beyond the token's scope.
+    assert!(app.listed(&t.elsewhere, &q("张三")).await.is_empty());
+    assert!(app.listed(&t.elsewhere, &q(&helped)).await.is_empty());
+    // The audit log says a search was made, never what was searched for.
+    let (status, _, _) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations?%71=%E5%BC%A0%E4%B8%89&status=submitted",
+            Some(&t.village),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let audit = format!("{:?}", app.audit().await);
+    assert!(audit.contains("filter: q=(search); rows: 1"), "{audit}");
+    assert!(
+        audit.contains("filter: q=(search)&status=submitted; rows: 1"),
+        "{audit}"
+    );
+    for personal in ["张三", "李", "%E5", &loose] {
+        assert!(!audit.contains(personal), "{personal} in {audit}");
+    }
+
+    // The CSV: what was declared, the operator who filled it in, China time.
+    let (status, _, csv) = app
+        .review(
+            "GET",
+            "/api/v1/review/declarations.csv",
+            Some(&t.village),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader =
+        csv::ReaderBuilder::new().from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, xiangqin_endpoint::export::COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let col = |row: &csv::StringRecord, name: &str| {
+        row[header.iter().position(|h| h == name).unwrap()].to_string()
+    };
+    let row = rows.iter().find(|r| r[0] == *helped).unwrap();
+    assert_eq!(col(row, "家庭人口"), "4");
+    assert_eq!(col(row, "困难原因"), "因病、收入大幅下降");
+    assert_eq!(
+        col(row, "发生时间"),
+        assisted["happened_on"].as_str().unwrap()
+    );
+    assert_eq!(col(row, "刚性支出（元）"), "35000");
+    assert_eq!(col(row, "收入减少（元）"), "12000.5");
+    assert_eq!(
+        col(row, "情况说明"),
+        "父亲住院做手术，花了很多钱，家里没人出去打工了。"
+    );
+    assert_eq!(col(row, "希望得到的帮助"), "医疗救助");
+    assert_eq!(col(row, "代填人"), "服务中心小刘");
+    assert!(china(&col(row, "提交时间")), "{row:?}");
+    let row = rows.iter().find(|r| r[0] == *alone).unwrap();
+    assert_eq!(col(row, "代填人"), "");
+    assert_eq!(col(row, "收入减少（元）"), "");
+
+    // The workbook: the same columns, amounts as numbers.
+    use calamine::Data;
+    let book = app.workbook(&t.village).await;
+    let titles: Vec<String> = book[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(titles, xiangqin_endpoint::export::COLUMNS);
+    let at = |name: &str| titles.iter().position(|h| h == name).unwrap();
+    let row = book
+        .iter()
+        .find(|r| r[0] == Data::String(helped.clone()))
+        .unwrap();
+    assert_eq!(row[at("家庭人口")], Data::Float(4.0));
+    assert_eq!(row[at("刚性支出（元）")], Data::Float(35000.0));
+    assert_eq!(row[at("收入减少（元）")], Data::Float(12000.5));
+    assert_eq!(
+        row[at("困难原因")],
+        Data::String("因病、收入大幅下降".into())
+    );
+    assert_eq!(row[at("代填人")], Data::String("服务中心小刘".into()));
+    assert!(
+        matches!(row[at("发生时间")], Data::DateTime(_)),
+        "{:?}",
+        row[at("发生时间")]
+    );
+}
+
+/// `2026-12-02 14:05`: a China-time text as cadres read it (no `T`, no zone).
+fn regex_free_china_time(s: &str) -> bool {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").is_ok()
+}
+
+/// A query value percent-encoded (UTF-8), as a browser sends it.
+fn utf8_percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Found by the API fuzz pass (bench/api-fuzz.sh): a bad filter was a plain-text 400 from axum.
 async fn a_bad_review_filter_gets_a_json_400_in_chinese(backend: Backend) {
     let (app, t) = review_app(&backend).await;
@@ -2365,4 +2542,5 @@ on_both_databases!(
     every_review_action_leaves_its_line_in_the_audit_log,
     declarations_from_before_the_codes_are_matched_or_kept_for_the_region,
     a_second_declaration_of_the_same_person_is_linked_and_the_exports_open_in_excel,
+    cadres_see_what_was_declared_and_search_by_receipt_or_name,
 );

@@ -15,6 +15,8 @@ pub fn KioskPage() -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let minutes = RwSignal::new(5u32);
     let error = RwSignal::new(None::<Msg>);
+    // Switched on here just now: the way on to the first household.
+    let just_on = RwSignal::new(false);
 
     let turn_on = move || {
         let name = operator.get_untracked().trim().to_string();
@@ -30,6 +32,7 @@ pub fn KioskPage() -> impl IntoView {
         };
         storage::save(KIOSK_KEY, &s);
         kiosk.settings.set(Some(s));
+        just_on.set(true);
         pin.set(String::new());
         error.set(None);
     };
@@ -72,6 +75,11 @@ pub fn KioskPage() -> impl IntoView {
                     <p class="status ok" data-testid="kiosk-on">
                         {move || fill(i18n.tr(Msg::KioskOnAs), &[("name", &s.operator)])}
                     </p>
+                    {move || just_on.get().then(|| view! {
+                        <button type="button" class="button primary" data-testid="kiosk-first" on:click=move |_| kiosk.first_household()>
+                            {t(Msg::KioskFirst)}
+                        </button>
+                    })}
                     <form class="answer-form" novalidate on:submit=move |ev| { ev.prevent_default(); turn_off() }>
                         <label for="kiosk-pin">{t(Msg::KioskPinEnter)}</label>
                         {pin_input("kiosk-pin")}

@@ -1,17 +1,22 @@
 //! 申报审核 (`/review`): a village or township cadre signs in with the token issued by the
 //! endpoint's operator and works the queue — filter, open, record the visit, move along the
-//! workflow, export for Excel. Uses only the endpoint's review API. The token and everything
-//! loaded live in this page's memory only: nothing is written to the device, and 「退出」 or
-//! closing the page forgets it all.
+//! workflow, export for Excel. Uses only the endpoint's review API. The token is kept in this
+//! tab's session storage, so that a reload (a cadre's phone does it for them when memory runs
+//! short) does not sign them out: the browser forgets it when the tab is closed, and 「退出」
+//! removes it at once. Everything loaded lives in the page's memory only.
 use crate::api::{self, ReviewDetail, ReviewError, ReviewItem, Reviewer};
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::pages::{BackLink, FocusHeading};
+use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use xiangqin_rules::declaration::RiskType;
 use xiangqin_rules::workflow::Step;
+
+/// The signed-in cadre's token, in this tab's session storage (see the module comment).
+const SESSION_KEY: &str = "xiangqin.review-session.v1";
 
 /// The Chinese name of a step key, as the endpoint sends it.
 fn step_name(key: &str) -> &str {
@@ -36,26 +41,41 @@ pub fn ReviewPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
 
-    let sign_in = move || {
-        let given = typed.get_untracked().trim().to_string();
-        if given.is_empty() {
-            return;
-        }
+    let sign_in_with = move |given: String| {
         busy.set(true);
         spawn_local(async move {
             match api::review_me(&given).await {
                 Ok(r) => {
+                    let _ = SessionStorage::set(SESSION_KEY, &given);
                     token.set(given);
                     typed.set(String::new());
                     reviewer.set(Some(r));
                     error.set(None);
                 }
-                Err(e) => error.set(Some(error_text(&e, i18n.lang()))),
+                Err(e) => {
+                    // A token the endpoint no longer takes is forgotten; after a network
+                    // failure a reload tries it again.
+                    if e == ReviewError::Unauthorized {
+                        SessionStorage::delete(SESSION_KEY);
+                    }
+                    error.set(Some(error_text(&e, i18n.lang())));
+                }
             }
             busy.set(false);
         });
     };
+    let sign_in = move || {
+        let given = typed.get_untracked().trim().to_string();
+        if !given.is_empty() {
+            sign_in_with(given);
+        }
+    };
+    // Signed in before a reload of this tab: again, without typing the token.
+    if let Ok(kept) = SessionStorage::get::<String>(SESSION_KEY) {
+        sign_in_with(kept);
+    }
     let sign_out = move || {
+        SessionStorage::delete(SESSION_KEY);
         token.set(String::new());
         reviewer.set(None);
         error.set(None);
@@ -121,6 +141,9 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let status = RwSignal::new(String::new());
     let overdue = RwSignal::new(false);
+    // A receipt or a name: the endpoint matches it on this token's list (names are stored
+    // encrypted, so no database query could).
+    let search = RwSignal::new(String::new());
     let items: RwSignal<Vec<ReviewItem>> = RwSignal::new(Vec::new());
     // How many match in all: the list carries the newest 1000, the export all of them.
     let total = RwSignal::new(0usize);
@@ -135,6 +158,10 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
         }
         if overdue.get_untracked() {
             parts.push("overdue=true".to_string());
+        }
+        let q = search.get_untracked();
+        if !q.trim().is_empty() {
+            parts.push(format!("q={}", js_sys::encode_uri_component(q.trim())));
         }
         if parts.is_empty() {
             String::new()
@@ -226,6 +253,31 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
         {move || match open.get() {
             Some(receipt) => view! { <Detail token receipt open on_change=Callback::new(move |_| load())/> }.into_any(),
             None => view! {
+                <form
+                    class="review-search"
+                    role="search"
+                    novalidate
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        load();
+                    }
+                >
+                    <label for="review-search">{t(Msg::ReviewSearchLabel)}</label>
+                    <div class="review-search-row">
+                        <input
+                            id="review-search"
+                            class="text-input"
+                            type="search"
+                            autocomplete="off"
+                            data-testid="review-search"
+                            prop:value=move || search.get()
+                            on:input=move |ev| search.set(event_target_value(&ev))
+                        />
+                        <button type="submit" class="button secondary small" data-testid="review-search-go">
+                            {t(Msg::ReviewSearch)}
+                        </button>
+                    </div>
+                </form>
                 <div class="review-filters">
                     <label for="review-status">{t(Msg::ReviewFilterStatus)}</label>
                     <select
@@ -378,23 +430,42 @@ fn Detail(
                 text_of(&decl, &["place", "village"])
             );
             let assisted = text_of(&decl, &["assisted", "operator_name"]);
-            let rows: Vec<(Msg, String)> = vec![
-                (Msg::ReviewFieldApplicant, text_of(&decl, &["applicant", "name"])),
-                (Msg::ReviewFieldId, d.id_number.clone()),
-                (Msg::ReviewFieldPhone, text_of(&decl, &["applicant", "phone"])),
-                (Msg::ReviewFieldPlace, place),
-                (Msg::ReviewFieldSize, text_of(&decl, &["household_size"])),
-                (Msg::ReviewFieldRisks, risks),
-                (Msg::ReviewFieldWhen, text_of(&decl, &["happened_on"])),
-                (Msg::ReviewFieldDescription, text_of(&decl, &["description"])),
-                (Msg::ReviewFieldHelp, text_of(&decl, &["help_wanted"])),
-                (Msg::ReviewFieldAssisted, assisted),
-                (Msg::ReviewFieldSubmitted, d.item.submitted_at.chars().take(16).collect()),
+            let assisted = (!assisted.is_empty())
+                .then(|| fill(i18n.tr(Msg::KioskAssistedBy), &[("name", &assisted)]))
+                .unwrap_or_default();
+            // Yuan as the household wrote them (35000, not 35000.0).
+            let yuan = |key: &str| {
+                decl[key]
+                    .as_f64()
+                    .map(|n| fill(i18n.tr(Msg::ReviewYuan), &[("n", &n.to_string())]))
+                    .unwrap_or_default()
+            };
+            let rows: Vec<(Msg, &str, String)> = vec![
+                (Msg::ReviewFieldApplicant, "applicant", text_of(&decl, &["applicant", "name"])),
+                (Msg::ReviewFieldId, "id", d.id_number.clone()),
+                (Msg::ReviewFieldPhone, "phone", text_of(&decl, &["applicant", "phone"])),
+                (Msg::ReviewFieldPlace, "place", place),
+                (Msg::ReviewFieldSize, "size", text_of(&decl, &["household_size"])),
+                (Msg::ReviewFieldRisks, "risks", risks),
+                (Msg::ReviewFieldWhen, "when", text_of(&decl, &["happened_on"])),
+                (Msg::ReviewFieldExpense, "expense", yuan("rigid_expense_yuan")),
+                (Msg::ReviewFieldIncomeDrop, "income_drop", yuan("income_change_yuan")),
+                (Msg::ReviewFieldDescription, "description", text_of(&decl, &["description"])),
+                (Msg::ReviewFieldHelp, "help", text_of(&decl, &["help_wanted"])),
+                (Msg::ReviewFieldAssisted, "assisted", assisted),
+                (Msg::ReviewFieldSubmitted, "submitted", d.item.submitted_at_china.clone()),
             ];
             let rows = rows
                 .into_iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(k, v)| view! { <div class="review-row"><dt>{t(k)}</dt><dd>{v}</dd></div> })
+                .filter(|(_, _, v)| !v.trim().is_empty())
+                .map(|(k, id, v)| {
+                    view! {
+                        <div class="review-row" data-testid=format!("review-field-{id}")>
+                            <dt>{t(k)}</dt>
+                            <dd>{v}</dd>
+                        </div>
+                    }
+                })
                 .collect_view();
             let history = d
                 .history
@@ -403,8 +474,8 @@ fn Detail(
                     view! {
                         <li>
                             <strong>{h.status_zh.clone()}</strong> " · "
-                            {if h.actor == "household" { "农户本人".to_string() } else { h.actor.clone() }} " · "
-                            <span class="small">{h.at.chars().take(16).collect::<String>()}</span>
+                            {h.actor_zh.clone()} " · "
+                            <span class="small">{h.at_china.clone()}</span>
                             {h.note.clone().map(|n| view! { <p class="small">{n}</p> })}
                         </li>
                     }

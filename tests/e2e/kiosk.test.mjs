@@ -3,7 +3,7 @@
 // nothing of that household on the device (localStorage and IndexedDB checked directly).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, screenshot, appStorage, catalogue } from './harness.mjs';
+import { startEnv, screenshot, appStorage, catalogue, assertAccessible } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 // Settings of the device and of the service it talks to, not of any household.
@@ -26,6 +26,13 @@ async function turnOn(page, { minutes } = {}) {
   if (minutes) await page.getByTestId('kiosk-idle').selectOption(String(minutes));
   await page.getByTestId('kiosk-turn-on').click();
   await page.getByTestId('kiosk-on').waitFor();
+}
+
+/** 「下一户」, answered 「办完了」 when it asks. */
+async function nextHousehold(page) {
+  await page.getByTestId('next-household').click();
+  assert.equal(await page.getByTestId('next-household-question').textContent(), zh['kiosk.next_question']);
+  await page.getByTestId('next-household-yes').click();
 }
 
 async function householdLeft(page) {
@@ -73,7 +80,36 @@ test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves n
   await screenshot(page, 'kiosk-receipt');
 
   assert.ok((await householdLeft(page)).keys.length > 0, 'the household has data on the device before 下一户');
-  await page.getByTestId('next-household').click();
+
+  // The slip for the household to take home: printed alone, with the code, the 查询码, the QR
+  // code and the date.
+  const { status_token: token, sent_on: sentOn } = JSON.parse((await appStorage(page))['xiangqin.last-receipt.v1']);
+  assert.ok(token.length > 8);
+  const slip = page.getByTestId('receipt-slip');
+  assert.equal(await slip.isVisible(), false, 'on the screen only the button shows');
+  await page.evaluate(() => {
+    window.print = () => { window.printedWith = document.documentElement.className; };
+  });
+  await page.getByTestId('print-slip').click();
+  assert.match(await page.evaluate(() => window.printedWith), /\bprint-slip\b/);
+  assert.doesNotMatch(await page.evaluate(() => document.documentElement.className), /print-slip/, 'only while printing');
+  await page.evaluate(() => document.documentElement.classList.add('print-slip'));
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await slip.isVisible());
+  assert.equal(await page.getByTestId('slip-code').textContent(), receipt);
+  const grouped = await page.getByTestId('slip-token').textContent();
+  assert.equal(grouped.replaceAll(' ', ''), token);
+  assert.ok(grouped.split(' ').every((g) => g.length <= 4), grouped);
+  assert.equal(await page.locator('[data-testid="slip-qr"] svg').count(), 1);
+  assert.match(await page.getByTestId('slip-date').textContent(), new RegExp(sentOn));
+  assert.equal(await page.getByTestId('report-title').isVisible(), false, 'the slip prints alone');
+  assert.equal(await page.getByTestId('next-household').isVisible(), false);
+  await screenshot(page, 'kiosk-slip-print');
+  await page.evaluate(() => document.documentElement.classList.remove('print-slip'));
+  assert.equal(await slip.isVisible(), false, 'printing the receipt page itself leaves the slip out');
+  await page.emulateMedia({ media: 'screen' });
+
+  await nextHousehold(page);
   await page.getByTestId('kiosk-cleared').waitFor();
   assert.deepEqual(await householdLeft(page), { keys: [], idb: [] });
   await page.goto('/check');
@@ -157,7 +193,7 @@ test('after 下一户, Back shows nothing of the last household: its page is no 
   await turnOn(page);
   await typeInHousehold(page);
   const entries = await page.evaluate(() => history.length);
-  await page.getByTestId('next-household').click();
+  await nextHousehold(page);
   await page.getByTestId('kiosk-cleared').waitFor();
   assert.equal(await page.evaluate(() => history.length), entries, 'the fresh start page replaces the last one');
   await page.goBack();
@@ -177,7 +213,7 @@ test('a household page the back-forward cache brings back after 下一户 is loa
   // The operator goes to the kiosk page by a full page load (a typed address, a bookmark): the
   // household's page goes into the back-forward cache as it is. There 下一户 clears the device.
   await page.goto('/kiosk');
-  await page.getByTestId('next-household').click();
+  await nextHousehold(page);
   await page.getByTestId('kiosk-cleared').waitFor();
   // Back comes from the cache (no load event); wait until the page settles (a reload, or not).
   await page.goBack({ waitUntil: 'commit' });
@@ -198,4 +234,50 @@ test('a household page the back-forward cache brings back after 下一户 is loa
     assert.equal(shows.at(-1).persisted, false);
   }
   await assertNothingOfTheHousehold(page);
+});
+
+test('下一户 asks once and stands apart from 大字; switching the mode on leads to 办理第一户', async (t) => {
+  const page = await env.newPage(t);
+  // Someone used the device before the mode was switched on.
+  await page.goto('/check');
+  await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-title').waitFor();
+  await turnOn(page);
+  const first = page.getByTestId('kiosk-first');
+  assert.equal((await first.textContent()).trim(), zh['kiosk.first']);
+  await screenshot(page, 'kiosk-turned-on');
+  await first.click();
+  await page.waitForURL((url) => url.pathname === '/');
+  await page.getByTestId('next-household').waitFor();
+  assert.deepEqual(await householdLeft(page), { keys: [], idb: [] }, 'nothing of whoever came before');
+
+  // Apart from 大字: no closer than 16 px, in its own bar.
+  const a = await page.getByTestId('next-household').boundingBox();
+  const b = await page.getByTestId('big-text').boundingBox();
+  const apart = a.x + a.width + 16 <= b.x || b.x + b.width + 16 <= a.x || a.y + a.height + 16 <= b.y || b.y + b.height + 16 <= a.y;
+  assert.ok(apart, `下一户 ${JSON.stringify(a)} is next to 大字 ${JSON.stringify(b)}`);
+  for (const box of [a, b]) assert.ok(box.height >= 48 && box.x >= 0 && box.x + box.width <= 360, JSON.stringify(box));
+
+  // It asks once; 「还没有」 keeps the household.
+  await page.goto('/check');
+  await page.getByTestId('choice-longyan').click();
+  await page.getByTestId('question-title').waitFor();
+  await page.getByTestId('next-household').click();
+  assert.equal(await page.getByTestId('next-household-question').textContent(), zh['kiosk.next_question']);
+  // The safe answer has the focus.
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'next-household-no', null, { timeout: 2000 });
+  await screenshot(page, 'kiosk-next-confirm');
+  await assertAccessible(page, 'next household confirm');
+  await page.getByTestId('next-household-no').click();
+  assert.equal(await page.getByTestId('next-household-question').count(), 0);
+  assert.ok((await householdLeft(page)).keys.includes('xiangqin.answers.v1'), 'still there');
+  assert.ok(await page.getByTestId('question-title').isVisible());
+  // In 大字 too the two stay apart.
+  await page.getByTestId('big-text').click();
+  const big = await page.getByTestId('next-household').boundingBox();
+  const bigText = await page.getByTestId('big-text').boundingBox();
+  assert.ok(big.y >= bigText.y + bigText.height + 16 || big.y + big.height + 16 <= bigText.y, `${JSON.stringify(big)} ${JSON.stringify(bigText)}`);
+  await nextHousehold(page);
+  await page.getByTestId('kiosk-cleared').waitFor();
+  assert.deepEqual(await householdLeft(page), { keys: [], idb: [] });
 });

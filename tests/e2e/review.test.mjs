@@ -36,8 +36,8 @@ async function offeredSteps(page) {
   return ids.map((id) => id.replace('review-move-', ''));
 }
 
-async function submitExample(page, name) {
-  const body = JSON.parse(await readFile(path.join(ROOT, 'endpoint/examples/declaration.json'), 'utf8'));
+async function submitExample(page, name, more = {}) {
+  const body = { ...JSON.parse(await readFile(path.join(ROOT, 'endpoint/examples/declaration.json'), 'utf8')), ...more };
   body.applicant.name = name;
   body.happened_on = new Date(Date.now() - 20 * 86_400_000).toISOString().slice(0, 10);
   const response = await page.request.post('/api/v1/declarations', {
@@ -139,4 +139,113 @@ test("another township's token does not see the declaration", async (t) => {
   await signIn(page, issueToken('350821111', 'township', '策武镇干部'));
   await page.getByTestId('review-count').waitFor();
   assert.equal(await page.getByTestId(`review-item-${sent.receipt}`).count(), 0);
+});
+
+/** Now in China time, as the review screen writes it: `2026-12-02 14:05`. */
+function chinaNow(offsetMinutes = 0) {
+  return new Date(Date.now() + 8 * 3_600_000 + offsetMinutes * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+test('the cadre sees what the household declared, who filled it in, and China time', async (t) => {
+  const page = await env.newPage(t);
+  const sent = await submitExample(page, '孙十五', {
+    income_change_yuan: 8000,
+    assisted: { operator_name: '服务中心小刘', household_confirmed: true },
+  });
+  await signIn(page, issueToken('350821106231', 'village', '露湖村干部'));
+  await page.getByTestId(`review-item-${sent.receipt}`).getByTestId('review-open').click();
+  await page.getByTestId('review-detail-status').waitFor();
+  const field = async (id) => (await page.getByTestId(`review-field-${id}`).locator('dd').textContent()).trim();
+  assert.equal(await field('size'), '4');
+  assert.equal(await field('risks'), '因病、收入大幅下降');
+  assert.equal(await field('expense'), '35000 元');
+  assert.equal(await field('income_drop'), '8000 元');
+  assert.equal(await field('description'), '父亲住院做手术，花了很多钱，家里没人出去打工了。');
+  assert.equal(await field('help'), '医疗救助');
+  assert.equal(await field('assisted'), '代填人：服务中心小刘');
+  const submitted = await field('submitted');
+  assert.ok([chinaNow(-1), chinaNow(), chinaNow(1)].includes(submitted), `${submitted}, China time now ${chinaNow()}`);
+  const history = await page.getByTestId('review-history').textContent();
+  assert.match(history, /服务中心代填（代填人：服务中心小刘）/);
+  assert.doesNotMatch(history, /农户本人/, 'a 代填 is not the household itself');
+  assert.ok(history.includes(submitted) && !/\dT\d/.test(history), history);
+  await screenshot(page, 'review-detail-declared', { fullPage: true });
+  await assertAccessible(page, 'review detail');
+
+  // The CSV has the same: what was declared and by whom, in China time.
+  await page.getByTestId('review-back').click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('review-export').click();
+  const csv = await readFile(await (await download).path(), 'utf8');
+  const [header, ...rows] = csv.replace('\ufeff', '').trim().split('\r\n');
+  for (const column of ['家庭人口', '困难原因', '刚性支出（元）', '收入减少（元）', '情况说明', '希望得到的帮助', '代填人']) {
+    assert.ok(header.split(',').includes(column), `${column} in ${header}`);
+  }
+  const row = rows.find((r) => r.startsWith(sent.receipt));
+  for (const cell of ['因病、收入大幅下降', '35000', '8000', '医疗救助', '服务中心小刘', submitted]) {
+    assert.ok(row.includes(cell), `${cell} in ${row}`);
+  }
+  assert.ok(!/\dT\d/.test(row), row);
+});
+
+test('a reload keeps the cadre signed in; signing out or closing the tab does not', async (t) => {
+  const page = await env.newPage(t);
+  const token = issueToken('350821106', 'township', '河田镇刘干部');
+  await signIn(page, token);
+  await page.reload();
+  await page.getByTestId('review-who').waitFor();
+  assert.match(await page.getByTestId('review-who').textContent(), /河田镇刘干部/);
+  assert.equal(await page.getByTestId('review-token').count(), 0);
+  const local = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  assert.ok(!local.includes(token), 'never in localStorage');
+
+  // Another tab (a new one, not a reload) is not signed in.
+  const other = await page.context().newPage();
+  await other.goto('/review');
+  await other.getByTestId('review-token').waitFor();
+  await other.close();
+
+  await page.getByTestId('review-sign-out').click();
+  await page.getByTestId('review-token').waitFor();
+  const kept = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+  assert.ok(!kept.includes(token), kept);
+  await page.reload();
+  await page.getByTestId('review-token').waitFor();
+  assert.equal(await page.getByTestId('review-who').count(), 0);
+
+  // A token revoked meanwhile is forgotten at the reload, with the endpoint's answer.
+  await signIn(page, token);
+  const [number] = env.server.operator('token', 'list').split('\n').filter((l) => l.includes('河田镇刘干部')).map((l) => l.trim().split(/\s+/)[0]);
+  env.server.operator('token', 'revoke', number);
+  await page.reload();
+  await page.getByTestId('review-error').waitFor();
+  assert.ok(!(await page.evaluate(() => JSON.stringify({ ...sessionStorage }))).includes(token));
+});
+
+test('the cadre finds a declaration by receipt or name, within their own place only', async (t) => {
+  const page = await env.newPage(t);
+  const wang = await submitExample(page, '王十六');
+  const li = await submitExample(page, '李十七');
+  await signIn(page, issueToken('350821106231', 'village', '露湖村干部'));
+  const search = async (text) => {
+    await page.getByTestId('review-search').fill(text);
+    const answered = page.waitForResponse((r) => r.url().includes('/api/v1/review/declarations'));
+    await page.getByTestId('review-search-go').click();
+    await (await answered).finished();
+    await page.waitForTimeout(300);
+    return page.locator('[data-testid^="review-item-XQ"]').evaluateAll((els) => els.map((e) => e.dataset.testid.replace('review-item-', '')));
+  };
+  await page.getByTestId(`review-item-${wang.receipt}`).waitFor();
+  assert.deepEqual(await search('王十六'), [wang.receipt]);
+  assert.deepEqual(await search('李'), [li.receipt]);
+  assert.deepEqual(await search(li.receipt.replaceAll('-', '').toLowerCase()), [li.receipt]);
+  await screenshot(page, 'review-search');
+  const all = await search('');
+  assert.ok(all.includes(wang.receipt) && all.includes(li.receipt), JSON.stringify(all));
+
+  // Another township's cadre finds neither, by name or by receipt.
+  await page.getByTestId('review-sign-out').click();
+  await signIn(page, issueToken('350821111', 'township', '策武镇干部'));
+  assert.deepEqual(await search('王十六'), []);
+  assert.deepEqual(await search(wang.receipt), []);
 });

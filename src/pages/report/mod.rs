@@ -15,6 +15,7 @@ use leptos::either::{Either, EitherOf5};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
+pub use receipt::token_groups;
 use receipt::{AlreadySent, SentStep};
 use xiangqin_rules::declaration::{FieldError, RiskType};
 use xiangqin_rules::{rules, Region};

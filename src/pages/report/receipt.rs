@@ -63,6 +63,7 @@ fn ReceiptCard(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sent_on = receipt.sent_on.clone();
+    let receipt_for_slip = receipt.clone();
     let qr = crate::pages::status::qr_svg(&crate::pages::status::status_url(&receipt));
     let service = Service::of(&receipt.service_name, &receipt.deadlines);
     let received = match &service.service_name {
@@ -98,6 +99,7 @@ fn ReceiptCard(
                 </p>
                 {token}
             </div>
+            <crate::kiosk::ReceiptSlip receipt=receipt_for_slip/>
             <p>{t(Msg::ReceiptKeep)}</p>
             <p data-testid="receipt-received">
                 <strong>{received}</strong>
