@@ -1,14 +1,17 @@
 // The loading panel (loader/progress.html) until the app starts, shared by index.html and
-// cadre.html: the Wasm's download in a bar and in words, and a reload button when it stalls.
+// cadre.html: the Wasm's download in a bar and in words (which screen readers hear; the bar is
+// hidden from them), and a reload button when it stalls.
 // The page shows the panel; Trunk's initializer (loader/initializer.js) reports the download.
 (function () {
   // No progress for this long: the network is stalled, say so.
   var STALL_MS = 8000;
   var panel = document.getElementById("load-panel");
+  // The language chosen on this phone (src/storage.rs keeps it as JSON), if the panel has its
+  // words; else Chinese, as in the app.
   var lang = "zh-Hans";
   try {
     var saved = JSON.parse(localStorage.getItem("xiangqin.lang.v1"));
-    if (saved === "en") lang = saved;
+    if (typeof saved === "string" && panel.querySelector('.load-words[lang="' + saved + '"]')) lang = saved;
   } catch (e) {}
   // What is in another language than the chosen one stays hidden.
   function localize(root) {
@@ -21,7 +24,6 @@
   localize(panel);
   var words = mine(".load-words");
   var stalled = mine(".load-stalled");
-  var track = panel.querySelector(".progress-track");
   var bar = document.getElementById("load-bar");
   var timer = 0;
   function watch() {
@@ -41,7 +43,6 @@
       if (!(total > 0)) return;
       var percent = Math.min(100, Math.floor((current * 100) / total));
       bar.style.width = percent + "%";
-      track.setAttribute("aria-valuenow", String(percent));
       words.textContent = words.getAttribute("data-template").replace("{n}", String(percent));
       stalled.hidden = true;
       watch();
