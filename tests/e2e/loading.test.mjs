@@ -40,6 +40,10 @@ async function holdWasm(page) {
   let holding = true;
   await page.route(WASM, (route) => (holding ? held.push(route) : route.continue()));
   return {
+    /** New requests go through; those held stay held (the page that asked for them goes). */
+    letNewOnesThrough() {
+      holding = false;
+    },
     release() {
       holding = false;
       for (const r of held.splice(0)) r.continue().catch(() => {});
@@ -98,7 +102,7 @@ test('a download that stalls says so after a few seconds and offers to load agai
   await again.waitFor({ timeout: 15_000 });
   await screenshot(page, 'loading-stalled');
   // The network is back: the button loads the page again, and the app comes.
-  wasm.release();
+  wasm.letNewOnesThrough();
   await again.click();
   await page.getByTestId('question-title').waitFor({ timeout: 30_000 });
   assert.equal(new URL(page.url()).pathname, '/check');
