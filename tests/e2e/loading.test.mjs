@@ -145,10 +145,10 @@ test('the English home screen shows before the app has arrived, and a tap on it 
 });
 
 test('the loading screens are accessible at 360×740', async (t) => {
-  // axe-core is an inline script: this page does not enforce the CSP.
-  const page = await env.newPage(t);
-  await holdWasm(page);
   for (const path of ['/check', QR_LINK]) {
+    // axe-core is an inline script: this page does not enforce the CSP.
+    const page = await env.newPage(t);
+    await holdWasm(page);
     await page.goto(path, { waitUntil: 'domcontentloaded' });
     await page.locator('.load-words:visible').waitFor({ timeout: 1_000 });
     await assertAccessible(page, `loading ${path}`);
