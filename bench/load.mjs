@@ -5,6 +5,10 @@
 // CPU slowed down 4×. Each figure is the median of LOAD_RUNS runs (default 5), in a fresh
 // browser context (empty cache, no service worker) for the cold loads:
 //   load_first_screen_cold      "/" until the home screen is visible (plain HTML, no app yet)
+//   load_status_screen_cold     "/status#r=…&t=…" (a receipt's QR code) until 查进度's heading is
+//                               visible (plain HTML, or the app's once it has arrived)
+//   load_home_en_screen_cold    "/" with English chosen on the phone until the English home
+//                               screen's heading is visible (likewise)
 //   load_first_question_cold    "/check" until the app runs the questionnaire: the region is
 //                               chosen (Longyan) and the *second* question shows (so that a
 //                               plain-HTML first question would not count as the app being there)
@@ -18,7 +22,7 @@
 // Prints `name value unit` lines on stdout; progress on stderr.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launchBrowser, ROOT } from '../tests/e2e/harness.mjs';
+import { startServer, launchBrowser, catalogue, ROOT } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.env.LOAD_RUNS ?? 5);
 const SLOW_LINK = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
@@ -27,6 +31,9 @@ const FIRST_QUESTION = '[data-testid="choice-qinghai"]';
 const REGION_CHOSEN = '[data-testid="choice-longyan"]';
 const REGIONS = ['qinghai', 'longyan', 'shaanxi', 'inner_mongolia', 'liangzhou'];
 
+const QR_LINK = '/status#r=XQ-ABCD-2345&t=0123456789abcdef0123456789abcdef';
+const zh = await catalogue('zh-Hans');
+const en = await catalogue('en');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (...a) => console.error('==>', ...a);
 
@@ -43,6 +50,14 @@ async function timeUntil(page, url, selector) {
   const start = performance.now();
   await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
   await page.waitForSelector(selector, { state: 'visible', timeout: 120_000 });
+  return performance.now() - start;
+}
+
+/** From opening `url` until the heading `name` is visible. */
+async function timeUntilHeading(page, url, name) {
+  const start = performance.now();
+  await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
+  await page.getByRole('heading', { name, exact: true }).waitFor({ state: 'visible', timeout: 120_000 });
   return performance.now() - start;
 }
 
@@ -82,7 +97,7 @@ async function releaseKept(page) {
 const server = await startServer();
 const browser = await launchBrowser();
 const newContext = () => browser.newContext({ baseURL: server.url, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
-const figures = { first_screen_cold: [], first_question_cold: [], first_question_repeat: [], first_question_offline: [] };
+const figures = { first_screen_cold: [], status_screen_cold: [], home_en_screen_cold: [], first_question_cold: [], first_question_repeat: [], first_question_offline: [] };
 const transfer = [];
 try {
   for (let run = 1; run <= RUNS; run++) {
@@ -90,6 +105,19 @@ try {
       const context = await newContext();
       const { page } = await slowPage(context);
       figures.first_screen_cold.push(await timeUntil(page, '/', '#first-screen'));
+      await context.close();
+    }
+    {
+      const context = await newContext();
+      const { page } = await slowPage(context);
+      figures.status_screen_cold.push(await timeUntilHeading(page, QR_LINK, zh['status.title']));
+      await context.close();
+    }
+    {
+      const context = await newContext();
+      await context.addInitScript(() => localStorage.setItem('xiangqin.lang.v1', '"en"'));
+      const { page } = await slowPage(context);
+      figures.home_en_screen_cold.push(await timeUntilHeading(page, '/', en['app.name']));
       await context.close();
     }
     const context = await newContext();

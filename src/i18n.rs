@@ -104,32 +104,74 @@ mod tests {
         }
     }
 
-    /// index.html shows the home screen in plain HTML before the app starts: the same words.
-    #[test]
-    fn the_first_screen_in_index_html_says_what_the_app_says() {
-        let html = include_str!("../index.html");
+    /// The text of the element of `html` whose opening tag starts with `open`, up to `close`.
+    fn part<'a>(html: &'a str, open: &str, close: &str) -> &'a str {
         let start = html
-            .find("<div id=\"first-screen\"")
-            .expect("first screen in index.html");
-        let first =
-            &html[start..start + html[start..].find("</div>\n  <p id=\"loading\"").unwrap()];
-        for msg in [
-            Msg::AppName,
-            Msg::HomeIntro,
-            Msg::HomeCheck,
-            Msg::HomeCheckNote,
-            Msg::HomeReport,
-            Msg::HomeReportNote,
-            Msg::HomePrivacy,
-        ] {
-            let text = LANGS[0].get(msg);
-            assert!(
-                first.contains(&format!(">{text}<")),
-                "index.html lacks {text:?}"
-            );
+            .find(open)
+            .unwrap_or_else(|| panic!("{open} is missing"));
+        &html[start..start + html[start..].find(close).unwrap()]
+    }
+
+    /// index.html shows, before the app starts, the home screen in plain HTML and the frames of
+    /// the questionnaire, a declaration and 查进度, in every language: the app's own words.
+    #[test]
+    fn the_first_screens_in_index_html_say_what_the_app_says() {
+        let html = include_str!("../index.html");
+        let screens: [(&str, &[Msg]); 4] = [
+            (
+                "home",
+                &[
+                    Msg::AppName,
+                    Msg::HomeIntro,
+                    Msg::HomeCheck,
+                    Msg::HomeCheckNote,
+                    Msg::HomeReport,
+                    Msg::HomeReportNote,
+                    Msg::HomePrivacy,
+                ],
+            ),
+            ("check", &[Msg::QRegionTitle, Msg::QRegionHint]),
+            ("report", &[Msg::HomeReport, Msg::HomeReportNote]),
+            ("status", &[Msg::StatusTitle, Msg::StatusIntro]),
+        ];
+        for lang in LANGS {
+            for (screen, msgs) in screens {
+                let open = format!("data-screen=\"{screen}\" lang=\"{}\"", lang.tag);
+                let section = part(html, &open, "</section>");
+                for msg in msgs {
+                    let text = lang.get(*msg);
+                    assert!(
+                        section.contains(&format!(">{text}<")),
+                        "index.html's {screen} screen in {} lacks {text:?}",
+                        lang.tag
+                    );
+                }
+            }
+            let brand = format!("<span class=\"brand\" lang=\"{}\">", lang.tag);
+            let brand = part(html, &brand, "</span>");
+            assert!(brand.ends_with(&format!(">{}", lang.get(Msg::AppName))));
         }
+        let home = part(html, "data-screen=\"home\"", "</section>");
         for path in ["href=\"/check\"", "href=\"/report\""] {
-            assert!(first.contains(path), "index.html lacks {path}");
+            assert!(home.contains(path), "index.html lacks {path}");
+        }
+    }
+
+    /// The download's progress (loader/progress.html), in every language: the app's words.
+    #[test]
+    fn the_loading_panel_says_what_the_app_says() {
+        let html = include_str!("../loader/progress.html");
+        for lang in LANGS {
+            let words = part(
+                html,
+                &format!("lang=\"{}\" role=\"status\"", lang.tag),
+                "</p>",
+            );
+            let template = lang.get(Msg::LoadingProgress);
+            assert!(words.contains(&format!("data-template=\"{template}\"")));
+            assert!(words.ends_with(&format!(">{}", fill(template, &[("n", "0")]))));
+            let stalled = part(html, &format!("lang=\"{}\" hidden>", lang.tag), "</button>");
+            assert!(stalled.ends_with(&format!(">{}", lang.get(Msg::LoadingStalled))));
         }
     }
 

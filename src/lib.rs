@@ -23,8 +23,6 @@ pub mod storage;
 use i18n::{t, use_i18n, I18n, Msg, LANGS};
 use storage::Answers;
 
-/// Removes what `index.html` shows before the app starts (its plain-HTML first screen and the
-/// "loading" note) and mounts the app.
 /// The cadres' screens: themselves in the cadres' page (`cadre.html`, built with the `cadre`
 /// feature), a stand-in that asks the server for that page in the households' app.
 mod cadre_pages {
@@ -34,8 +32,10 @@ mod cadre_pages {
     pub use crate::pages::{kiosk::KioskPage, review::ReviewPage};
 }
 
+/// Removes what the page shows before the app starts (index.html's plain-HTML first screen, the
+/// "loading" note and the download's progress, loader/progress.html) and mounts the app.
 pub fn mount() {
-    for id in ["first-screen", "loading"] {
+    for id in ["first-screen", "loading", "load-panel"] {
         if let Some(el) = document().get_element_by_id(id) {
             el.remove();
         }

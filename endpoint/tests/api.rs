@@ -1221,6 +1221,28 @@ async fn pages_carry_a_strict_content_security_policy_and_cache_rules() {
     );
     let bytes = compressed.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&bytes[..], b"brotli bytes");
+
+    // The Wasm likewise, with the compressed copy's own length (the body sent) and the Wasm's
+    // type (for streaming compilation); the loading screen's percentage counts the decoded bytes
+    // against the built file (loader/progress.js), not this length.
+    std::fs::write(
+        dist.join("app-0123456789abcdef_bg.wasm"),
+        b"\0asm wasm bytes",
+    )
+    .unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef_bg.wasm.br"), b"br wasm").unwrap();
+    std::fs::write(dist.join("app-0123456789abcdef_bg.wasm.gz"), b"gzip wasm!").unwrap();
+    for (encoding, length) in [("br", "7"), ("gzip", "10")] {
+        let request = Request::get("/app-0123456789abcdef_bg.wasm")
+            .header(header::ACCEPT_ENCODING, encoding)
+            .body(Body::empty())
+            .unwrap();
+        let wasm = router.clone().oneshot(request).await.unwrap();
+        assert_eq!(wasm.status(), StatusCode::OK);
+        assert_eq!(wasm.headers()[header::CONTENT_ENCODING], encoding);
+        assert_eq!(wasm.headers()[header::CONTENT_LENGTH], length, "{encoding}");
+        assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
+    }
 }
 
 #[tokio::test]

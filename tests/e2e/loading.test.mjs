@@ -1,0 +1,156 @@
+// Before the app has arrived (issues 19 and 21): on a slow link the page shows the frame of the
+// screen asked for at once — the questionnaire after 查政策, 查进度 from a receipt's QR code, the
+// home screen in English — with the Wasm's download in words and a rising percentage, and what
+// to do when the download stalls. Run with the Content-Security-Policy enforced: the loading
+// panel's script is inline, allowed by its hash.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEnv, screenshot, assertAccessible, catalogue } from './harness.mjs';
+
+const WASM = /_bg\.wasm$/;
+const QR_LINK = '/status#r=XQ-ABCD-2345&t=0123456789abcdef0123456789abcdef';
+let env;
+let zh;
+let en;
+
+before(async () => {
+  zh = await catalogue('zh-Hans');
+  en = await catalogue('en');
+  env = await startEnv();
+});
+after(async () => {
+  await env?.stop();
+});
+
+/** A slow mobile link (400 kbit/s, 400 ms round trip), as `bench/run load` has it. */
+async function slowLink(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 400,
+    downloadThroughput: 400_000 / 8,
+    uploadThroughput: 400_000 / 8,
+  });
+}
+
+/** Holds every request for the Wasm until `release()`: the app cannot start before. */
+async function holdWasm(page) {
+  const held = [];
+  let holding = true;
+  await page.route(WASM, (route) => (holding ? held.push(route) : route.continue()));
+  return {
+    /** New requests go through; those held stay held (the page that asked for them goes). */
+    letNewOnesThrough() {
+      holding = false;
+    },
+    release() {
+      holding = false;
+      for (const r of held.splice(0)) r.continue().catch(() => {});
+    },
+  };
+}
+
+/** A percentage said in the words of `template` (「正在下载，已完成 {n}%」), or null. */
+function percentIn(text, template) {
+  const [head, tail] = template.split('{n}');
+  if (!text.startsWith(head) || !text.endsWith(tail)) return null;
+  return Number(text.slice(head.length, text.length - tail.length));
+}
+
+test('on a slow link 查政策 shows the question to come at once, and the download in words, rising', async (t) => {
+  const page = await env.newPage(t, { enforceCsp: true });
+  await slowLink(page);
+  await page.goto('/', { waitUntil: 'domcontentloaded' });
+  const first = page.locator('#first-screen');
+  await first.getByRole('link', { name: new RegExp(zh['home.check']) }).click();
+  assert.equal(new URL(page.url()).pathname, '/check');
+  // The questionnaire's frame, before the app: the top bar, the question to come, the download.
+  const heading = first.getByRole('heading', { name: zh['q.region.title'] });
+  await heading.waitFor({ timeout: 1_000 });
+  assert.equal(await first.locator('.top-bar .brand:visible').textContent(), zh['app.name']);
+  assert.equal(await page.getByTestId('question-title').count(), 0, 'the app is not there yet');
+  const words = page.locator('.load-words:visible');
+  const seen = [];
+  while ((await page.getByTestId('question-title').count()) === 0) {
+    const text = await words.textContent({ timeout: 100 }).catch(() => null);
+    if (text !== null) {
+      const n = percentIn(text, zh['loading.progress']);
+      assert.notEqual(n, null, `words: ${text}`);
+      if (seen.at(-1) !== n) seen.push(n);
+      if (seen.length === 3) await screenshot(page, 'loading-check');
+    }
+    await page.waitForTimeout(200);
+  }
+  // Rising, never back, and more than one figure between nothing and all.
+  assert.deepEqual(seen, [...seen].sort((a, b) => a - b), `percentages seen: ${seen}`);
+  assert.ok(seen.filter((n) => n > 0 && n < 100).length >= 2, `percentages seen: ${seen}`);
+  // The app has arrived: its own first question, and nothing of the loading screen is left.
+  assert.equal(await page.getByTestId('question-title').textContent(), zh['q.region.title']);
+  assert.equal(await page.locator('#first-screen, #loading, #load-panel').count(), 0);
+});
+
+test('a download that stalls says so after a few seconds and offers to load again', async (t) => {
+  const page = await env.newPage(t, { enforceCsp: true });
+  const wasm = await holdWasm(page);
+  await page.goto('/check', { waitUntil: 'domcontentloaded' });
+  const first = page.locator('#first-screen');
+  await first.getByRole('heading', { name: zh['q.region.title'] }).waitFor({ timeout: 1_000 });
+  assert.equal(await page.locator('.load-words:visible').textContent(), zh['loading.progress'].replace('{n}', '0'));
+  const again = page.getByRole('button', { name: zh['loading.stalled'] });
+  assert.equal(await again.isVisible(), false, 'not at once');
+  await again.waitFor({ timeout: 15_000 });
+  await screenshot(page, 'loading-stalled');
+  // The network is back: the button loads the page again, and the app comes.
+  wasm.letNewOnesThrough();
+  await again.click();
+  await page.getByTestId('question-title').waitFor({ timeout: 30_000 });
+  assert.equal(new URL(page.url()).pathname, '/check');
+});
+
+test('a receipt’s QR link opens 查进度’s first screen before the app has arrived', async (t) => {
+  const page = await env.newPage(t, { enforceCsp: true });
+  const wasm = await holdWasm(page);
+  await page.goto(QR_LINK, { waitUntil: 'domcontentloaded' });
+  const first = page.locator('#first-screen');
+  await first.getByRole('heading', { name: zh['status.title'] }).waitFor({ timeout: 1_000 });
+  assert.equal(await first.locator('[data-screen="status"]:visible p').textContent(), zh['status.intro']);
+  assert.ok(await page.locator('.load-words:visible').isVisible());
+  assert.equal(await page.getByTestId('status-page').count(), 0, 'the app is not there yet');
+  await screenshot(page, 'loading-status');
+  wasm.release();
+  await page.getByTestId('status-title').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByTestId('status-receipt').inputValue(), 'XQ-ABCD-2345');
+  assert.equal(await page.locator('#first-screen, #loading, #load-panel').count(), 0);
+});
+
+test('the English home screen shows before the app has arrived, and a tap on it is not lost', async (t) => {
+  const page = await env.newPage(t, { enforceCsp: true });
+  await page.addInitScript(() => localStorage.setItem('xiangqin.lang.v1', '"en"'));
+  const wasm = await holdWasm(page);
+  await page.goto('/', { waitUntil: 'domcontentloaded' });
+  const first = page.locator('#first-screen');
+  await first.getByRole('heading', { name: en['app.name'] }).waitFor({ timeout: 1_000 });
+  assert.equal(await first.locator('.lead:visible').textContent(), en['home.intro']);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await first.getByText(zh['home.intro']).isVisible(), false, 'no Chinese home');
+  assert.equal(await page.locator('#load-panel').isVisible(), false, 'the home screen needs no app');
+  await screenshot(page, 'loading-home-en');
+  await first.getByRole('link', { name: new RegExp(en['home.check']) }).click();
+  await first.getByRole('heading', { name: en['q.region.title'] }).waitFor({ timeout: 1_000 });
+  assert.equal(await page.locator('.load-words:visible').textContent(), en['loading.progress'].replace('{n}', '0'));
+  wasm.release();
+  await page.getByTestId('question-title').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByTestId('question-title').textContent(), en['q.region.title']);
+});
+
+test('the loading screens are accessible at 360×740', async (t) => {
+  for (const path of ['/check', QR_LINK]) {
+    // axe-core is an inline script: this page does not enforce the CSP.
+    const page = await env.newPage(t);
+    await holdWasm(page);
+    await page.goto(path, { waitUntil: 'domcontentloaded' });
+    await page.locator('.load-words:visible').waitFor({ timeout: 1_000 });
+    await assertAccessible(page, `loading ${path}`);
+  }
+});
