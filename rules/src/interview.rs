@@ -104,7 +104,8 @@ pub fn interview(truth: &Facts) -> Result<Interview, EvalError> {
                 questions.push("members".into());
             }
             Ask::Anyone(q) => {
-                // One screen: who, if anyone. Everyone asked is known, or it is 「不清楚」.
+                // One screen: who, if anyone, when everyone asked is known; else 「不清楚」, and each
+                // person is asked on their own.
                 let g = group(q.fact).expect("grouped questions have a group");
                 let asked = group_members(&q, &facts, &skipped);
                 let paths: Vec<FactPath> = asked
@@ -116,7 +117,7 @@ pub fn interview(truth: &Facts) -> Result<Interview, EvalError> {
                 let values: Option<Vec<&Value>> =
                     paths.iter().map(|p| lookup(&truth_json, p)).collect();
                 match values {
-                    None => skipped.extend(paths.iter().map(|p| p.to_string())),
+                    None => {}
                     Some(values) => {
                         for (p, v) in paths.iter().zip(values) {
                             if *v == g.others_value() {
