@@ -519,7 +519,9 @@ fn household_question_makes_sense(q: &Question, facts: &Facts) -> bool {
     }
 }
 
-fn member_question_makes_sense(q: &Question, m: &crate::facts::Member) -> bool {
+/// Whether a member question makes sense for this person (no work question for a child, no
+/// disability grade without a kind …).
+pub fn member_question_makes_sense(q: &Question, m: &crate::facts::Member) -> bool {
     let age = m.age;
     let child = age.is_some_and(|a| a < 16);
     match q.fact {
