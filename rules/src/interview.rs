@@ -58,10 +58,6 @@ fn put(facts: &mut Value, path: &FactPath, value: Value) {
     }
 }
 
-fn ask_path(ask: &Ask) -> String {
-    ask.path()
-}
-
 /// Plays the questionnaire against `truth` (household facts with a region and a date).
 pub fn interview(truth: &Facts) -> Result<Interview, EvalError> {
     let truth_json = serde_json::to_value(truth).expect("facts serialize");
@@ -87,7 +83,7 @@ pub fn interview(truth: &Facts) -> Result<Interview, EvalError> {
                     }
                     Some(members) => {
                         let mut listed = Vec::new();
-                        for (i, m) in members.iter().enumerate() {
+                        for i in 0..members.len() {
                             let mut person = Map::new();
                             for name in ["relation", "age"] {
                                 questions.push(format!("members[{i}].{name}"));
@@ -95,7 +91,6 @@ pub fn interview(truth: &Facts) -> Result<Interview, EvalError> {
                                     person.insert(name.into(), v.clone());
                                 }
                             }
-                            let _ = m;
                             listed.push(Value::Object(person));
                         }
                         known["members"] = Value::Array(listed);
@@ -112,8 +107,8 @@ pub fn interview(truth: &Facts) -> Result<Interview, EvalError> {
                     .iter()
                     .map(|i| FactPath::Member(*i, g.name()))
                     .collect();
-                questions.push(ask_path(&ask));
-                skipped.insert(ask_path(&ask));
+                questions.push(ask.path());
+                skipped.insert(ask.path());
                 let values: Option<Vec<&Value>> =
                     paths.iter().map(|p| lookup(&truth_json, p)).collect();
                 match values {

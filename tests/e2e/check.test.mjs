@@ -659,7 +659,6 @@ test('progress says about how many questions are left; the member list ends with
   assert.equal((await page.getByTestId('members-done').textContent()).trim(), zh['member.done_next']);
   await page.getByTestId('remove-member-0').click();
   await page.getByTestId('member-removed').waitFor();
-  assert.equal(await page.locator('[data-testid^="member-"][data-testid$="0"], [data-testid="member-1"]').count() >= 1, true);
   assert.equal(await page.getByTestId('member-1').count(), 0);
   await screenshot(page, 'check-member-removed');
   await page.getByTestId('undo-remove').click();
