@@ -5,7 +5,8 @@
 use crate::i18n::{fill, Lang, Msg};
 use crate::storage::{Answers, INCOME_TOTAL};
 use serde_json::Value;
-use xiangqin_rules::questions::{Ask, Question, HOUSEHOLD_QUESTIONS, MEMBER_QUESTIONS};
+use xiangqin_rules::path::FactPath;
+use xiangqin_rules::questions::{group, Ask, Question, HOUSEHOLD_QUESTIONS, MEMBER_QUESTIONS};
 
 /// The household question about rigid expenses asks four amounts on one screen.
 pub const RIGID_EXPENSE: &str = "household.rigid_expense";
@@ -21,24 +22,26 @@ const ASKED_POSITIVELY: [&str; 3] = [
     "household.toilet_unimproved",
 ];
 
-/// The URL step of a fact path: `household.dibao` → `h.dibao`, `members[1].age` → `m1.age`.
+/// The URL step of a fact path: `household.dibao` → `h.dibao`, `members[1].age` → `m1.age`,
+/// `anyone.serious_illness` → `a.serious_illness`.
 pub fn slug(path: &str) -> String {
-    if let Some(rest) = path.strip_prefix("household.") {
-        return format!("h.{rest}");
+    if let Some(rest) = path.strip_prefix("anyone.") {
+        return format!("a.{rest}");
     }
-    if let Some((i, name)) = path
-        .strip_prefix("members[")
-        .and_then(|r| r.split_once("]."))
-    {
-        return format!("m{i}.{name}");
+    match FactPath::parse(path) {
+        Some(FactPath::Household(rest)) => format!("h.{rest}"),
+        Some(FactPath::Member(i, name)) => format!("m{i}.{name}"),
+        _ => path.to_string(),
     }
-    path.to_string()
 }
 
 /// The fact path of a URL step (the inverse of [`slug`]).
 pub fn path_of_slug(slug: &str) -> String {
     if let Some(rest) = slug.strip_prefix("h.") {
         return format!("household.{rest}");
+    }
+    if let Some(rest) = slug.strip_prefix("a.") {
+        return format!("anyone.{rest}");
     }
     if let Some((i, name)) = slug.strip_prefix('m').and_then(|r| r.split_once('.')) {
         if i.parse::<usize>().is_ok() {
@@ -65,8 +68,15 @@ pub fn ask_for_path(path: &str) -> Option<Ask> {
     if let Some(q) = HOUSEHOLD_QUESTIONS.iter().find(|q| q.fact == path) {
         return Some(Ask::Household(*q));
     }
-    let rest = path.strip_prefix("members[")?;
-    let (i, name) = rest.split_once("].")?;
+    if let Some(name) = path.strip_prefix("anyone.") {
+        let fact = format!("member.{name}");
+        group(&fact)?;
+        let q = MEMBER_QUESTIONS.iter().find(|q| q.fact == fact)?;
+        return Some(Ask::Anyone(*q));
+    }
+    let FactPath::Member(i, name) = FactPath::parse(path)? else {
+        return None;
+    };
     // `disabled` is worked out from the disability kind and grade: ask the kind.
     let name = if name == "disabled" {
         "disability_kind"
@@ -75,7 +85,7 @@ pub fn ask_for_path(path: &str) -> Option<Ask> {
     };
     let fact = format!("member.{name}");
     let q = MEMBER_QUESTIONS.iter().find(|q| q.fact == fact)?;
-    Some(Ask::Member(i.parse().ok()?, *q))
+    Some(Ask::Member(i, *q))
 }
 
 /// The path an answer to this question is stored at (`household.rigid_expense` for the amounts,
@@ -85,6 +95,7 @@ pub fn answer_path(ask: &Ask) -> String {
         Ask::Household(q) if q.fact == INCOME_PER_PERSON => INCOME_TOTAL.to_string(),
         Ask::Household(q) => q.fact.to_string(),
         Ask::Member(i, q) => format!("members[{i}].{}", short_name(q)),
+        Ask::Anyone(q) => format!("anyone.{}", short_name(q)),
         Ask::Members => "members".into(),
     }
 }
@@ -110,12 +121,18 @@ pub fn title(ask: &Ask, answers: &Answers, lang: &Lang) -> String {
                 .unwrap_or(q.fact);
             fill(template, &[("who", &member_label(*i, answers, lang))])
         }
+        Ask::Anyone(q) => msg(&format!("q.a.{}.title", short_name(q)))
+            .map(|m| lang.get(m).to_string())
+            .unwrap_or_else(|| q.fact.to_string()),
         Ask::Members => lang.get(Msg::QMembersTitle).to_string(),
     }
 }
 
 /// The line under the question, if it has one.
 pub fn hint(ask: &Ask, lang: &Lang) -> Option<&'static str> {
+    if let Ask::Anyone(_) = ask {
+        return Some(lang.get(Msg::QAHint));
+    }
     let key = match key_prefix(ask) {
         Some(p) => format!("{p}.hint"),
         None => "q.members.hint".into(),
@@ -146,6 +163,7 @@ fn key_prefix(ask: &Ask) -> Option<String> {
     match ask {
         Ask::Household(q) => Some(format!("q.{}", short_name(q))),
         Ask::Member(_, q) => Some(format!("q.m.{}", short_name(q))),
+        Ask::Anyone(q) => Some(format!("q.a.{}", short_name(q))),
         Ask::Members => None,
     }
 }
@@ -172,6 +190,7 @@ pub fn chosen_diseases(answers: &Answers, index: usize, lang: &Lang) -> Option<S
     let chosen: Vec<String> = answers
         .get(&format!("members[{index}].chronic_disease"))?
         .as_array()?
+        .clone()
         .iter()
         .filter_map(Value::as_str)
         .map(|v| value_label(q, v, lang))
@@ -213,9 +232,10 @@ pub fn answer_text(ask: &Ask, answers: &Answers, lang: &Lang) -> Option<String> 
     }
     let q = match ask {
         Ask::Household(q) | Ask::Member(_, q) => q,
+        Ask::Anyone(q) => return anyone_text(q, answers, lang),
         Ask::Members => return None,
     };
-    let value = answers.get(&path)?;
+    let value = &answers.get(&path)?;
     if path == INCOME_TOTAL {
         let total = value.to_string();
         return Some(match answers.income_per_person() {
@@ -258,6 +278,23 @@ pub fn answer_text(ask: &Ask, answers: &Answers, lang: &Lang) -> Option<String> 
     })
 }
 
+/// The answer to a household-wide question, for the summary: the people picked (「第 2 个人（配偶）」),
+/// or 「都没有」.
+fn anyone_text(q: &Question, answers: &Answers, lang: &Lang) -> Option<String> {
+    let path = format!("anyone.{}", short_name(q));
+    let picked: Vec<usize> = serde_json::from_value(answers.get(&path)?).ok()?;
+    if picked.is_empty() {
+        return Some(lang.get(Msg::AnsNoneOfThese).to_string());
+    }
+    Some(
+        picked
+            .iter()
+            .map(|i| member_label(*i, answers, lang))
+            .collect::<Vec<_>>()
+            .join("、"),
+    )
+}
+
 /// Every question with a stored answer (or 「不清楚」), in the order asked.
 pub fn answered(answers: &Answers) -> Vec<Ask> {
     let mut out: Vec<Ask> = Vec::new();
@@ -285,6 +322,7 @@ mod tests {
             "county_exit_year",
             "members",
             "household.rigid_expense",
+            "anyone.serious_illness",
         ] {
             assert_eq!(path_of_slug(&slug(path)), path);
         }
@@ -301,7 +339,7 @@ mod tests {
             let (prefix, q) = match &ask {
                 Ask::Household(q) => ("q", q),
                 Ask::Member(_, q) => ("q.m", q),
-                Ask::Members => unreachable!(),
+                Ask::Anyone(_) | Ask::Members => unreachable!(),
             };
             let key = format!("{prefix}.{}.title", short_name(q));
             assert!(Msg::from_key(&key).is_some(), "missing message {key}");
@@ -316,6 +354,11 @@ mod tests {
         }
         for c in RIGID_CAUSES {
             assert!(Msg::from_key(&format!("v.rigid_expense.{c}")).is_some());
+        }
+        for g in xiangqin_rules::questions::GROUPS {
+            let key = format!("q.a.{}.title", g.name());
+            assert!(Msg::from_key(&key).is_some(), "missing message {key}");
+            assert!(ask_for_path(&format!("anyone.{}", g.name())).is_some());
         }
         assert!(LANGS.len() >= 2);
     }

@@ -8,7 +8,11 @@ use gloo_storage::{LocalStorage, Storage};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
+use xiangqin_rules::path::FactPath;
 use xiangqin_rules::{Facts, FactsError, Region};
+
+/// The paths of the household-wide member questions' answers: `anyone.serious_illness`.
+pub const ANYONE: &str = "anyone.";
 
 /// The household's total income for the year, yuan, as the household gave it (the question asks
 /// the total; the rules' per-person income is worked out from it and the people listed).
@@ -47,6 +51,10 @@ pub struct Answers {
     /// `None` until the household starts listing who lives in it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Map<String, Value>>>,
+    /// The household-wide member questions answered (`serious_illness` → the indices of the people
+    /// picked); each person's answer is stored with them too.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub anyone: Map<String, Value>,
     /// Fact paths answered 「不清楚」: they stay unknown and are not asked again.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub unsure: BTreeSet<String>,
@@ -97,15 +105,22 @@ impl Answers {
         if self.get(INCOME_TOTAL).is_some() || self.unsure.contains(INCOME_TOTAL) {
             out.insert("household.income_per_capita_yuan".into());
         }
+        // A household-wide question is asked once; who was picked is asked on their own.
+        out.extend(self.anyone.keys().map(|k| format!("{ANYONE}{k}")));
         out
     }
 
-    /// The stored answer at a fact path (`household.dibao`, `members[1].age`, `county_exit_year`).
-    pub fn get(&self, path: &str) -> Option<&Value> {
-        match split_path(path)? {
-            FactPath::CountyExitYear => None,
-            FactPath::Household(name) => self.household.get(name),
-            FactPath::Member(i, name) => self.members.as_ref()?.get(i)?.get(name),
+    /// The stored answer at a fact path (`household.dibao`, `members[1].age`, `county_exit_year`,
+    /// `anyone.serious_illness`).
+    pub fn get(&self, path: &str) -> Option<Value> {
+        if let Some(name) = path.strip_prefix(ANYONE) {
+            return self.anyone.get(name).cloned();
+        }
+        match FactPath::parse(path)? {
+            FactPath::Top("county_exit_year") => self.county_exit_year.map(Value::from),
+            FactPath::Household(name) => self.household.get(name).cloned(),
+            FactPath::Member(i, name) => self.members.as_ref()?.get(i)?.get(name).cloned(),
+            FactPath::Top(_) | FactPath::Members => None,
         }
         .filter(|v| !v.is_null())
     }
@@ -113,8 +128,15 @@ impl Answers {
     /// Stores (or, with `None`, forgets) the answer at a fact path; an answer clears 「不清楚」.
     pub fn set(&mut self, path: &str, value: Option<Value>) {
         self.unsure.remove(path);
-        match split_path(path) {
-            Some(FactPath::CountyExitYear) => {
+        if let Some(name) = path.strip_prefix(ANYONE) {
+            match value {
+                Some(v) => self.anyone.insert(name.to_string(), v),
+                None => self.anyone.remove(name),
+            };
+            return;
+        }
+        match FactPath::parse(path) {
+            Some(FactPath::Top("county_exit_year")) => {
                 self.county_exit_year = value.and_then(|v| v.as_i64())
             }
             Some(FactPath::Household(name)) => {
@@ -131,7 +153,7 @@ impl Answers {
                     };
                 }
             }
-            None => {}
+            _ => {}
         }
     }
 
@@ -148,8 +170,11 @@ impl Answers {
                 m.remove(index);
             }
         }
+        // Who was picked in a household-wide question is asked again of the people left.
+        self.anyone.clear();
         let renumber = |p: &String| -> Option<String> {
-            match split_path(p) {
+            match FactPath::parse(p) {
+                _ if p.starts_with(ANYONE) => None,
                 Some(FactPath::Member(i, _)) if i == index => None,
                 Some(FactPath::Member(i, name)) if i > index => {
                     Some(format!("members[{}].{name}", i - 1))
@@ -160,24 +185,6 @@ impl Answers {
         self.unsure = self.unsure.iter().filter_map(renumber).collect();
         self.asked = self.asked.iter().filter_map(renumber).collect();
     }
-}
-
-enum FactPath<'a> {
-    CountyExitYear,
-    Household(&'a str),
-    Member(usize, &'a str),
-}
-
-fn split_path(path: &str) -> Option<FactPath<'_>> {
-    if path == "county_exit_year" {
-        return Some(FactPath::CountyExitYear);
-    }
-    if let Some(name) = path.strip_prefix("household.") {
-        return Some(FactPath::Household(name));
-    }
-    let rest = path.strip_prefix("members[")?;
-    let (index, name) = rest.split_once("].")?;
-    Some(FactPath::Member(index.parse().ok()?, name))
 }
 
 /// Reads a value; anything unreadable (absent, or written by an incompatible version) is `None`.
@@ -312,14 +319,14 @@ mod tests {
         assert_eq!(f.household.tekun, None, "不清楚 is never false");
         assert_eq!(f.members.as_ref().unwrap()[1].age, Some(70));
         assert_eq!(f.county_exit_year, Some(2019));
-        assert_eq!(a.get("members[1].age"), Some(&Value::from(70)));
+        assert_eq!(a.get("members[1].age"), Some(Value::from(70)));
 
         a.mark_asked("members[0].age");
         a.mark_asked("members[1].age");
         a.unsure.insert("members[1].can_work".into());
         a.remove_member(0);
         assert_eq!(a.members.as_ref().unwrap().len(), 1);
-        assert_eq!(a.get("members[0].age"), Some(&Value::from(70)));
+        assert_eq!(a.get("members[0].age"), Some(Value::from(70)));
         assert_eq!(a.asked, vec!["members[0].age".to_string()]);
         assert!(a.unsure.contains("members[0].can_work"));
     }
@@ -332,7 +339,7 @@ mod tests {
             ..Default::default()
         };
         a.set(INCOME_TOTAL, Some(Value::from(30000)));
-        assert_eq!(a.get(INCOME_TOTAL), Some(&Value::from(30000)));
+        assert_eq!(a.get(INCOME_TOTAL), Some(Value::from(30000)));
         assert_eq!(
             a.facts(as_of).unwrap().household.income_per_capita_yuan,
             None,
@@ -354,6 +361,44 @@ mod tests {
             a.facts(as_of).unwrap().household.income_per_capita_yuan,
             None
         );
+    }
+
+    /// Issue 20: the exit year was stored but read back as nothing (missing from the summary,
+    /// an empty box on 修改).
+    #[test]
+    fn the_county_exit_year_reads_back() {
+        let mut a = Answers {
+            region: Some(Region::InnerMongolia),
+            ..Default::default()
+        };
+        a.set("county_exit_year", Some(Value::from(2019)));
+        assert_eq!(a.get("county_exit_year"), Some(Value::from(2019)));
+        let stored: Answers = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(stored.get("county_exit_year"), Some(Value::from(2019)));
+        a.set("county_exit_year", None);
+        assert_eq!(a.get("county_exit_year"), None);
+    }
+
+    #[test]
+    fn household_wide_answers_are_kept_and_not_asked_again() {
+        let mut a = Answers {
+            members: Some(vec![Map::new(), Map::new()]),
+            ..Default::default()
+        };
+        a.set("anyone.serious_illness", Some(serde_json::json!([1])));
+        assert_eq!(
+            a.get("anyone.serious_illness"),
+            Some(serde_json::json!([1]))
+        );
+        assert!(a.not_to_ask().contains("anyone.serious_illness"));
+        a.mark_asked("anyone.serious_illness");
+        a.remove_member(0);
+        assert_eq!(
+            a.get("anyone.serious_illness"),
+            None,
+            "asked again of who is left"
+        );
+        assert!(a.asked.is_empty());
     }
 
     #[test]

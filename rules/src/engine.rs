@@ -3,6 +3,7 @@
 use crate::consistency::{self, Check, Checks, Conflict};
 use crate::expr::{self, Expr, Outcome, Terms, Truth};
 use crate::facts::{household_fact_info, member_fact_info, Facts, Region};
+use crate::implications::{Implications, RawImplications};
 use crate::needs::{Need, Needs};
 use crate::periods::{Judgement, Periods};
 use chrono::NaiveDate;
@@ -156,6 +157,8 @@ struct RawRules {
     needs: RawNeeds,
     #[serde(default)]
     channels: RawChannels,
+    #[serde(default)]
+    implications: RawImplications,
     policies: Vec<Policy>,
 }
 
@@ -213,6 +216,8 @@ pub struct Rules {
     checks: Checks,
     /// The needs the answers can show (`data/needs.toml`).
     needs: Needs,
+    /// What a person's age already says about other answers (`data/implications.toml`).
+    pub implications: Implications,
     terms: Terms,
     compiled: Vec<Compiled>,
 }
@@ -323,6 +328,11 @@ impl Rules {
             errors.extend(e.into_iter().map(|e| format!("consistency: {e}")));
             Checks::default()
         });
+        let implications = Implications::compile(&raw.implications.implication, &terms)
+            .unwrap_or_else(|e| {
+                errors.extend(e.into_iter().map(|e| format!("implications: {e}")));
+                Implications::default()
+            });
         let needs = Needs::compile(&raw.needs.need, &terms, &raw.policies).unwrap_or_else(|e| {
             errors.extend(e.into_iter().map(|e| format!("needs: {e}")));
             Needs::default()
@@ -362,6 +372,7 @@ impl Rules {
                 channels: raw.channels.channel,
                 checks,
                 needs,
+                implications,
                 terms,
                 compiled,
             })
@@ -375,7 +386,8 @@ impl Rules {
     /// no such term).
     pub fn household_term(&self, name: &str, facts: &Facts) -> Option<bool> {
         let e = self.terms.household.get(name)?;
-        let mask = consistency::mask(&self.conflicts(facts));
+        let facts = &*self.implied(facts);
+        let mask = consistency::mask(&self.checks.conflicts(facts, &self.terms));
         match expr::evaluate_masked(e, facts, &self.terms, &mask).truth {
             Truth::Yes => Some(true),
             Truth::No => Some(false),
@@ -398,7 +410,23 @@ impl Rules {
 
     /// The answers of these facts that do not fit together (`data/consistency.toml`).
     pub fn conflicts(&self, facts: &Facts) -> Vec<Conflict> {
-        self.checks.conflicts(facts, &self.terms)
+        self.checks.conflicts(&self.implied(facts), &self.terms)
+    }
+
+    /// The facts with what the members' ages imply filled in (`data/implications.toml`): what
+    /// every decision reads.
+    pub fn implied<'a>(&self, facts: &'a Facts) -> std::borrow::Cow<'a, Facts> {
+        self.implications.apply(facts, &self.terms)
+    }
+
+    /// The member facts the implications speak of for these facts, known or not
+    /// (`members[1].school_stage`): an answer there can only agree with them or contradict them.
+    pub fn implied_paths(&self, facts: &Facts) -> Vec<String> {
+        self.implications
+            .covered(facts, &self.terms)
+            .into_iter()
+            .map(|(i, name, _, _)| format!("members[{i}].{name}"))
+            .collect()
     }
 
     /// The needs the answers show that the household's region says nothing about (no policy of
@@ -408,7 +436,8 @@ impl Rules {
         let Some(region) = facts.region else {
             return vec![];
         };
-        let mask = consistency::mask(&self.conflicts(facts));
+        let facts = &*self.implied(facts);
+        let mask = consistency::mask(&self.checks.conflicts(facts, &self.terms));
         self.needs
             .unanswered(facts, &self.terms, &mask, region, &self.policies)
     }
@@ -429,7 +458,8 @@ impl Rules {
     ) -> Result<(Evaluation, Vec<String>), EvalError> {
         let region = facts.region.ok_or(EvalError::MissingRegion)?;
         let as_of = facts.as_of.ok_or(EvalError::MissingDate)?;
-        let conflicts = self.conflicts(facts);
+        let facts = &*self.implied(facts);
+        let conflicts = self.checks.conflicts(facts, &self.terms);
         let mask = consistency::mask(&conflicts);
         let mut notices = Vec::new();
         let results = self
@@ -447,6 +477,21 @@ impl Rules {
             conflicts,
         };
         Ok((evaluation, notices))
+    }
+
+    /// The status of one policy of the household's region, as [`Rules::evaluate`] would give it
+    /// (`None` for no such policy, or without region or date): what the questionnaire tries its
+    /// possible answers against.
+    pub fn status_of(&self, id: &str, facts: &Facts) -> Option<Status> {
+        let as_of = facts.as_of?;
+        let (p, c) = self
+            .policies
+            .iter()
+            .zip(&self.compiled)
+            .find(|(p, _)| p.id == id && Some(p.region) == facts.region)?;
+        let facts = &*self.implied(facts);
+        let mask = consistency::mask(&self.checks.conflicts(facts, &self.terms));
+        Some(self.decide(p, c, facts, &mask, as_of).status)
     }
 
     fn decide(

@@ -856,3 +856,107 @@ mod tests {
         }
     }
 }
+
+/// Sets one stored field by its JSON name (`None` forgets it); an unknown name or a value of the
+/// wrong shape is refused.
+macro_rules! field_setter {
+    ($ty:ty { $($field:ident),+ $(,)? }) => {
+        impl $ty {
+            /// Sets the stored field `name` (as in the facts JSON) to `value`, or forgets it.
+            pub fn set(&mut self, name: &str, value: Option<&serde_json::Value>) -> Result<(), String> {
+                match name {
+                    $(stringify!($field) => {
+                        self.$field = match value {
+                            None | Some(serde_json::Value::Null) => None,
+                            Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| format!("{name}: {e}"))?),
+                        };
+                    })+
+                    _ => return Err(format!("no stored fact {name:?}")),
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+field_setter!(Household {
+    poverty_status,
+    monitor_type,
+    returned_to_poverty,
+    dibao,
+    tekun,
+    low_income_family,
+    relocated,
+    relocation_site,
+    income_per_capita_yuan,
+    income_drop_sharp,
+    basic_living_hardship,
+    recent_shocks,
+    rigid_expense,
+    housing_unsafe,
+    adobe_house,
+    water_unsafe,
+    toilet_unimproved,
+    livelihoods,
+    livestock_head,
+    credit_need,
+    poverty_assets,
+});
+
+field_setter!(Member {
+    relation,
+    age,
+    can_work,
+    self_care,
+    disability_grade,
+    disability_kind,
+    serious_illness,
+    chronic_disease,
+    school_stage,
+    working_outside_county,
+    tied_to_home,
+    public_job,
+    pension_insured,
+    pension_drawing,
+    medical_insured,
+    orphan,
+    de_facto_unsupported_child,
+    left_behind_child,
+});
+
+impl Facts {
+    /// Sets (or with `None` forgets) the stored fact at `path` (`household.dibao`,
+    /// `members[1].age`, `county_exit_year`); a member not on the list, or a path that is not a
+    /// stored fact, is refused.
+    pub fn set(
+        &mut self,
+        path: &crate::path::FactPath,
+        value: Option<&serde_json::Value>,
+    ) -> Result<(), String> {
+        use crate::path::FactPath;
+        match path {
+            FactPath::Top("county_exit_year") => {
+                self.county_exit_year = match value {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| e.to_string())?),
+                };
+                Ok(())
+            }
+            FactPath::Household(name) => self.household.set(name, value),
+            FactPath::Member(i, name) => self
+                .members
+                .as_mut()
+                .and_then(|m| m.get_mut(*i))
+                .ok_or_else(|| format!("no member {i}"))?
+                .set(name, value),
+            FactPath::Members => {
+                self.members = match value {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| e.to_string())?),
+                };
+                Ok(())
+            }
+            FactPath::Top(other) => Err(format!("no stored fact {other:?}")),
+        }
+    }
+}

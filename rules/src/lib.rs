@@ -6,10 +6,13 @@
 //! - [`amount`]: amounts of yuan as a household types them (「3.5万」), one reader for every form.
 //! - [`consistency`]: answers that do not fit together, set aside before anything is decided.
 //! - [`facts`]: the household facts of `docs/household-facts.md`; absent means unknown.
+//! - [`implications`]: what a person's age already says about other answers, filled in first.
 //! - [`expr`]: the condition language the policy data is written in (three-valued logic).
 //! - [`engine`]: every policy of the five seed documents, evaluated for a household.
 //! - [`needs`]: needs a region's document says nothing about (the results say so).
 //! - [`periods`]: the time windows of the policies (`data/periods.toml`), as dated parameters.
+//! - [`path`]: fact paths (`members[1].age`), parsed in one place.
+//! - [`interview`]: the questionnaire played against known facts (`xiangqin-rules interview`).
 //! - [`questions`]: which question to ask next, driven by the results' missing facts.
 //! - [`declaration`]: the self-declaration (一键申报) and its validation, shared by app and endpoint.
 //! - [`consent`]: the versions of the consent text a declaration is agreed under.
@@ -23,7 +26,10 @@ pub mod declaration;
 pub mod engine;
 pub mod expr;
 pub mod facts;
+pub mod implications;
+pub mod interview;
 pub mod needs;
+pub mod path;
 pub mod periods;
 pub mod places;
 pub mod questions;

@@ -4,6 +4,7 @@
 //! catalogue under `q.<fact>`; this module only knows facts, answers and order.
 use crate::engine::{Evaluation, Status};
 use crate::facts::{Facts, Region};
+use crate::path::FactPath;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How a question is answered.
@@ -170,6 +171,69 @@ pub const MEMBER_QUESTIONS: &[Question] = &[
     q("member.de_facto_unsupported_child", YesNo),
 ];
 
+/// Member facts asked of the whole household at once where the answer is usually the same for
+/// everyone: 「家里有人得了大病、重病吗？是谁？」 on one screen, the people to pick from listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    /// The member fact (`member.serious_illness`).
+    pub fact: &'static str,
+    /// The value stored for the people picked (JSON); `None`: each of them is then asked the
+    /// member question (which kind of disability, which diseases).
+    pub picked: Option<&'static str>,
+    /// The value stored for everyone else asked (JSON).
+    pub others: &'static str,
+}
+
+const fn g(fact: &'static str, picked: Option<&'static str>, others: &'static str) -> Group {
+    Group {
+        fact,
+        picked,
+        others,
+    }
+}
+
+/// The grouped member facts. Insurance is asked the way round where the answer is usually 「没有」
+/// (「家里有人没交合作医疗吗？」: the people picked are the ones not insured).
+pub const GROUPS: &[Group] = &[
+    g("member.can_work", None, r#""full""#),
+    g("member.serious_illness", Some("true"), "false"),
+    g("member.disability_kind", None, r#""none""#),
+    g("member.self_care", None, r#""full""#),
+    g("member.chronic_disease", None, "[]"),
+    g("member.working_outside_county", Some("true"), "false"),
+    g("member.tied_to_home", Some("true"), "false"),
+    g("member.public_job", None, r#""none""#),
+    g("member.medical_insured", Some("false"), "true"),
+    g("member.pension_insured", Some("false"), "true"),
+    g("member.pension_drawing", Some("true"), "false"),
+    g("member.left_behind_child", Some("true"), "false"),
+    g("member.orphan", Some("true"), "false"),
+    g("member.de_facto_unsupported_child", Some("true"), "false"),
+];
+
+impl Group {
+    /// The value stored for the people picked, if it is stored at once.
+    pub fn picked_value(&self) -> Option<serde_json::Value> {
+        self.picked
+            .map(|v| serde_json::from_str(v).expect("a JSON literal"))
+    }
+
+    /// The value stored for everyone else asked.
+    pub fn others_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.others).expect("a JSON literal")
+    }
+
+    /// `serious_illness`.
+    pub fn name(&self) -> &'static str {
+        &self.fact["member.".len()..]
+    }
+}
+
+/// The group of a member fact, if it is asked of the household at once.
+pub fn group(fact: &str) -> Option<&'static Group> {
+    GROUPS.iter().find(|g| g.fact == fact)
+}
+
 /// The next thing to ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ask {
@@ -177,12 +241,15 @@ pub enum Ask {
     Household(Question),
     /// A question about member `index` (0-based).
     Member(usize, Question),
+    /// A member question asked of the whole household at once (see [`GROUPS`]): who, if anyone.
+    Anyone(Question),
     /// Who lives in the household is unknown: start adding members.
     Members,
 }
 
 impl Ask {
-    /// The fact path this question settles, as in `missing_facts` (`members[1].age`).
+    /// The fact path this question settles, as in `missing_facts` (`members[1].age`); a
+    /// household-wide member question is `anyone.<fact>`.
     pub fn path(&self) -> String {
         match self {
             Ask::Household(q) if q.fact == "household.rigid_expense" => {
@@ -190,33 +257,198 @@ impl Ask {
             }
             Ask::Household(q) => q.fact.into(),
             Ask::Member(i, q) => format!("members[{i}].{}", &q.fact["member.".len()..]),
+            Ask::Anyone(q) => format!("anyone.{}", &q.fact["member.".len()..]),
             Ask::Members => "members".into(),
         }
     }
 }
 
-/// The question whose answer settles the most "maybe" results; `None` when nothing is left to
-/// ask. `skipped` holds the paths the household answered 「不清楚」 or chose to skip.
-pub fn next_question(
-    facts: &Facts,
-    evaluation: &Evaluation,
-    skipped: &BTreeSet<String>,
-) -> Option<Ask> {
+/// The question bank's entry for a fact path of `missing_facts`, as asked: `members[1].disabled`
+/// is asked as the kind of disability, the rigid expenses as their amounts.
+fn question_for(path: &str) -> Option<(String, Question)> {
+    match FactPath::parse(path)? {
+        FactPath::Household(name) if name.starts_with("rigid_expense") => {
+            let q = HOUSEHOLD_QUESTIONS
+                .iter()
+                .find(|q| q.fact == "household.rigid_expense")?;
+            Some(("household.rigid_expense_total".into(), *q))
+        }
+        FactPath::Household(_) | FactPath::Top(_) => HOUSEHOLD_QUESTIONS
+            .iter()
+            .find(|q| q.fact == path)
+            .map(|q| (path.to_string(), *q)),
+        FactPath::Member(i, name) => {
+            let name = if name == "disabled" {
+                "disability_kind"
+            } else {
+                name
+            };
+            let fact = format!("member.{name}");
+            let q = MEMBER_QUESTIONS.iter().find(|q| q.fact == fact)?;
+            Some((format!("members[{i}].{name}"), *q))
+        }
+        FactPath::Members => None,
+    }
+}
+
+/// The answers a question can be given, for trying them against the rules; `None` where they
+/// cannot be listed (numbers, text).
+fn possible_answers(q: &Question) -> Option<Vec<serde_json::Value>> {
+    use serde_json::Value;
+    match q.answer {
+        YesNo => Some(vec![Value::Bool(true), Value::Bool(false)]),
+        Choice(values) => Some(
+            values
+                .iter()
+                .map(|v| match v.parse::<i64>() {
+                    Ok(n) => Value::from(n),
+                    Err(_) => Value::from(*v),
+                })
+                .collect(),
+        ),
+        Multi(values) => Some(
+            std::iter::once(Value::Array(vec![]))
+                .chain(values.iter().map(|v| Value::Array(vec![Value::from(*v)])))
+                .collect(),
+        ),
+        Number { .. } | Text => None,
+    }
+}
+
+/// Above this many combinations of the open answers of one policy, each of them counts as able to
+/// change it (trying them all would take too long on a cheap phone).
+const MOST_TRIED: usize = 512;
+
+/// For each question (by the path it settles), how many "maybe" results its answer can still
+/// change: a fact counts for a result only if, for some answers to that result's other open
+/// questions (「不清楚」 among them), giving it one answer or another changes the result's status.
+/// Facts whose answers cannot be listed (amounts, ages, who lives here) always count.
+fn decisive(facts: &Facts, evaluation: &Evaluation) -> BTreeMap<String, usize> {
+    let rules = crate::engine::rules();
+    let set_aside: BTreeSet<&String> = evaluation.conflicts.iter().flat_map(|c| &c.paths).collect();
+    let implied = rules.implied(facts);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for r in evaluation
         .results
         .iter()
         .filter(|r| r.status == Status::Maybe)
     {
+        // The open questions of this result, each with its answers if they can be listed.
+        let mut open: Vec<(String, Option<Vec<serde_json::Value>>)> = Vec::new();
         for path in &r.missing_facts {
-            *counts.entry(path.clone()).or_default() += 1;
+            if set_aside.contains(path) {
+                continue;
+            }
+            let (asked, answers) = match question_for(path) {
+                Some((asked, q)) => {
+                    let answers = possible_answers(&q);
+                    (asked, answers)
+                }
+                None => (path.clone(), None),
+            };
+            if !open.iter().any(|(p, _)| *p == asked) {
+                open.push((asked, answers));
+            }
+        }
+        let sizes: Option<Vec<usize>> = open
+            .iter()
+            .map(|(_, a)| a.as_ref().map(|a| a.len() + 1))
+            .collect();
+        let combinations = sizes
+            .as_ref()
+            .and_then(|s| s.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n)));
+        let changing: Vec<bool> = match (sizes, combinations) {
+            (Some(sizes), Some(n)) if n <= MOST_TRIED && !open.is_empty() => {
+                try_answers(rules, &r.id, &implied, &open, &sizes, n)
+                    .unwrap_or_else(|| vec![true; open.len()])
+            }
+            _ => vec![true; open.len()],
+        };
+        for ((path, _), counts_here) in open.iter().zip(changing) {
+            if counts_here {
+                *counts.entry(path.clone()).or_default() += 1;
+            }
         }
     }
-    // Answers that do not fit together were given: asking again would not settle them (the
-    // summary asks the household to check them instead).
-    let set_aside: BTreeSet<&String> = evaluation.conflicts.iter().flat_map(|c| &c.paths).collect();
-    counts.retain(|path, _| !set_aside.contains(path));
-    // The questions still open, in bank order, each with how many results it could settle.
+    counts
+}
+
+/// Tries every combination of answers (digit 0: 「不清楚」) to the open questions of one policy;
+/// for each question, whether its answer changes the policy's status for some answers to the
+/// others. `None` if the policy cannot be tried (not in the rules, or an answer does not fit).
+fn try_answers(
+    rules: &crate::engine::Rules,
+    id: &str,
+    facts: &Facts,
+    open: &[(String, Option<Vec<serde_json::Value>>)],
+    sizes: &[usize],
+    n: usize,
+) -> Option<Vec<bool>> {
+    let paths: Vec<FactPath> = open
+        .iter()
+        .map(|(p, _)| FactPath::parse(p))
+        .collect::<Option<_>>()?;
+    let mut statuses = Vec::with_capacity(n);
+    for index in 0..n {
+        let mut f = facts.clone();
+        let mut rest = index;
+        for (k, (_, answers)) in open.iter().enumerate() {
+            let digit = rest % sizes[k];
+            rest /= sizes[k];
+            if digit > 0 {
+                let value = &answers.as_ref()?[digit - 1];
+                let path = match paths[k] {
+                    FactPath::Household("rigid_expense_total") => {
+                        return None;
+                    }
+                    p => p,
+                };
+                f.set(&path, Some(value)).ok()?;
+            }
+        }
+        statuses.push(rules.status_of(id, &f)?);
+    }
+    // A question matters if, with the others fixed, some answer differs from 「不清楚」.
+    let mut changing = vec![false; open.len()];
+    let mut stride = 1;
+    for (k, size) in sizes.iter().enumerate() {
+        changing[k] = (0..n).any(|index| {
+            let digit = (index / stride) % size;
+            digit > 0 && statuses[index] != statuses[index - digit * stride]
+        });
+        stride *= size;
+    }
+    Some(changing)
+}
+
+/// The members a household-wide question is put about: those whose answer is still open, not
+/// skipped, and for whom the question makes sense.
+pub fn group_members(q: &Question, facts: &Facts, skipped: &BTreeSet<String>) -> Vec<usize> {
+    let implied = crate::engine::rules().implied(facts);
+    let name = &q.fact["member.".len()..];
+    implied
+        .members
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter(|(i, m)| {
+            matches!(m.get(q.fact), Some(crate::facts::FactValue::Unknown))
+                && !skipped.contains(&format!("members[{i}].{name}"))
+                && member_question_makes_sense(q, m)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Every question still open, each with how many results its answer can change, in the order
+/// they are asked when equally decisive: who lives here, household questions, member questions
+/// (asked of the whole household at once where [`GROUPS`] says so and two or more people are asked).
+fn open_questions(
+    facts: &Facts,
+    evaluation: &Evaluation,
+    skipped: &BTreeSet<String>,
+) -> Vec<(Ask, usize)> {
+    let counts = decisive(facts, evaluation);
     let mut open: Vec<(Ask, usize)> = Vec::new();
     if counts.contains_key("members") && !skipped.contains("members") {
         open.push((Ask::Members, counts["members"]));
@@ -228,18 +460,52 @@ pub fn next_question(
             open.push((ask, n));
         }
     }
-    for (i, member) in facts.members.iter().flatten().enumerate() {
-        for q in MEMBER_QUESTIONS {
+    let members: Vec<crate::facts::Member> = crate::engine::rules()
+        .implied(facts)
+        .members
+        .clone()
+        .unwrap_or_default();
+    for q in MEMBER_QUESTIONS {
+        let mut each: Vec<(Ask, usize)> = Vec::new();
+        for (i, member) in members.iter().enumerate() {
             let ask = Ask::Member(i, *q);
             let n = counts.get(&ask.path()).copied().unwrap_or(0);
             if n > 0 && !skipped.contains(&ask.path()) && member_question_makes_sense(q, member) {
-                open.push((ask, n));
+                each.push((ask, n));
             }
         }
+        let whole = Ask::Anyone(*q);
+        if group(q.fact).is_some()
+            && each.len() >= 2
+            && !skipped.contains(&whole.path())
+            && group_members(q, facts, skipped).len() >= 2
+        {
+            let n = each.iter().map(|(_, n)| n).sum();
+            open.push((whole, n));
+        } else {
+            open.extend(each);
+        }
     }
+    open
+}
+
+/// The question whose answer can change the most "maybe" results; `None` when nothing is left
+/// to ask. `skipped` holds the paths the household answered 「不清楚」 or chose to skip, and the
+/// household-wide questions already answered (`anyone.serious_illness`).
+pub fn next_question(
+    facts: &Facts,
+    evaluation: &Evaluation,
+    skipped: &BTreeSet<String>,
+) -> Option<Ask> {
+    let open = open_questions(facts, evaluation, skipped);
     // Most decisive first; the bank order breaks ties (max_by_key would take the last).
     let best = open.iter().map(|(_, n)| *n).max()?;
     open.into_iter().find(|(_, n)| *n == best).map(|(a, _)| a)
+}
+
+/// About how many questions are left: those open now (answers may open or close others).
+pub fn questions_left(facts: &Facts, evaluation: &Evaluation, skipped: &BTreeSet<String>) -> usize {
+    open_questions(facts, evaluation, skipped).len()
 }
 
 /// Follow-up questions are asked only where the answer they follow makes them meaningful.
@@ -253,7 +519,9 @@ fn household_question_makes_sense(q: &Question, facts: &Facts) -> bool {
     }
 }
 
-fn member_question_makes_sense(q: &Question, m: &crate::facts::Member) -> bool {
+/// Whether a member question makes sense for this person (no work question for a child, no
+/// disability grade without a kind …).
+pub fn member_question_makes_sense(q: &Question, m: &crate::facts::Member) -> bool {
     let age = m.age;
     let child = age.is_some_and(|a| a < 16);
     match q.fact {

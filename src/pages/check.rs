@@ -17,7 +17,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 use serde_json::{Map, Value};
-use xiangqin_rules::questions::{next_question, AnswerKind, Ask, MEMBER_QUESTIONS};
+use xiangqin_rules::questions::{
+    group, group_members, member_question_makes_sense, next_question, questions_left, AnswerKind,
+    Ask, Question, MEMBER_QUESTIONS,
+};
 use xiangqin_rules::{rules, Region};
 
 #[component]
@@ -52,7 +55,7 @@ fn back_href(path: Option<&str>) -> String {
     })
 }
 
-/// "已回答 N 题" and a bar: answered against answered plus the questions still open.
+/// 「还有大约 N 个问题」 and a bar: the questions the rules still have open against those answered.
 #[component]
 fn Progress() -> impl IntoView {
     let household = use_household();
@@ -60,35 +63,24 @@ fn Progress() -> impl IntoView {
     let counts = Memo::new(move |_| {
         household.answers.with(|a| {
             let done = a.asked.len();
-            let settled = a.not_to_ask();
-            let open = a
+            // Before the region is known the rules cannot count: nothing is said.
+            let left = a
                 .facts(today())
                 .ok()
-                .and_then(|f| rules().evaluate(&f).ok())
-                .map(|e| {
-                    let mut paths: Vec<&String> = e
-                        .results
-                        .iter()
-                        .flat_map(|r| r.missing_facts.iter())
-                        .filter(|p| !settled.contains(*p))
-                        .collect();
-                    paths.sort();
-                    paths.dedup();
-                    paths.len()
-                })
-                .unwrap_or(0);
-            (done, open)
+                .and_then(|f| rules().evaluate(&f).ok().map(|e| (f, e)))
+                .map(|(f, e)| questions_left(&f, &e, &a.not_to_ask()));
+            (done, left)
         })
     });
-    let text = move || {
-        fill(
-            i18n.tr(Msg::CheckAskedCount),
-            &[("n", &counts.get().0.to_string())],
-        )
+    let text = move || match counts.get().1 {
+        None => String::new(),
+        Some(0) => i18n.tr(Msg::CheckLeftNone).to_string(),
+        Some(n) => fill(i18n.tr(Msg::CheckLeftCount), &[("n", &n.to_string())]),
     };
     let width = move || {
-        let (done, open) = counts.get();
-        format!("width: {}%", (done * 100 / (done + open).max(1)).max(4))
+        let (done, left) = counts.get();
+        let left = left.unwrap_or(1);
+        format!("width: {}%", (done * 100 / (done + left).max(1)).max(4))
     };
     view! {
         <div class="progress" data-testid="progress">
@@ -269,10 +261,13 @@ fn AskStep(ask: Ask) -> impl IntoView {
     });
     let back = back_href(Some(&path));
     let q = match ask {
-        Ask::Household(q) | Ask::Member(_, q) => q,
+        Ask::Household(q) | Ask::Member(_, q) | Ask::Anyone(q) => q,
         Ask::Members => unreachable!("the member list has its own screen"),
     };
     let body = match q.answer {
+        _ if matches!(ask, Ask::Anyone(_)) => {
+            view! { <AnyoneAnswer path=path.clone() q/> }.into_any()
+        }
         _ if q.fact == RIGID_EXPENSE => view! { <AmountsAnswer path=path.clone()/> }.into_any(),
         AnswerKind::YesNo => view! { <YesNoAnswer path=path.clone() ask=ask.clone()/> }.into_any(),
         AnswerKind::Choice(values) => {
@@ -355,7 +350,7 @@ fn UnsureButton(path: String) -> impl IntoView {
 fn stored(path: &str) -> Signal<Option<Value>> {
     let household = use_household();
     let path = path.to_string();
-    Signal::derive(move || household.answers.with(|a| a.get(&path).cloned()))
+    Signal::derive(move || household.answers.with(|a| a.get(&path)))
 }
 
 #[component]
@@ -403,7 +398,7 @@ fn ChoiceAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl
     let answer = answerer();
     let q = match ask {
         Ask::Household(q) | Ask::Member(_, q) => q,
-        Ask::Members => unreachable!(),
+        Ask::Anyone(_) | Ask::Members => unreachable!(),
     };
     let buttons = values
         .iter()
@@ -436,7 +431,7 @@ fn MultiAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl 
     let i18n = use_i18n();
     let q = match ask {
         Ask::Household(q) | Ask::Member(_, q) => q,
-        Ask::Members => unreachable!(),
+        Ask::Anyone(_) | Ask::Members => unreachable!(),
     };
     let initial: Vec<String> = stored(&path)
         .get_untracked()
@@ -505,6 +500,117 @@ fn MultiAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl 
                 <span>{t(Msg::AnsNoneOfThese)}</span>
             </button>
             <UnsureButton path=path.clone()/>
+        </div>
+    }
+}
+
+/// A household-wide question (「家里有人…吗？是谁？」): the people it is put about, each to pick; 「都没有」
+/// stores the usual answer for everyone, 「确定」 stores the picked people's answer for them (or, where
+/// it has several values, asks each of them next) and the usual one for the others.
+#[component]
+fn AnyoneAnswer(path: String, q: Question) -> impl IntoView {
+    let household = use_household();
+    let i18n = use_i18n();
+    let g = group(q.fact).expect("a household-wide question has a group");
+    let (people, picked_before) = household.answers.with_untracked(|a| {
+        let before: Option<Vec<usize>> = a.get(&path).and_then(|v| serde_json::from_value(v).ok());
+        let Ok(facts) = a.facts(today()) else {
+            return (vec![], vec![]);
+        };
+        let people = match &before {
+            // 修改: everyone the question is about, not only those still open.
+            Some(_) => rules()
+                .implied(&facts)
+                .members
+                .iter()
+                .flatten()
+                .enumerate()
+                .filter(|(i, m)| {
+                    member_question_makes_sense(&q, m)
+                        && !rules()
+                            .implied_paths(&facts)
+                            .contains(&format!("members[{i}].{}", g.name()))
+                })
+                .map(|(i, _)| i)
+                .collect(),
+            None => group_members(&q, &facts, &a.not_to_ask()),
+        };
+        (people, before.unwrap_or_default())
+    });
+    let picked = RwSignal::new(picked_before);
+    let unsure_path = path.clone();
+    let boxes = people
+        .iter()
+        .map(|&i| {
+            let is_on = move || picked.with(|p| p.contains(&i));
+            let label = move || household.answers.with(|a| member_label(i, a, i18n.lang()));
+            view! {
+                <button
+                    type="button"
+                    role="checkbox"
+                    class="choice check"
+                    class:selected=is_on
+                    aria-checked=move || is_on().to_string()
+                    data-testid=format!("pick-member-{i}")
+                    on:click=move |_| {
+                        picked.update(|p| {
+                            if let Some(k) = p.iter().position(|x| *x == i) {
+                                p.remove(k);
+                            } else {
+                                p.push(i);
+                                p.sort();
+                            }
+                        })
+                    }
+                >
+                    <span class="choice-mark" aria-hidden="true"></span>
+                    <span>{label}</span>
+                </button>
+            }
+        })
+        .collect_view();
+    let answer = answerer();
+    let store = move |chosen: Vec<usize>| {
+        let name = g.name();
+        household.update(|a| {
+            for &i in &people {
+                let at = format!("members[{i}].{name}");
+                if chosen.contains(&i) {
+                    // Several possible answers: the person is asked next; else stored now.
+                    a.set(&at, g.picked_value());
+                } else {
+                    a.set(&at, Some(g.others_value()));
+                }
+            }
+        });
+        let list = chosen.into_iter().map(Value::from).collect();
+        answer(path.clone(), Some(Value::Array(list)));
+    };
+    let store2 = store.clone();
+    view! {
+        <div class="choices" role="group">
+            {boxes}
+        </div>
+        <div class="choices">
+            <button
+                type="button"
+                class="button primary"
+                data-testid="confirm"
+                disabled=move || picked.with(Vec::is_empty)
+                on:click=move |_| store(picked.get_untracked())
+            >
+                {t(Msg::AnsConfirm)}
+            </button>
+            <button
+                type="button"
+                class="choice"
+                data-testid="choice-none"
+                on:click=move |_| store2(vec![])
+            >
+                <span class="choice-mark" aria-hidden="true"></span>
+                <span>{t(Msg::AnsNoneOfThese)}</span>
+            </button>
+            <UnsureButton path=unsure_path/>
         </div>
     }
 }
@@ -708,13 +814,16 @@ fn AmountsAnswer(path: String) -> impl IntoView {
     }
 }
 
-/// Who lives in the household: the list so far, 「添加一个人」 and 「家里就这些人了」.
+/// Who lives in the household: the list so far, 「添加一个人」 and, once someone is on it,
+/// 「都加好了，下一步」 as the main button. Removing a person can be undone (until the next removal
+/// or leaving the screen). Everyone knows who lives with them: there is no 「不清楚」 here.
 #[component]
 fn MembersStep() -> impl IntoView {
     let household = use_household();
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let skip_navigate = navigate.clone();
+    // The answers before the last removal, and who was removed.
+    let undo: RwSignal<Option<(crate::storage::Answers, String)>> = RwSignal::new(None);
     let rows = move || {
         household.answers.with(|a| {
             let count = a.members.as_ref().map_or(0, Vec::len);
@@ -723,9 +832,10 @@ fn MembersStep() -> impl IntoView {
                     let label = member_label(i, a, i18n.lang());
                     let age = a
                         .get(&format!("members[{i}].age"))
-                        .and_then(Value::as_i64)
+                        .and_then(|v| v.as_i64())
                         .map(|n| fill(i18n.tr(Msg::MemberAgeYears), &[("age", &n.to_string())]))
                         .unwrap_or_default();
+                    let removed = format!("{label} {age}");
                     view! {
                         <li class="member-row" data-testid=format!("member-{i}")>
                             <span>{label} " " {age}</span>
@@ -733,7 +843,11 @@ fn MembersStep() -> impl IntoView {
                                 type="button"
                                 class="button secondary small"
                                 data-testid=format!("remove-member-{i}")
-                                on:click=move |_| household.update(|a| a.remove_member(i))
+                                on:click=move |_| {
+                                    let before = household.answers.get_untracked();
+                                    undo.set(Some((before, removed.clone())));
+                                    household.update(|a| a.remove_member(i));
+                                }
                             >
                                 {t(Msg::MemberRemove)}
                             </button>
@@ -755,6 +869,29 @@ fn MembersStep() -> impl IntoView {
         });
         navigate("/check/next", Default::default());
     };
+    let undo_line = move || {
+        undo.get().map(|(_, who)| {
+            view! {
+                <p class="hint" role="status" data-testid="member-removed">
+                    {fill(i18n.tr(Msg::MemberRemoved), &[("who", &who)])}
+                    " "
+                    <button
+                        type="button"
+                        class="button secondary small"
+                        data-testid="undo-remove"
+                        on:click=move |_| {
+                            if let Some((before, _)) = undo.get_untracked() {
+                                household.update(|a| *a = before);
+                            }
+                            undo.set(None);
+                        }
+                    >
+                        {t(Msg::MemberUndo)}
+                    </button>
+                </p>
+            }
+        })
+    };
     let heading = Signal::derive(move || i18n.tr(Msg::QMembersTitle).to_string());
     view! {
         <section class="screen question" data-testid="question-members">
@@ -766,35 +903,28 @@ fn MembersStep() -> impl IntoView {
                 format!("{}。{}", i18n.tr(Msg::QMembersTitle), i18n.tr(Msg::QMembersHint))
             })/>
             <ul class="member-list">{rows}</ul>
+            {undo_line}
             {move || empty().then(|| view! { <p class="hint">{t(Msg::MemberListEmpty)}</p> })}
             <div class="choices">
-                <a class="button primary" href="/check/add-member" data-testid="add-member">
+                {move || (!empty()).then(|| view! {
+                    <button
+                        type="button"
+                        class="button primary"
+                        data-testid="members-done"
+                        on:click=done.clone()
+                    >
+                        {t(Msg::MemberDoneNext)}
+                    </button>
+                })}
+                <a
+                    class="button"
+                    class:primary=empty
+                    class:secondary=move || !empty()
+                    href="/check/add-member"
+                    data-testid="add-member"
+                >
                     {t(Msg::MemberAdd)}
                 </a>
-                <button
-                    type="button"
-                    class="button secondary"
-                    data-testid="members-done"
-                    disabled=empty
-                    on:click=done
-                >
-                    {t(Msg::MemberDone)}
-                </button>
-                <button
-                    type="button"
-                    class="choice"
-                    data-testid="choice-unsure"
-                    on:click=move |_| {
-                        household.update(|a| {
-                            a.unsure.insert("members".into());
-                            a.mark_asked("members");
-                        });
-                        skip_navigate("/check/next", Default::default());
-                    }
-                >
-                    <span class="choice-mark" aria-hidden="true"></span>
-                    <span>{t(Msg::AnsUnsure)}</span>
-                </button>
             </div>
             <SeeResults/>
         </section>

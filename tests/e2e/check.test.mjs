@@ -22,6 +22,42 @@ after(async () => {
 });
 
 /**
+ * The household-wide member questions (rules/src/questions.rs GROUPS): the answer of the people
+ * picked (yes / no), or for a choice the usual answer of those not picked.
+ */
+const GROUPED = {
+  can_work: { usual: 'full' },
+  serious_illness: { picked: 'yes' },
+  disability_kind: { usual: 'none' },
+  self_care: { usual: 'full' },
+  chronic_disease: { usual: [] },
+  working_outside_county: { picked: 'yes' },
+  tied_to_home: { picked: 'yes' },
+  public_job: { usual: 'none' },
+  medical_insured: { picked: 'no' },
+  pension_insured: { picked: 'no' },
+  pension_drawing: { picked: 'yes' },
+  left_behind_child: { picked: 'yes' },
+  orphan: { picked: 'yes' },
+  de_facto_unsupported_child: { picked: 'yes' },
+};
+
+/** Answers a household-wide question (`a.serious_illness`) from each person's answer (`m0.…`). */
+async function answerAnyone(page, name, answers) {
+  const g = GROUPED[name];
+  const shown = await page.locator('[data-testid^="pick-member-"]').all();
+  const people = [];
+  for (const box of shown) people.push(Number((await box.getAttribute('data-testid')).replace('pick-member-', '')));
+  const each = people.map((i) => answers[`m${i}.${name}`]);
+  if (each.some((a) => a === undefined)) return page.getByTestId('choice-unsure').click();
+  const isUsual = (a) => ('picked' in g ? a !== g.picked : JSON.stringify(a) === JSON.stringify(g.usual));
+  const picked = people.filter((_, k) => !isUsual(each[k]));
+  if (picked.length === 0) return page.getByTestId('choice-none').click();
+  for (const i of picked) await page.getByTestId(`pick-member-${i}`).click();
+  return page.getByTestId('confirm').click();
+}
+
+/**
  * Answers every question the app asks. `answers` maps a step (`h.dibao`, `m0.can_work`) to
  * 'yes' | 'no' | a choice value | a list (several) | { number } | { text } | { amounts };
  * `members` lists the people to add ({ relation, age }). Anything else is answered 不清楚.
@@ -61,7 +97,9 @@ async function answerQuestionnaire(page, region, { answers = {}, members = [] },
     }
     const a = answers[step];
     const before = page.url();
-    if (a === undefined) {
+    if (step.startsWith('a.')) {
+      await answerAnyone(page, step.slice(2), answers);
+    } else if (a === undefined) {
       await page.getByTestId('choice-unsure').click();
     } else if (Array.isArray(a)) {
       if (a.length === 0) await page.getByTestId('choice-none').click();
@@ -102,7 +140,7 @@ async function shownStatuses(page) {
 /** What the rules' command-line tool decides for the answers stored on the device, today. */
 async function cliStatuses(page) {
   const stored = JSON.parse((await appStorage(page))[ANSWERS_KEY]);
-  const { unsure, asked, ...facts } = stored;
+  const { unsure, asked, anyone, ...facts } = stored;
   const today = await page.evaluate(() => {
     const d = new Date();
     return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -558,4 +596,76 @@ test('text is at least 18 px and every control at least 48 px on the main screen
   await page.goto('/policy/nm-microcredit');
   await page.getByTestId('policy-title').waitFor();
   await noSideways('policy page');
+});
+
+/** The questionnaire's answers (steps as in `answerQuestionnaire`) for household facts. */
+function specOf(facts) {
+  const value = (v) => (v === true ? 'yes' : v === false ? 'no' : typeof v === 'number' ? { number: v } : v);
+  const answers = {};
+  for (const [k, v] of Object.entries(facts.household ?? {})) {
+    if (k === 'rigid_expense') answers['h.rigid_expense'] = { amounts: v };
+    else if (k === 'income_per_capita_yuan') answers['h.income_total_yuan'] = { number: v * facts.members.length };
+    else answers[`h.${k}`] = value(v);
+  }
+  facts.members.forEach((m, i) => {
+    for (const [k, v] of Object.entries(m)) answers[`m${i}.${k}`] = value(v);
+  });
+  return { answers, members: facts.members.map(({ relation, age }) => ({ relation, age })) };
+}
+
+// Issue 19: a 68-year-old in Longyan, lifted out of poverty, his wife of 66 with diabetes, their son
+// of 40 working outside the county, a big medical bill (the case in rules/tests/cases/longyan.toml).
+const LONGYAN_19 = {
+  region: 'longyan',
+  household: { poverty_status: 'lifted_out', returned_to_poverty: false, dibao: false, tekun: false, low_income_family: false, relocated: false, income_per_capita_yuan: 8000, income_drop_sharp: false, basic_living_hardship: false, recent_shocks: ['illness'], rigid_expense: { medical: 30000 }, housing_unsafe: false, water_unsafe: false, toilet_unimproved: false, livelihoods: ['grain', 'migrant_work'], credit_need: 'none', poverty_assets: false },
+  members: [
+    { relation: 'head', age: 68, can_work: 'partial', self_care: 'full', disability_kind: 'none', serious_illness: false, chronic_disease: [], school_stage: 'none', working_outside_county: false, tied_to_home: false, public_job: 'none', pension_insured: true, pension_drawing: true, medical_insured: true },
+    { relation: 'spouse', age: 66, can_work: 'partial', self_care: 'full', disability_kind: 'none', serious_illness: false, chronic_disease: ['diabetes'], school_stage: 'none', working_outside_county: false, tied_to_home: false, public_job: 'none', pension_insured: true, pension_drawing: true, medical_insured: true },
+    { relation: 'child', age: 40, can_work: 'full', self_care: 'full', disability_kind: 'none', serious_illness: false, chronic_disease: [], school_stage: 'none', working_outside_county: true, tied_to_home: false, public_job: 'none', pension_insured: true, pension_drawing: false, medical_insured: true },
+  ],
+};
+
+test('the Longyan household of issue 19 answers in the browser the screens xiangqin-rules interview counts, and gets its results', async (t) => {
+  const page = await env.newPage(t);
+  const spec = specOf(LONGYAN_19);
+  const asked = await answerQuestionnaire(page, 'longyan', spec);
+  // Screens: the region, each person's relation and age, then every step asked (the list's 「都加好了」 among them).
+  const screens = 1 + 2 * spec.members.length + asked.length;
+  const today = new Date().toISOString().slice(0, 10);
+  const cli = JSON.parse(execFileSync(RULES_BIN, ['interview'], { input: JSON.stringify({ ...LONGYAN_19, as_of: today }), encoding: 'utf8' }));
+  assert.equal(screens, cli.count, `browser: ${asked.join(' ')}\ncli: ${cli.questions.join(' ')}`);
+  assert.ok(screens <= 30, `${screens} screens`);
+  for (const step of asked) assert.doesNotMatch(step, /school_stage|pension_drawing/, 'implied by age');
+  const { statuses } = await cliStatuses(page);
+  const shown = await shownStatuses(page);
+  for (const r of cli.results) if (r.status !== 'not_applicable') assert.equal(shown[r.id], statuses[r.id], r.id);
+});
+
+test('progress says about how many questions are left; the member list ends with 都加好了 and a removal can be undone', async (t) => {
+  const page = await env.newPage(t);
+  await page.goto('/check');
+  await page.getByTestId('choice-longyan').click();
+  await page.waitForURL('**/check/members');
+  const left = await page.getByTestId('progress').locator('p').textContent();
+  assert.match(left, new RegExp(`^${zh['check.left_count'].replace('{n}', '\\d+')}$`));
+  assert.equal(await page.getByTestId('members-done').count(), 0, 'nothing to finish before someone is added');
+  assert.equal(await page.getByTestId('choice-unsure').count(), 0, 'everyone knows who lives with them');
+  for (const [relation, age] of [['head', 68], ['spouse', 66]]) {
+    await page.getByTestId('add-member').click();
+    await page.getByTestId(`choice-${relation}`).click();
+    await page.getByTestId('number-input').fill(String(age));
+    await page.getByTestId('confirm').click();
+    await page.waitForURL('**/check/members');
+  }
+  assert.equal((await page.getByTestId('members-done').textContent()).trim(), zh['member.done_next']);
+  await page.getByTestId('remove-member-0').click();
+  await page.getByTestId('member-removed').waitFor();
+  assert.equal(await page.getByTestId('member-1').count(), 0);
+  await screenshot(page, 'check-member-removed');
+  await page.getByTestId('undo-remove').click();
+  await page.getByTestId('member-1').waitFor();
+  assert.match(await page.getByTestId('member-0').textContent(), /68/);
+  await page.getByTestId('members-done').click();
+  await page.waitForURL((u) => !u.pathname.endsWith('/check/members'));
+  assert.match(await page.getByTestId('progress').locator('p').textContent(), /\d+|快/);
 });

@@ -1,4 +1,7 @@
 //! `xiangqin-rules eval [FILE]` — evaluate household facts JSON (FILE or standard input).
+//! `xiangqin-rules interview [FILE]` — play the questionnaire against household facts JSON (FILE or
+//! standard input): each question answered from the facts, 「不清楚」 where a fact is absent; prints
+//! the screens answered, their number and the results (as `eval`).
 //! `xiangqin-rules list` — the whole catalogue with its sources.
 //! Malformed input: a message naming the field on standard error, exit status 2.
 use serde_json::json;
@@ -6,7 +9,7 @@ use std::io::Read;
 use std::process::ExitCode;
 use xiangqin_rules::{rules, Facts};
 
-const USAGE: &str = "usage: xiangqin-rules eval [FILE]   (household facts JSON; standard input if no FILE)\n       xiangqin-rules list";
+const USAGE: &str = "usage: xiangqin-rules eval [FILE]        (household facts JSON; standard input if no FILE)\n       xiangqin-rules interview [FILE]   (the questionnaire answered from those facts)\n       xiangqin-rules list";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,8 +19,10 @@ fn main() -> ExitCode {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["eval"] | ["eval", "-"] => eval(None),
-        ["eval", file] => eval(Some(file)),
+        ["eval"] | ["eval", "-"] => eval(None, false),
+        ["eval", file] => eval(Some(file), false),
+        ["interview"] | ["interview", "-"] => eval(None, true),
+        ["interview", file] => eval(Some(file), true),
         ["list"] => {
             let r = rules();
             let policies: Vec<_> = r
@@ -38,7 +43,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn eval(file: Option<&str>) -> ExitCode {
+/// Reads household facts and prints their evaluation, or (`interview`) the questionnaire played
+/// against them.
+fn eval(file: Option<&str>, interview: bool) -> ExitCode {
     let mut text = String::new();
     let read = match file {
         Some(path) => std::fs::read_to_string(path).map(|t| text = t),
@@ -64,6 +71,22 @@ fn eval(file: Option<&str>) -> ExitCode {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         facts.as_of = chrono::DateTime::from_timestamp(now as i64, 0).map(|t| t.date_naive());
+    }
+    if interview {
+        return match xiangqin_rules::interview::interview(&facts) {
+            Ok(played) => print_json(&json!({
+                "questions": played.questions,
+                "count": played.count(),
+                "as_of": played.evaluation.as_of,
+                "rules_version": played.evaluation.rules_version,
+                "results": played.evaluation.results,
+                "conflicts": played.evaluation.conflicts,
+            })),
+            Err(e) => {
+                eprintln!("error: invalid household facts: {e}");
+                ExitCode::from(2)
+            }
+        };
     }
     match rules().evaluate(&facts) {
         Ok(evaluation) => print_json(&json!({
