@@ -491,7 +491,10 @@ impl Rules {
             .find(|(p, _)| p.id == id && Some(p.region) == facts.region)?;
         let facts = &*self.implied(facts);
         let mask = consistency::mask(&self.checks.conflicts(facts, &self.terms));
-        Some(self.decide(p, c, facts, &mask, as_of).status)
+        Some(
+            self.decide(p, c, facts, &mask, as_of, &mut Vec::new())
+                .status,
+        )
     }
 
     fn decide(
