@@ -46,7 +46,7 @@ async function cards(page) {
     els.map((el) => [
       el.dataset.testid.replace('result-', ''),
       el.querySelector('[data-testid="status"]').textContent.trim(),
-      el.getBoundingClientRect().height > 0,
+      el.checkVisibility({ contentVisibilityAuto: true }),
     ]),
   );
 }
