@@ -830,7 +830,7 @@ fn MembersStep() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     // The answers before the last removal, and who was removed.
-    let undo: RwSignal<Option<(crate::storage::Answers, String)>> = RwSignal::new(None);
+    let undo: RwSignal<Option<(crate::answers::Answers, String)>> = RwSignal::new(None);
     let rows = move || {
         household.answers.with(|a| {
             let count = a.members.as_ref().map_or(0, Vec::len);
