@@ -1,6 +1,7 @@
 //! The declaration (一键申报) as it is being typed: every field exactly as entered, so nothing
 //! typed is ever lost, saved on the device under [`crate::storage::DRAFT_KEY`]. [`Draft::check`]
 //! turns it into the shared [`Declaration`] and runs the shared validation.
+use crate::storage;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use xiangqin_rules::amount::{half_width, parse_yuan};
@@ -215,29 +216,22 @@ pub fn needs_place(body: &str) -> bool {
         .is_ok_and(|v| v["place"].is_object() && v["place"]["code"].is_null())
 }
 
-/// On start: a declaration queued before places were codes becomes the draft again (with what
-/// was written as `earlier_place`), unless another draft is being filled in — then it waits in
-/// the outbox, unsent, until that one is done.
-pub fn return_unsendable() {
-    use crate::{outbox, storage};
-    let mut entries = outbox::load();
-    let Some(i) = entries.iter().position(|e| needs_place(&e.body)) else {
-        return;
-    };
-    let current = storage::load_draft().unwrap_or_default();
-    let same = current
-        .attempt
-        .as_ref()
-        .is_some_and(|a| a.key == entries[i].key);
-    if !current.is_empty() && !same {
-        return;
+impl Draft {
+    /// The draft kept on the device, if any (an unreadable one is none).
+    pub fn load() -> Option<Draft> {
+        storage::load(storage::DRAFT_KEY)
     }
-    if let Some(draft) = Draft::from_unsent(&entries[i].body) {
-        storage::save_draft(&draft);
-        entries.remove(i);
-        outbox::save(&entries);
+
+    /// Saves the draft as typed; an empty draft means no key at all.
+    pub fn save(&self) {
+        if self.is_empty() {
+            storage::remove(storage::DRAFT_KEY);
+        } else {
+            storage::save(storage::DRAFT_KEY, self);
+        }
     }
 }
+
 
 /// A valid code in the region, for a draft whose place is not chosen yet (never sent: the
 /// missing choice is an error).
@@ -329,7 +323,7 @@ impl Draft {
     /// with a serious illness or a chronic disease (因病) or a disability (因残), and a rigid
     /// expense of a cause (medical 因病, education 因学, disaster 因灾, accident 因意外事故).
     /// The household can change all of it; nothing is sent until it has checked it and agreed.
-    pub fn from_answers(answers: &crate::storage::Answers) -> Draft {
+    pub fn from_answers(answers: &crate::answers::Answers) -> Draft {
         use serde_json::Value;
         let mut d = Draft {
             region: answers
@@ -562,7 +556,7 @@ mod tests {
     #[test]
     fn answers_carry_over_into_a_new_declaration() {
         use serde_json::json;
-        let answers: crate::storage::Answers = serde_json::from_value(json!({
+        let answers: crate::answers::Answers = serde_json::from_value(json!({
             "region": "longyan",
             "household": {"recent_shocks": ["illness", "natural_disaster"], "income_drop_sharp": true,
                           "water_unsafe": false, "rigid_expense": {"medical": 30000, "education": 1500}},
@@ -590,7 +584,7 @@ mod tests {
     #[test]
     fn an_illness_answer_ticks_illness_and_only_what_the_answers_say_is_ticked() {
         use serde_json::json;
-        let answers: crate::storage::Answers = serde_json::from_value(json!({
+        let answers: crate::answers::Answers = serde_json::from_value(json!({
             "region": "longyan",
             "household": {"rigid_expense": {"medical": 60000, "education": 0}},
             "members": [
@@ -610,7 +604,7 @@ mod tests {
             "no answer says by how much income fell"
         );
 
-        let answers: crate::storage::Answers = serde_json::from_value(json!({
+        let answers: crate::answers::Answers = serde_json::from_value(json!({
             "household": {"rigid_expense": {"accident": 2000}},
             "members": [{"serious_illness": true, "disability_kind": "physical", "chronic_disease": []}]
         }))
@@ -619,7 +613,7 @@ mod tests {
             super::Draft::from_answers(&answers).risk_types,
             ["illness", "disability", "accident"]
         );
-        let answers: crate::storage::Answers = serde_json::from_value(json!({
+        let answers: crate::answers::Answers = serde_json::from_value(json!({
             "members": [{"serious_illness": false, "chronic_disease": [], "disability_kind": "none"}]
         }))
         .unwrap();

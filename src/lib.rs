@@ -8,6 +8,7 @@ use leptos_router::{
 };
 use xiangqin_rules::Region;
 
+pub mod answers;
 pub mod api;
 pub mod draft;
 pub mod glossary;
@@ -21,7 +22,7 @@ pub mod speech;
 pub mod storage;
 
 use i18n::{t, use_i18n, I18n, Msg, LANGS};
-use storage::Answers;
+use answers::Answers;
 
 /// The cadres' screens: themselves in the cadres' page (`cadre.html`, built with the `cadre`
 /// feature), a stand-in that asks the server for that page in the households' app.
@@ -56,14 +57,14 @@ pub struct Household {
 impl Household {
     fn load() -> Self {
         Self {
-            answers: RwSignal::new(storage::load_answers()),
+            answers: RwSignal::new(Answers::load()),
         }
     }
 
     /// Changes the answers and writes them to the device at once.
     pub fn update(&self, change: impl FnOnce(&mut Answers)) {
         self.answers.update(change);
-        self.answers.with_untracked(storage::save_answers);
+        self.answers.with_untracked(Answers::save);
     }
 
     /// Forgets everything about the household, on the device and on screen.
@@ -79,7 +80,7 @@ pub fn use_household() -> Household {
 
 /// Whether no answers are stored (read from the device, outside any reactive context).
 pub fn use_household_untracked_is_empty() -> bool {
-    storage::load_answers().is_empty()
+    Answers::load().is_empty()
 }
 
 /// Removes every answer, draft and receipt of the household from the device (the outbox keeps
@@ -115,7 +116,7 @@ pub fn App() -> impl IntoView {
     let i18n = I18n::new(storage::load_lang());
     provide_context(i18n);
     provide_context(Household::load());
-    draft::return_unsendable();
+    outbox::return_unsendable();
     provide_context(outbox::Outbox::start());
     provide_context(kiosk::Kiosk::start());
 

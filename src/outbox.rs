@@ -119,7 +119,7 @@ impl Outbox {
             fingerprint: print,
         });
         draft.refused = None;
-        storage::save_draft(&draft);
+        draft.save();
         let entry = Pending {
             key,
             body,
@@ -147,7 +147,7 @@ impl Outbox {
             Submitted::Refused(refusal) => {
                 draft.attempt = None;
                 draft.refused = Some(refusal.clone());
-                storage::save_draft(draft);
+                draft.save();
             }
         }
     }
@@ -280,7 +280,7 @@ impl Outbox {
 /// A declaration acknowledged in the background: the draft it was sent from is done with, unless
 /// the household has changed it since (then it is a new declaration, kept to be sent anew).
 fn forget_sent_draft(entry: &Pending) {
-    let unchanged = storage::load_draft().is_some_and(|d| {
+    let unchanged = Draft::load().is_some_and(|d| {
         d.attempt.as_ref().is_some_and(|a| {
             a.key == entry.key
                 && d.check(crate::today()).is_ok_and(|declaration| {
@@ -303,14 +303,38 @@ fn keep_refused(entry: &Pending, refusal: &Refusal) {
         crate::kiosk::note_refused(&entry.queued_on, &refusal.message);
         return;
     }
-    let draft = storage::load_draft().or_else(|| Draft::from_unsent(&entry.body));
+    let draft = Draft::load().or_else(|| Draft::from_unsent(&entry.body));
     if let Some(mut draft) = draft {
         draft.attempt = None;
         draft.refused = Some(refusal.clone());
-        storage::save_draft(&draft);
+        draft.save();
     }
 }
 
 pub fn use_outbox() -> Outbox {
     expect_context::<Outbox>()
 }
+
+/// On start: a declaration queued before places were codes becomes the draft again (with what
+/// was written as `earlier_place`), unless another draft is being filled in — then it waits in
+/// the outbox, unsent, until that one is done.
+pub fn return_unsendable() {
+    let mut entries = load();
+    let Some(i) = entries.iter().position(|e| crate::draft::needs_place(&e.body)) else {
+        return;
+    };
+    let current = Draft::load().unwrap_or_default();
+    let same = current
+        .attempt
+        .as_ref()
+        .is_some_and(|a| a.key == entries[i].key);
+    if !current.is_empty() && !same {
+        return;
+    }
+    if let Some(draft) = Draft::from_unsent(&entries[i].body) {
+        draft.save();
+        entries.remove(i);
+        save(&entries);
+    }
+}
+

@@ -3,7 +3,7 @@
 //! first); this module names each question in the message catalogue (`q.<fact>.title`,
 //! `v.<fact>.<value>`) and gives it a short address for the URL (`/check/h.dibao`, `/check/m1.age`).
 use crate::i18n::{fill, Lang, Msg};
-use crate::storage::{Answers, INCOME_TOTAL};
+use crate::answers::{Answers, INCOME_TOTAL};
 use serde_json::Value;
 use xiangqin_rules::path::FactPath;
 use xiangqin_rules::questions::{group, Ask, Question, HOUSEHOLD_QUESTIONS, MEMBER_QUESTIONS};

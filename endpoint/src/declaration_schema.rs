@@ -1,10 +1,12 @@
 //! The hand-written part of the API contract: the schema of the declaration body. The type
 //! lives in the rules crate, which does not depend on utoipa; a test checks the example
-//! declaration against this schema.
+//! declaration against this schema. Its enumerations come from the rules' own lists (regions,
+//! risk types, consent versions), so a new one is documented where it is defined.
 use serde_json::json;
 use std::borrow::Cow;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{PartialSchema, ToSchema};
+use xiangqin_rules::declaration::RiskType;
 
 /// The body of `POST /api/v1/declarations`: `xiangqin_rules::declaration::Declaration`,
 /// described by hand because the rules crate does not depend on utoipa.
@@ -16,8 +18,13 @@ impl PartialSchema for DeclarationSchema {
             .iter()
             .map(|v| v.version)
             .collect();
+        let regions: Vec<&str> = xiangqin_rules::Region::ALL
+            .iter()
+            .map(|r| r.key())
+            .collect();
+        let risk_types: Vec<&str> = RiskType::ALL.iter().map(|r| r.key()).collect();
         let declaration_fields = json!({
-            "region": {"type": "string", "enum": ["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"]},
+            "region": {"type": "string", "enum": regions},
             "place": {"type": "object", "additionalProperties": false, "required": ["code"], "properties": {
                 "code": {"type": "string", "pattern": "^[0-9]{9}([0-9]{3})?$", "description": "统计用区划代码 of places/ (2023): a 12-digit village, or the 9-digit township when the village is not listed; it must be listed and in `region` (else 422)"},
                 "county": {"type": "string", "maxLength": 40, "description": "县（区、旗）: replaced by the name of the list"},
@@ -28,9 +35,7 @@ impl PartialSchema for DeclarationSchema {
                 "id_number": {"type": "string", "pattern": "^\\s*[0-9]{17}[0-9Xx]\\s*$", "description": "18-digit resident ID with a valid birth date and the GB 11643 check digit (not expressible here: a wrong one gets 422)"},
                 "phone": {"type": "string", "pattern": "^[\\s-]*1[\\s-]*[3-9]([\\s-]*[0-9]){9}[\\s-]*$", "description": "11-digit mainland mobile number, 13… to 19… (spaces and dashes are ignored)"}}},
             "household_size": {"type": "integer", "minimum": 1, "maximum": 30},
-            "risk_types": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": [
-                "illness", "disability", "education", "disaster", "accident", "epidemic",
-                "unstable_employment", "income_drop", "housing_unsafe", "water_unsafe", "dropout", "other"]}},
+            "risk_types": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": risk_types}},
             "happened_on": {"type": "string", "format": "date"},
             "rigid_expense_yuan": {"type": ["number", "null"], "minimum": 0, "maximum": 10000000},
             "income_change_yuan": {"type": ["number", "null"], "minimum": 0, "maximum": 10000000, "description": "how much less income, in yuan"},

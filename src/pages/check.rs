@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 use serde_json::{Map, Value};
+use xiangqin_rules::amount::parse_yuan;
 use xiangqin_rules::questions::{
     group, group_members, member_question_makes_sense, next_question, questions_left, AnswerKind,
     Ask, Question, MEMBER_QUESTIONS,
@@ -626,10 +627,18 @@ fn NumberAnswer(path: String, min: i64, max: i64) -> impl IntoView {
     let error = RwSignal::new(false);
     let submit_path = path.clone();
     let answer = answerer();
+    // An amount of yuan (the year's income) is read as the declaration form reads one
+    // (「3.5万」, 「30,000元」), to the whole yuan; ages, years and heads of livestock as whole numbers.
+    let is_yuan = path.ends_with("_yuan");
     let submit = move || {
         let typed = text.get_untracked();
-        match typed.trim().parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => {
+        let number = if is_yuan {
+            parse_yuan(&typed).ok().flatten().map(|y| y.round() as i64)
+        } else {
+            typed.trim().parse::<i64>().ok()
+        };
+        match number {
+            Some(n) if (min..=max).contains(&n) => {
                 error.set(false);
                 answer(submit_path.clone(), Some(Value::from(n)))
             }
@@ -777,15 +786,13 @@ fn AmountsAnswer(path: String) -> impl IntoView {
     let submit = move |_| {
         let mut parts = Map::new();
         for (cause, text) in &boxes {
-            let typed = text.get_untracked().trim().replace([',', '，'], "");
-            if typed.is_empty() {
-                continue;
-            }
-            match typed.parse::<f64>() {
-                Ok(n) if n >= 0.0 && n.is_finite() => {
+            // The same reader as the declaration form's: 「3.5万」 and 「3,000元」 are amounts here too.
+            match parse_yuan(&text.get_untracked()) {
+                Ok(None) => continue,
+                Ok(Some(n)) => {
                     parts.insert(cause.to_string(), Value::from(n));
                 }
-                _ => {
+                Err(_) => {
                     error.set(true);
                     return;
                 }
@@ -823,7 +830,7 @@ fn MembersStep() -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     // The answers before the last removal, and who was removed.
-    let undo: RwSignal<Option<(crate::storage::Answers, String)>> = RwSignal::new(None);
+    let undo: RwSignal<Option<(crate::answers::Answers, String)>> = RwSignal::new(None);
     let rows = move || {
         household.answers.with(|a| {
             let count = a.members.as_ref().map_or(0, Vec::len);

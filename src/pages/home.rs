@@ -103,7 +103,7 @@ fn RefusedNote() -> impl IntoView {
                 .into_any(),
             );
         }
-        crate::storage::load_draft()
+        crate::draft::Draft::load()
             .and_then(|d| d.refused)
             .map(|_| {
                 view! {

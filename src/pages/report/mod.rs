@@ -46,7 +46,7 @@ enum SendState {
 impl Form {
     fn load() -> Self {
         // A new declaration starts from the answers of 查政策 (not saved until the household types).
-        let stored = storage::load_draft();
+        let stored = Draft::load();
         let sent = match stored {
             None => storage::load::<SentReceipt>(storage::RECEIPT_KEY),
             Some(_) => None,
@@ -76,7 +76,7 @@ impl Form {
                 refused.fields.retain(|e| e.field != field);
             }
         });
-        self.draft.with_untracked(storage::save_draft);
+        self.draft.with_untracked(Draft::save);
         if self
             .errors
             .with_untracked(|e| e.iter().any(|x| x.field == field))
@@ -241,7 +241,7 @@ pub fn Report() -> impl IntoView {
         form.state.set(SendState::Idle);
         match &outcome {
             // The draft was changed since it was sent: it stays, to be sent as a new one.
-            Submitted::Sent(_) if storage::load_draft().is_some() => {}
+            Submitted::Sent(_) if Draft::load().is_some() => {}
             Submitted::Sent(receipt) => {
                 form.draft.update(|d| outbox.conclude(d, &outcome));
                 if step.get_untracked().as_deref() == Some(CONFIRM) {

@@ -139,7 +139,7 @@ fn DeclareAgain(form: Form, code: String) -> impl IntoView {
     let again = move |_| {
         let mut draft = household.answers.with_untracked(Draft::from_answers);
         draft.follows = code.clone();
-        storage::save_draft(&draft);
+        draft.save();
         form.draft.set(draft);
         form.errors.set(Vec::new());
         form.sent.set(None);
