@@ -232,7 +232,6 @@ impl Draft {
     }
 }
 
-
 /// A valid code in the region, for a draft whose place is not chosen yet (never sent: the
 /// missing choice is an error).
 fn stand_in_place(region: Region) -> PlaceCode {

@@ -21,8 +21,8 @@ pub mod questions;
 pub mod speech;
 pub mod storage;
 
-use i18n::{t, use_i18n, I18n, Msg, LANGS};
 use answers::Answers;
+use i18n::{t, use_i18n, I18n, Msg, LANGS};
 
 /// The cadres' screens: themselves in the cadres' page (`cadre.html`, built with the `cadre`
 /// feature), a stand-in that asks the server for that page in the households' app.

@@ -320,7 +320,10 @@ pub fn use_outbox() -> Outbox {
 /// the outbox, unsent, until that one is done.
 pub fn return_unsendable() {
     let mut entries = load();
-    let Some(i) = entries.iter().position(|e| crate::draft::needs_place(&e.body)) else {
+    let Some(i) = entries
+        .iter()
+        .position(|e| crate::draft::needs_place(&e.body))
+    else {
         return;
     };
     let current = Draft::load().unwrap_or_default();
@@ -337,4 +340,3 @@ pub fn return_unsendable() {
         save(&entries);
     }
 }
-

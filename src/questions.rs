@@ -2,8 +2,8 @@
 //! (`xiangqin_rules::questions::next_question`: only what can still change a result, most decisive
 //! first); this module names each question in the message catalogue (`q.<fact>.title`,
 //! `v.<fact>.<value>`) and gives it a short address for the URL (`/check/h.dibao`, `/check/m1.age`).
-use crate::i18n::{fill, Lang, Msg};
 use crate::answers::{Answers, INCOME_TOTAL};
+use crate::i18n::{fill, Lang, Msg};
 use serde_json::Value;
 use xiangqin_rules::path::FactPath;
 use xiangqin_rules::questions::{group, Ask, Question, HOUSEHOLD_QUESTIONS, MEMBER_QUESTIONS};
