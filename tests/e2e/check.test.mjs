@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startEnv, screenshot, assertAccessible, appStorage, catalogue, ROOT } from './harness.mjs';
 import { openResult } from './results-page.mjs';
+import { CheckPage } from './pages.mjs';
 
 const ANSWERS_KEY = 'xiangqin.answers.v1';
 const RULES_BIN = process.env.XIANGQIN_RULES_BIN ?? path.join(ROOT, 'target/release/xiangqin-rules');
@@ -506,6 +507,8 @@ test('the questionnaire and the results are complete in English', async (t) => {
   await page.getByTestId('lang-en').click();
   assert.equal(await page.getByTestId('question-title').textContent(), en['q.region.title']);
   await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-members').waitFor();
+  await new CheckPage(page).listMembers([{ relation: 'head', age: 50 }]);
   await page.getByTestId('question-title').waitFor();
   assert.equal(await page.getByTestId('choice-unsure').textContent(), en['ans.unsure']);
   await screenshot(page, 'check-question-en');

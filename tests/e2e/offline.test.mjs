@@ -7,7 +7,7 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEnv, screenshot, appStorage, catalogue, DIST } from './harness.mjs';
-import { ReportPage } from './pages.mjs';
+import { CheckPage, ReportPage } from './pages.mjs';
 
 let env;
 let dist;
@@ -44,6 +44,8 @@ test('with the network cut after the first visit, the app opens and the policy f
   await page.context().setOffline(true);
   await page.goto('/check');
   await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-members').waitFor();
+  await new CheckPage(page).listMembers([{ relation: 'head', age: 50 }]);
   await page.getByTestId('question-title').waitFor();
   await page.getByTestId('choice-unsure').click();
   await page.getByTestId('question-title').waitFor();

@@ -42,6 +42,18 @@ export class CheckPage {
     await this.clearYes.click();
     await this.clearDone.waitFor();
   }
+  /** On the member list (the screen after the region): adds these people, then 「都加好了」. */
+  async listMembers(people) {
+    for (const [i, { relation, age }] of people.entries()) {
+      await this.page.getByTestId('add-member').click();
+      await this.choice(relation).click();
+      await this.page.getByTestId('number-input').fill(String(age));
+      await this.page.getByTestId('confirm').click();
+      await this.page.getByTestId(`member-${i}`).waitFor();
+    }
+    await this.page.getByTestId('members-done').click();
+    await this.page.waitForURL((u) => !u.pathname.endsWith('/check/members'));
+  }
 }
 
 export class ReportPage {
