@@ -11,6 +11,29 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use xiangqin_rules::{rules, Facts, Policy, Region, Status};
 
+/// A policy's quoted clauses, each with its document and clause, as the policy page and a result
+/// card's body show them; `testid` names them (`<testid>-source`, `<testid>-quote`).
+pub fn quoted_sources(policy: &Policy, testid: &str) -> impl IntoView {
+    let i18n = use_i18n();
+    let region = policy.region;
+    policy
+        .sources
+        .iter()
+        .map(|s| {
+            let clause = s.clause.clone();
+            view! {
+                <figure class="source" data-testid=format!("{testid}-source")>
+                    <blockquote lang="zh-Hans" data-testid=format!("{testid}-quote")>{s.quote.clone()}</blockquote>
+                    <figcaption>
+                        {t(document_msg(region))} " · "
+                        {move || fill(i18n.tr(Msg::PolicyClause), &[("clause", &clause)])}
+                    </figcaption>
+                </figure>
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 pub fn PolicyPage() -> impl IntoView {
     let params = use_params_map();
@@ -81,22 +104,7 @@ pub fn PolicyPage() -> impl IntoView {
             }
         })
     };
-    let sources = policy
-        .sources
-        .iter()
-        .map(|s| {
-            let clause = s.clause.clone();
-            view! {
-                <figure class="source" data-testid="policy-source">
-                    <blockquote lang="zh-Hans" data-testid="policy-quote">{s.quote.clone()}</blockquote>
-                    <figcaption>
-                        {t(document_msg(policy.region))} " · "
-                        {move || fill(i18n.tr(Msg::PolicyClause), &[("clause", &clause)])}
-                    </figcaption>
-                </figure>
-            }
-        })
-        .collect_view();
+    let sources = quoted_sources(policy, "policy");
     view! {
         <article class="screen policy-page" data-testid=format!("policy-{}", policy.id)>
             <BackLink href=back/>

@@ -752,22 +752,7 @@ fn ResultCard(
             }
         })
     };
-    let sources = policy
-        .sources
-        .iter()
-        .map(|s| {
-            let clause = s.clause.clone();
-            view! {
-                <figure class="source" data-testid="card-source">
-                    <blockquote lang="zh-Hans" data-testid="card-quote">{s.quote.clone()}</blockquote>
-                    <figcaption>
-                        {t(document_msg(policy.region))} " · "
-                        {move || fill(i18n.tr(Msg::PolicyClause), &[("clause", &clause)])}
-                    </figcaption>
-                </figure>
-            }
-        })
-        .collect_view();
+    let sources = crate::pages::policy::quoted_sources(&policy, "card");
     let (is_open, toggle) = details_open(open, printing, format!("card-{}", result.id));
     view! {
         <details
