@@ -6,7 +6,9 @@ use crate::answers::{Answers, INCOME_TOTAL};
 use crate::i18n::{fill, Lang, Msg};
 use serde_json::Value;
 use xiangqin_rules::path::FactPath;
-use xiangqin_rules::questions::{group, Ask, Question, HOUSEHOLD_QUESTIONS, MEMBER_QUESTIONS};
+use xiangqin_rules::questions::{
+    group, topic_named, Ask, Question, Topic, HOUSEHOLD_QUESTIONS, MEMBER_QUESTIONS,
+};
 
 /// The household question about rigid expenses asks four amounts on one screen.
 pub const RIGID_EXPENSE: &str = "household.rigid_expense";
@@ -28,6 +30,9 @@ pub fn slug(path: &str) -> String {
     if let Some(rest) = path.strip_prefix("anyone.") {
         return format!("a.{rest}");
     }
+    if let Some(rest) = path.strip_prefix("topic.") {
+        return format!("t.{rest}");
+    }
     match FactPath::parse(path) {
         Some(FactPath::Household(rest)) => format!("h.{rest}"),
         Some(FactPath::Member(i, name)) => format!("m{i}.{name}"),
@@ -42,6 +47,9 @@ pub fn path_of_slug(slug: &str) -> String {
     }
     if let Some(rest) = slug.strip_prefix("a.") {
         return format!("anyone.{rest}");
+    }
+    if let Some(rest) = slug.strip_prefix("t.") {
+        return format!("topic.{rest}");
     }
     if let Some((i, name)) = slug.strip_prefix('m').and_then(|r| r.split_once('.')) {
         if i.parse::<usize>().is_ok() {
@@ -58,6 +66,10 @@ pub fn ask_for_path(path: &str) -> Option<Ask> {
     }
     if path == INCOME_TOTAL {
         return ask_for_path(INCOME_PER_PERSON);
+    }
+    // A topic's rows are worked out on its screen (those open, and those answered there).
+    if let Some(topic) = topic_named(path) {
+        return Some(Ask::Topic(topic, vec![]));
     }
     if path.starts_with(RIGID_EXPENSE) {
         return HOUSEHOLD_QUESTIONS
@@ -97,6 +109,7 @@ pub fn answer_path(ask: &Ask) -> String {
         Ask::Member(i, q) => format!("members[{i}].{}", short_name(q)),
         Ask::Anyone(q) => format!("anyone.{}", short_name(q)),
         Ask::Members => "members".into(),
+        Ask::Topic(t, _) => format!("topic.{}", t.name),
     }
 }
 
@@ -125,13 +138,18 @@ pub fn title(ask: &Ask, answers: &Answers, lang: &Lang) -> String {
             .map(|m| lang.get(m).to_string())
             .unwrap_or_else(|| q.fact.to_string()),
         Ask::Members => lang.get(Msg::QMembersTitle).to_string(),
+        Ask::Topic(t, _) => msg(&format!("q.t.{}.title", t.name))
+            .map(|m| lang.get(m).to_string())
+            .unwrap_or_else(|| t.name.to_string()),
     }
 }
 
 /// The line under the question, if it has one.
 pub fn hint(ask: &Ask, lang: &Lang) -> Option<&'static str> {
-    if let Ask::Anyone(_) = ask {
-        return Some(lang.get(Msg::QAHint));
+    match ask {
+        Ask::Anyone(_) => return Some(lang.get(Msg::QAHint)),
+        Ask::Topic(..) => return Some(lang.get(Msg::QTHint)),
+        _ => {}
     }
     let key = match key_prefix(ask) {
         Some(p) => format!("{p}.hint"),
@@ -164,7 +182,7 @@ fn key_prefix(ask: &Ask) -> Option<String> {
         Ask::Household(q) => Some(format!("q.{}", short_name(q))),
         Ask::Member(_, q) => Some(format!("q.m.{}", short_name(q))),
         Ask::Anyone(q) => Some(format!("q.a.{}", short_name(q))),
-        Ask::Members => None,
+        Ask::Members | Ask::Topic(..) => None,
     }
 }
 
@@ -233,7 +251,7 @@ pub fn answer_text(ask: &Ask, answers: &Answers, lang: &Lang) -> Option<String> 
     let q = match ask {
         Ask::Household(q) | Ask::Member(_, q) => q,
         Ask::Anyone(q) => return anyone_text(q, answers, lang),
-        Ask::Members => return None,
+        Ask::Members | Ask::Topic(..) => return None,
     };
     let value = &answers.get(&path)?;
     if path == INCOME_TOTAL {
@@ -299,13 +317,46 @@ fn anyone_text(q: &Question, answers: &Answers, lang: &Lang) -> Option<String> {
 pub fn answered(answers: &Answers) -> Vec<Ask> {
     let mut out: Vec<Ask> = Vec::new();
     for path in &answers.asked {
-        if let Some(ask) = ask_for_path(path) {
+        let asks = match ask_for_path(path) {
+            Some(Ask::Topic(topic, _)) => answered_rows(topic, answers),
+            Some(ask) => vec![ask],
+            None => vec![],
+        };
+        for ask in asks {
             if !matches!(ask, Ask::Members) && !out.contains(&ask) {
                 out.push(ask);
             }
         }
     }
     out
+}
+
+/// The questions of a topic with a stored answer (or 「不清楚」), in the topic's order: each
+/// household fact, each member fact asked of the household at once, or else of each person.
+pub fn answered_rows(topic: &Topic, answers: &Answers) -> Vec<Ask> {
+    let has = |path: &str| answers.get(path).is_some() || answers.unsure.contains(path);
+    let mut rows = Vec::new();
+    for fact in topic.facts {
+        let Some(name) = fact.strip_prefix("member.") else {
+            if has(fact) {
+                rows.extend(ask_for_path(fact));
+            }
+            continue;
+        };
+        let whole = format!("anyone.{name}");
+        if has(&whole) {
+            rows.extend(ask_for_path(&whole));
+            continue;
+        }
+        let count = answers.members.as_ref().map_or(0, Vec::len);
+        for i in 0..count {
+            let path = format!("members[{i}].{name}");
+            if has(&path) {
+                rows.extend(ask_for_path(&path));
+            }
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
@@ -323,6 +374,7 @@ mod tests {
             "members",
             "household.rigid_expense",
             "anyone.serious_illness",
+            "topic.support",
         ] {
             assert_eq!(path_of_slug(&slug(path)), path);
         }
@@ -339,7 +391,7 @@ mod tests {
             let (prefix, q) = match &ask {
                 Ask::Household(q) => ("q", q),
                 Ask::Member(_, q) => ("q.m", q),
-                Ask::Anyone(_) | Ask::Members => unreachable!(),
+                Ask::Anyone(_) | Ask::Members | Ask::Topic(..) => unreachable!(),
             };
             let key = format!("{prefix}.{}.title", short_name(q));
             assert!(Msg::from_key(&key).is_some(), "missing message {key}");

@@ -82,15 +82,17 @@ pub fn interview(truth: &Facts) -> Result<Interview, EvalError> {
                         skipped.insert("members".into());
                     }
                     Some(members) => {
+                        // One screen per person (relation and age together), then the list's
+                        // 「都加好了」.
                         let mut listed = Vec::new();
                         for i in 0..members.len() {
                             let mut person = Map::new();
                             for name in ["relation", "age"] {
-                                questions.push(format!("members[{i}].{name}"));
                                 if let Some(v) = lookup(&truth_json, &FactPath::Member(i, name)) {
                                     person.insert(name.into(), v.clone());
                                 }
                             }
+                            questions.push(format!("members[{i}]"));
                             listed.push(Value::Object(person));
                         }
                         known["members"] = Value::Array(listed);
@@ -98,47 +100,68 @@ pub fn interview(truth: &Facts) -> Result<Interview, EvalError> {
                 }
                 questions.push("members".into());
             }
-            Ask::Anyone(q) => {
-                // One screen: who, if anyone, when everyone asked is known; else 「不清楚」, and each
-                // person is asked on their own.
-                let g = group(q.fact).expect("grouped questions have a group");
-                let asked = group_members(&q, &facts, &skipped);
-                let paths: Vec<FactPath> = asked
-                    .iter()
-                    .map(|i| FactPath::Member(*i, g.name()))
-                    .collect();
+            Ask::Topic(_, ref rows) => {
+                // One screen, each row answered in place; a member's kind (which disease, how
+                // much work) is picked in the row too.
                 questions.push(ask.path());
-                skipped.insert(ask.path());
-                let values: Option<Vec<&Value>> =
-                    paths.iter().map(|p| lookup(&truth_json, p)).collect();
-                match values {
-                    None => {}
-                    Some(values) => {
-                        for (p, v) in paths.iter().zip(values) {
-                            if *v == g.others_value() {
-                                put(&mut known, p, v.clone());
-                            } else if g.picked.is_some() {
-                                put(&mut known, p, g.picked_value().expect("picked value"));
-                            }
-                        }
-                    }
+                for row in rows {
+                    answer(row, &facts, &truth_json, &mut known, &mut skipped, true);
                 }
             }
             ask => {
-                let path = ask.path();
-                questions.push(path.clone());
-                // The amounts are asked as a whole; their total is what the rules name.
-                let stored = if path == "household.rigid_expense_total" {
-                    "household.rigid_expense".to_string()
-                } else {
-                    path.clone()
-                };
-                let at = FactPath::parse(&stored).expect("questions have fact paths");
-                match lookup(&truth_json, &at) {
-                    Some(v) => put(&mut known, &at, v.clone()),
-                    None => {
-                        skipped.insert(path);
+                questions.push(ask.path());
+                answer(&ask, &facts, &truth_json, &mut known, &mut skipped, false);
+            }
+        }
+    }
+}
+
+/// Answers one question from the truth: stores what is known, marks the rest 「不清楚」. A
+/// household-wide question stores the usual answer of those not picked, and the answer of those
+/// picked where it has one value (or, `in_row`, where the row asks which one).
+fn answer(
+    ask: &Ask,
+    facts: &Facts,
+    truth: &Value,
+    known: &mut Value,
+    skipped: &mut BTreeSet<String>,
+    in_row: bool,
+) {
+    match ask {
+        Ask::Anyone(q) => {
+            // Who, if anyone, when everyone asked is known; else 「不清楚」, and each person is
+            // asked on their own.
+            let g = group(q.fact).expect("grouped questions have a group");
+            let asked = group_members(q, facts, skipped);
+            skipped.insert(ask.path());
+            let paths: Vec<FactPath> = asked
+                .iter()
+                .map(|i| FactPath::Member(*i, g.name()))
+                .collect();
+            let values: Option<Vec<&Value>> = paths.iter().map(|p| lookup(truth, p)).collect();
+            if let Some(values) = values {
+                for (p, v) in paths.iter().zip(values) {
+                    if *v == g.others_value() || in_row {
+                        put(known, p, v.clone());
+                    } else if let Some(picked) = g.picked_value() {
+                        put(known, p, picked);
                     }
+                }
+            }
+        }
+        ask => {
+            let path = ask.path();
+            // The amounts are asked as a whole; their total is what the rules name.
+            let stored = if path == "household.rigid_expense_total" {
+                "household.rigid_expense".to_string()
+            } else {
+                path.clone()
+            };
+            let at = FactPath::parse(&stored).expect("questions have fact paths");
+            match lookup(truth, &at) {
+                Some(v) => put(known, &at, v.clone()),
+                None => {
+                    skipped.insert(path);
                 }
             }
         }

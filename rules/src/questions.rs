@@ -234,6 +234,93 @@ pub fn group(fact: &str) -> Option<&'static Group> {
     GROUPS.iter().find(|g| g.fact == fact)
 }
 
+/// Questions put on one screen when several of them are open at once, each as a row answered in
+/// place (「家里现在是低保户吗？」 有 / 没有 / 不清楚, 「家里有人得了大病吗？」 and who): questions about
+/// the same part of a household's life, which a household answers from the same knowledge. A row
+/// left unanswered is 「不清楚」, never "no".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Topic {
+    /// `support`: the screen's address is `topic.support`, its words `q.t.support.title`.
+    pub name: &'static str,
+    /// The facts of its rows, in the order shown (household facts, or member facts of [`GROUPS`]).
+    pub facts: &'static [&'static str],
+}
+
+/// The screens of several questions.
+pub const TOPICS: &[Topic] = &[
+    Topic {
+        name: "support",
+        facts: &[
+            "household.dibao",
+            "household.tekun",
+            "household.low_income_family",
+            "household.basic_living_hardship",
+            "household.returned_to_poverty",
+            "household.income_drop_sharp",
+            "household.relocated",
+            "household.poverty_assets",
+        ],
+    },
+    Topic {
+        name: "health",
+        facts: &[
+            "member.serious_illness",
+            "member.chronic_disease",
+            "member.disability_kind",
+            "member.self_care",
+        ],
+    },
+    Topic {
+        name: "work",
+        facts: &[
+            "member.can_work",
+            "member.working_outside_county",
+            "member.tied_to_home",
+            "member.public_job",
+            "household.credit_need",
+        ],
+    },
+    Topic {
+        name: "home",
+        facts: &[
+            "household.housing_unsafe",
+            "household.water_unsafe",
+            "household.toilet_unimproved",
+            "household.adobe_house",
+        ],
+    },
+    Topic {
+        name: "insurance",
+        facts: &[
+            "member.medical_insured",
+            "member.pension_insured",
+            "member.pension_drawing",
+        ],
+    },
+    Topic {
+        name: "children",
+        facts: &[
+            "member.left_behind_child",
+            "member.orphan",
+            "member.de_facto_unsupported_child",
+        ],
+    },
+];
+
+/// The topic a fact is shown under with others, if any.
+pub fn topic_of(fact: &str) -> Option<&'static Topic> {
+    TOPICS.iter().find(|t| t.facts.contains(&fact))
+}
+
+/// The topic of a screen address (`topic.support`).
+pub fn topic_named(path: &str) -> Option<&'static Topic> {
+    let name = path.strip_prefix("topic.")?;
+    TOPICS.iter().find(|t| t.name == name)
+}
+
+/// The most answers a choice may have to be a row of a topic screen (more get a screen of their own).
+const MOST_ROW_CHOICES: usize = 4;
+
 /// The next thing to ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ask {
@@ -245,6 +332,9 @@ pub enum Ask {
     Anyone(Question),
     /// Who lives in the household is unknown: start adding members.
     Members,
+    /// Several open questions of one topic on one screen, each a row ([`Ask::Household`],
+    /// [`Ask::Anyone`] or [`Ask::Member`]).
+    Topic(&'static Topic, Vec<Ask>),
 }
 
 impl Ask {
@@ -259,6 +349,35 @@ impl Ask {
             Ask::Member(i, q) => format!("members[{i}].{}", &q.fact["member.".len()..]),
             Ask::Anyone(q) => format!("anyone.{}", &q.fact["member.".len()..]),
             Ask::Members => "members".into(),
+            Ask::Topic(t, _) => format!("topic.{}", t.name),
+        }
+    }
+
+    /// The question's fact (`household.dibao`, `member.age`), if it asks one.
+    pub fn fact(&self) -> Option<&'static str> {
+        match self {
+            Ask::Household(q) | Ask::Member(_, q) | Ask::Anyone(q) => Some(q.fact),
+            Ask::Members | Ask::Topic(..) => None,
+        }
+    }
+
+    /// Whether the question can be a row of a topic screen: its fact is in a topic and its answer
+    /// fits in a row (yes / no, a short choice, or who in the household).
+    pub fn fits_in_a_row(&self) -> bool {
+        let Some(fact) = self.fact() else {
+            return false;
+        };
+        if topic_of(fact).is_none() {
+            return false;
+        }
+        match self {
+            Ask::Anyone(_) => true,
+            Ask::Household(q) | Ask::Member(_, q) => match q.answer {
+                YesNo => true,
+                Choice(values) => values.len() <= MOST_ROW_CHOICES,
+                _ => false,
+            },
+            Ask::Members | Ask::Topic(..) => false,
         }
     }
 }
@@ -500,12 +619,60 @@ pub fn next_question(
     let open = open_questions(facts, evaluation, skipped);
     // Most decisive first; the bank order breaks ties (max_by_key would take the last).
     let best = open.iter().map(|(_, n)| *n).max()?;
-    open.into_iter().find(|(_, n)| *n == best).map(|(a, _)| a)
+    let ask = open
+        .iter()
+        .find(|(_, n)| *n == best)
+        .map(|(a, _)| a.clone())?;
+    // Asked with the other open questions of its topic, if there are any.
+    let topic = ask
+        .fact()
+        .and_then(topic_of)
+        .filter(|_| ask.fits_in_a_row());
+    if let Some(topic) = topic {
+        let rows = rows_of(topic, open.into_iter().map(|(a, _)| a));
+        if rows.len() >= 2 {
+            return Some(Ask::Topic(topic, rows));
+        }
+    }
+    Some(ask)
 }
 
-/// About how many questions are left: those open now (answers may open or close others).
+/// The questions among `asks` that are rows of `topic`, in the topic's order.
+fn rows_of(topic: &Topic, asks: impl IntoIterator<Item = Ask>) -> Vec<Ask> {
+    let mut rows: Vec<Ask> = asks
+        .into_iter()
+        .filter(|a| a.fits_in_a_row() && a.fact().and_then(topic_of) == Some(topic))
+        .collect();
+    let place = |a: &Ask| topic.facts.iter().position(|f| Some(*f) == a.fact());
+    rows.sort_by_key(|a| (place(a), a.path()));
+    rows
+}
+
+/// The rows a topic screen shows now: its questions still open.
+pub fn topic_rows(
+    topic: &Topic,
+    facts: &Facts,
+    evaluation: &Evaluation,
+    skipped: &BTreeSet<String>,
+) -> Vec<Ask> {
+    rows_of(
+        topic,
+        open_questions(facts, evaluation, skipped)
+            .into_iter()
+            .map(|(a, _)| a),
+    )
+}
+
+/// About how many screens are left: the questions open now, those of one topic counted once
+/// (answers may open or close others).
 pub fn questions_left(facts: &Facts, evaluation: &Evaluation, skipped: &BTreeSet<String>) -> usize {
-    open_questions(facts, evaluation, skipped).len()
+    let open = open_questions(facts, evaluation, skipped);
+    let topics: BTreeSet<&str> = open
+        .iter()
+        .filter(|(a, _)| a.fits_in_a_row())
+        .filter_map(|(a, _)| a.fact().and_then(topic_of).map(|t| t.name))
+        .collect();
+    open.iter().filter(|(a, _)| !a.fits_in_a_row()).count() + topics.len()
 }
 
 /// Follow-up questions are asked only where the answer they follow makes them meaningful.
@@ -583,23 +750,53 @@ mod tests {
 
     #[test]
     fn ties_follow_the_bank_order_and_skips_are_respected() {
-        let e = eval_with(&[&["household.tekun", "household.dibao"]]);
+        let e = eval_with(&[&[
+            "household.income_per_capita_yuan",
+            "household.livestock_head",
+        ]]);
         assert_eq!(
             next_question(&Facts::default(), &e, &BTreeSet::new())
                 .unwrap()
                 .path(),
-            "household.dibao"
+            "household.livestock_head"
         );
+        let skipped: BTreeSet<String> = ["household.livestock_head".to_string()].into();
+        assert_eq!(
+            next_question(&Facts::default(), &e, &skipped)
+                .unwrap()
+                .path(),
+            "household.income_per_capita_yuan"
+        );
+        let all: BTreeSet<String> = [
+            "household.livestock_head".to_string(),
+            "household.income_per_capita_yuan".to_string(),
+        ]
+        .into();
+        assert_eq!(next_question(&Facts::default(), &e, &all), None);
+    }
+
+    #[test]
+    fn open_questions_of_one_topic_share_a_screen() {
+        let e = eval_with(&[
+            &["household.tekun", "household.dibao"],
+            &["household.dibao"],
+        ]);
+        let ask = next_question(&Facts::default(), &e, &BTreeSet::new()).unwrap();
+        assert_eq!(ask.path(), "topic.support");
+        let Ask::Topic(_, rows) = ask else {
+            unreachable!()
+        };
+        let paths: Vec<String> = rows.iter().map(Ask::path).collect();
+        assert_eq!(paths, ["household.dibao", "household.tekun"]);
+        assert_eq!(questions_left(&Facts::default(), &e, &BTreeSet::new()), 1);
         let skipped: BTreeSet<String> = ["household.dibao".to_string()].into();
         assert_eq!(
             next_question(&Facts::default(), &e, &skipped)
                 .unwrap()
                 .path(),
-            "household.tekun"
+            "household.tekun",
+            "one open question of a topic has its own screen"
         );
-        let all: BTreeSet<String> =
-            ["household.dibao".to_string(), "household.tekun".to_string()].into();
-        assert_eq!(next_question(&Facts::default(), &e, &all), None);
     }
 
     #[test]

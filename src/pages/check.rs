@@ -2,15 +2,16 @@
 //!
 //! - `/check` (or `/check/region`): where the household lives;
 //! - `/check/next`: works out the most decisive open question with the rules and goes there;
-//! - `/check/<step>`: one question (`h.dibao`, `m1.age`, `county_exit_year` …);
+//! - `/check/<step>`: one question (`h.dibao`, `m1.age`, `county_exit_year` …), or several of
+//!   one topic (`t.support`, see `topic.rs`);
 //! - `/check/members` and `/check/add-member`: who lives in the household, one person at a time;
 //! - `/check/done`: every answer, each with 「修改」.
 use crate::glossary::Glossary;
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::pages::{BackLink, ClearData, FocusHeading};
 use crate::questions::{
-    answer_path, answer_text, answered, ask_for_path, echo, hint, member_label, path_of_slug,
-    short_name, slug, title, value_label, yes_no, RIGID_CAUSES, RIGID_EXPENSE,
+    answer_path, answer_text, answered, ask_for_path, echo, hint, member_label, path_of_slug, slug,
+    title, value_label, yes_no, RIGID_CAUSES, RIGID_EXPENSE,
 };
 use crate::{region_msg, today, use_household};
 use leptos::prelude::*;
@@ -23,6 +24,8 @@ use xiangqin_rules::questions::{
     Ask, Question, MEMBER_QUESTIONS,
 };
 use xiangqin_rules::{rules, Region};
+
+mod topic;
 
 #[component]
 pub fn Check() -> impl IntoView {
@@ -264,6 +267,7 @@ fn AskStep(ask: Ask) -> impl IntoView {
     let q = match ask {
         Ask::Household(q) | Ask::Member(_, q) | Ask::Anyone(q) => q,
         Ask::Members => unreachable!("the member list has its own screen"),
+        Ask::Topic(topic, _) => return view! { <topic::TopicStep topic/> }.into_any(),
     };
     let body = match q.answer {
         _ if matches!(ask, Ask::Anyone(_)) => {
@@ -399,7 +403,7 @@ fn ChoiceAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl
     let answer = answerer();
     let q = match ask {
         Ask::Household(q) | Ask::Member(_, q) => q,
-        Ask::Anyone(_) | Ask::Members => unreachable!(),
+        Ask::Anyone(_) | Ask::Members | Ask::Topic(..) => unreachable!(),
     };
     let buttons = values
         .iter()
@@ -432,7 +436,7 @@ fn MultiAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl 
     let i18n = use_i18n();
     let q = match ask {
         Ask::Household(q) | Ask::Member(_, q) => q,
-        Ask::Anyone(_) | Ask::Members => unreachable!(),
+        Ask::Anyone(_) | Ask::Members | Ask::Topic(..) => unreachable!(),
     };
     let initial: Vec<String> = stored(&path)
         .get_untracked()
@@ -938,7 +942,7 @@ fn MembersStep() -> impl IntoView {
     }
 }
 
-/// A new person: first the relation (this screen), then the age.
+/// A new person: who they are and their age, on one screen; then back to the list.
 #[component]
 fn AddMember() -> impl IntoView {
     let household = use_household();
@@ -949,40 +953,102 @@ fn AddMember() -> impl IntoView {
         AnswerKind::Choice(v) => v,
         _ => &[],
     };
+    let (min, max) = match MEMBER_QUESTIONS[1].answer {
+        AnswerKind::Number { min, max } => (min, max),
+        _ => (0, 120),
+    };
+    let relation: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let age_text = RwSignal::new(String::new());
+    let error: RwSignal<Option<String>> = RwSignal::new(None);
     let buttons = values
         .iter()
         .map(|&v| {
-            let navigate = navigate.clone();
             view! {
                 <ChoiceButton
                     label=Signal::derive(move || value_label(&q, v, i18n.lang()))
                     testid=format!("choice-{v}")
                     explain=Signal::derive(move || vec![value_label(&q, v, &crate::i18n::LANGS[0])])
-                    selected=Signal::derive(|| false)
-                    on_pick=move || {
-                        let mut index = 0;
-                        household.update(|a| {
-                            let members = a.members.get_or_insert_with(Vec::new);
-                            let mut person = Map::new();
-                            person.insert("relation".into(), Value::from(v));
-                            members.push(person);
-                            index = members.len() - 1;
-                        });
-                        navigate(&format!("/check/m{index}.age"), Default::default());
-                    }
+                    selected=Signal::derive(move || relation.get() == Some(v))
+                    on_pick=move || relation.set(Some(v))
                 />
             }
         })
         .collect_view();
-    let heading = Signal::derive(move || {
-        let _ = short_name(&q);
-        i18n.tr(Msg::QMRelationTitle).to_string()
-    });
+    // Adds the person (the age `None`: 「不清楚」) and goes back to the list.
+    let add = move |age: Option<i64>| {
+        let Some(rel) = relation.get_untracked() else {
+            error.set(Some(i18n.tr(Msg::MemberPickRelation).to_string()));
+            crate::pages::focus_later("number-answer");
+            return;
+        };
+        household.update(|a| {
+            let members = a.members.get_or_insert_with(Vec::new);
+            let mut person = Map::new();
+            person.insert("relation".into(), Value::from(rel));
+            if let Some(n) = age {
+                person.insert("age".into(), Value::from(n));
+            }
+            members.push(person);
+            let at = format!("members[{}].age", members.len() - 1);
+            if age.is_none() {
+                a.unsure.insert(at.clone());
+            }
+            a.mark_asked(&at);
+        });
+        navigate("/check/members", Default::default());
+    };
+    let add_unsure = add.clone();
+    let submit = move || match age_text.get_untracked().trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => add(Some(n)),
+        _ => {
+            error.set(Some(fill(
+                i18n.tr(Msg::AnsNumberInvalid),
+                &[("min", &min.to_string()), ("max", &max.to_string())],
+            )));
+            crate::pages::focus_later("number-answer");
+        }
+    };
+    let submit_button = submit.clone();
+    let heading = Signal::derive(move || i18n.tr(Msg::QMRelationTitle).to_string());
     view! {
         <section class="screen question" data-testid="question-add-member">
             <BackLink href="/check/members".to_string()/>
             <QuestionHeading text=heading/>
-            <div class="choices" role="group">{buttons}</div>
+            <div class="choices" role="group" aria-labelledby="page-heading">{buttons}</div>
+            <form
+                class="answer-form"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    submit()
+                }
+            >
+                <label class="field-label" for="number-answer">{t(Msg::MemberAgeLabel)}</label>
+                <input
+                    id="number-answer"
+                    class="text-input"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    aria-describedby="number-error"
+                    data-testid="number-input"
+                    prop:value=move || age_text.get()
+                    on:input=move |ev| age_text.set(event_target_value(&ev))
+                />
+                <p id="number-error" class="field-error" role="alert" data-testid="answer-error">
+                    {move || error.get()}
+                </p>
+                <button type="button" class="button primary" data-testid="confirm" on:click=move |_| submit_button()>
+                    {t(Msg::AnsConfirm)}
+                </button>
+            </form>
+            <div class="choices">
+                <button type="button" class="choice" data-testid="age-unsure" on:click=move |_| add_unsure(None)>
+                    <span class="choice-mark" aria-hidden="true"></span>
+                    <span>{t(Msg::MemberAgeUnsure)}</span>
+                </button>
+            </div>
         </section>
     }
 }

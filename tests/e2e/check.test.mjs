@@ -43,26 +43,57 @@ const GROUPED = {
   de_facto_unsupported_child: { picked: 'yes' },
 };
 
-/** Answers a household-wide question (`a.serious_illness`) from each person's answer (`m0.…`). */
-async function answerAnyone(page, name, answers) {
+/**
+ * Answers a household-wide question (`a.serious_illness`) from each person's answer (`m0.…`),
+ * on its own screen or as a row of a topic screen (`root`, where a picked person's kind is picked
+ * in the row and nothing is sent until the screen's 「下一步」).
+ */
+async function answerAnyone(root, name, answers, inRow = false) {
   const g = GROUPED[name];
-  const shown = await page.locator('[data-testid^="pick-member-"]').all();
+  const shown = await root.locator('[data-testid^="pick-member-"]').all();
   const people = [];
   for (const box of shown) people.push(Number((await box.getAttribute('data-testid')).replace('pick-member-', '')));
   const each = people.map((i) => answers[`m${i}.${name}`]);
-  if (each.some((a) => a === undefined)) return page.getByTestId('choice-unsure').click();
+  if (each.some((a) => a === undefined)) return root.getByTestId('choice-unsure').click();
   const isUsual = (a) => ('picked' in g ? a !== g.picked : JSON.stringify(a) === JSON.stringify(g.usual));
   const picked = people.filter((_, k) => !isUsual(each[k]));
-  if (picked.length === 0) return page.getByTestId('choice-none').click();
-  for (const i of picked) await page.getByTestId(`pick-member-${i}`).click();
-  return page.getByTestId('confirm').click();
+  if (picked.length === 0) return root.getByTestId('choice-none').click();
+  for (const i of picked) {
+    await root.getByTestId(`pick-member-${i}`).click();
+    if (inRow && 'usual' in g) {
+      const kind = answers[`m${i}.${name}`];
+      for (const v of Array.isArray(kind) ? kind : [kind]) await root.getByTestId(`kind-${i}-${v}`).click();
+    }
+  }
+  if (!inRow) await root.getByTestId('confirm').click();
 }
+
+/**
+ * Answers each row of a topic screen (`t.support`) as its own question would be, then goes on.
+ * Returns the rows' steps.
+ */
+async function answerTopic(page, answers) {
+  const steps = [];
+  for (const row of await page.locator('[data-testid^="row-"]').all()) {
+    const step = (await row.getAttribute('data-testid')).replace('row-', '');
+    steps.push(step);
+    const a = answers[step];
+    if (step.startsWith('a.')) await answerAnyone(row, step.slice(2), answers, true);
+    else if (a === undefined) await row.getByTestId('choice-unsure').click();
+    else await row.getByTestId(`choice-${a}`).click();
+  }
+  await page.getByTestId('topic-next').click();
+  return steps;
+}
+
+/** The questions asked, a topic screen's rows (`t.health:a.serious_illness+a.chronic_disease`) each one. */
+const questionsOf = (asked) => asked.flatMap((step) => (step.includes(':') ? step.split(':')[1].split('+') : [step]));
 
 /**
  * Answers every question the app asks. `answers` maps a step (`h.dibao`, `m0.can_work`) to
  * 'yes' | 'no' | a choice value | a list (several) | { number } | { text } | { amounts };
  * `members` lists the people to add ({ relation, age }). Anything else is answered 不清楚.
- * Returns the steps asked, in order.
+ * Returns the steps asked, in order (a topic screen with its rows: `t.health:a.serious_illness+…`).
  */
 async function answerQuestionnaire(page, region, { answers = {}, members = [] }, shots = '') {
   await page.goto('/check');
@@ -98,7 +129,10 @@ async function answerQuestionnaire(page, region, { answers = {}, members = [] },
     }
     const a = answers[step];
     const before = page.url();
-    if (step.startsWith('a.')) {
+    if (step.startsWith('t.')) {
+      const rows = await answerTopic(page, answers);
+      asked[asked.length - 1] = `${step}:${rows.join('+')}`;
+    } else if (step.startsWith('a.')) {
       await answerAnyone(page, step.slice(2), answers);
     } else if (a === undefined) {
       await page.getByTestId('choice-unsure').click();
@@ -238,7 +272,8 @@ for (const h of HOUSEHOLDS) {
     const asked = await answerQuestionnaire(page, h.region, h.spec, h.name === 'longyan-dibao' ? 'check' : '');
     t.diagnostic(`asked ${asked.length}: ${asked.join(' ')}`);
     assert.ok(asked.length >= 5, 'the rules asked several questions');
-    assert.equal(new Set(asked).size, asked.length, 'no question is asked twice');
+    const questions = questionsOf(asked);
+    assert.equal(new Set(questions).size, questions.length, 'no question is asked twice');
 
     const shown = await shownStatuses(page);
     const { statuses, stored } = await cliStatuses(page);
@@ -319,14 +354,18 @@ test('a wrong number is refused in words and nothing is lost', async (t) => {
   await page.getByTestId('choice-qinghai').click();
   await page.goto('/check/members');
   await page.getByTestId('add-member').click();
-  await page.getByTestId('choice-head').click();
-  await page.waitForURL('**/check/m0.age');
-  await page.getByTestId('number-input').fill('300');
+  // Who the person is and their age, on one screen: an age without who is refused in words.
+  await page.getByTestId('number-input').fill('67');
   await page.getByTestId('confirm').click();
   const error = page.getByTestId('answer-error');
+  assert.equal(await error.textContent(), zh['member.pick_relation']);
+  await page.getByTestId('choice-head').click();
+  await page.getByTestId('number-input').fill('300');
+  await page.getByTestId('confirm').click();
   assert.equal(await error.textContent(), zh['ans.number_invalid'].replace('{min}', '0').replace('{max}', '120'));
   assert.equal(await page.getByTestId('number-input').inputValue(), '300');
-  assert.match(page.url(), /\/check\/m0\.age$/);
+  assert.equal(await page.getByTestId('choice-head').getAttribute('aria-pressed'), 'true', 'the choice is kept');
+  assert.match(page.url(), /\/check\/add-member$/);
   await screenshot(page, 'check-number-error');
   await page.getByTestId('number-input').fill('67');
   await page.getByTestId('confirm').click();
@@ -632,13 +671,14 @@ test('the Longyan household of issue 19 answers in the browser the screens xiang
   const page = await env.newPage(t);
   const spec = specOf(LONGYAN_19);
   const asked = await answerQuestionnaire(page, 'longyan', spec);
-  // Screens: the region, each person's relation and age, then every step asked (the list's 「都加好了」 among them).
-  const screens = 1 + 2 * spec.members.length + asked.length;
+  // Screens: the region, each person (relation and age on one screen), then every step asked
+  // (the list's 「都加好了」 and each topic screen among them).
+  const screens = 1 + spec.members.length + asked.length;
   const today = new Date().toISOString().slice(0, 10);
   const cli = JSON.parse(execFileSync(RULES_BIN, ['interview'], { input: JSON.stringify({ ...LONGYAN_19, as_of: today }), encoding: 'utf8' }));
   assert.equal(screens, cli.count, `browser: ${asked.join(' ')}\ncli: ${cli.questions.join(' ')}`);
-  assert.ok(screens <= 30, `${screens} screens`);
-  for (const step of asked) assert.doesNotMatch(step, /school_stage|pension_drawing/, 'implied by age');
+  assert.ok(screens <= 15, `${screens} screens`);
+  for (const step of questionsOf(asked)) assert.doesNotMatch(step, /school_stage|pension_drawing/, 'implied by age');
   const { statuses } = await cliStatuses(page);
   const shown = await shownStatuses(page);
   for (const r of cli.results) if (r.status !== 'not_applicable') assert.equal(shown[r.id], statuses[r.id], r.id);
