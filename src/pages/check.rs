@@ -315,11 +315,15 @@ fn ChoiceButton(
     /// The Chinese words whose official terms are explained under the label.
     #[prop(optional)]
     explain: Option<Signal<Vec<String>>>,
+    /// A small button, one of several in a row of a topic screen.
+    #[prop(optional)]
+    chip: bool,
 ) -> impl IntoView {
     view! {
         <button
             type="button"
             class="choice"
+            class:chip=chip
             class:selected=move || selected.get()
             aria-pressed=move || selected.get().to_string()
             data-testid=testid
@@ -509,6 +513,56 @@ fn MultiAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl 
     }
 }
 
+/// The people a household-wide question is put about: those whose answer is still open or, when
+/// it was answered before (「修改」), everyone it makes sense for whose answer is not implied.
+fn anyone_people(q: &Question, a: &crate::answers::Answers, answered_before: bool) -> Vec<usize> {
+    let Ok(facts) = a.facts(today()) else {
+        return vec![];
+    };
+    if !answered_before {
+        return group_members(q, &facts, &a.not_to_ask());
+    }
+    let g = group(q.fact).expect("a household-wide question has a group");
+    let implied = rules().implied_paths(&facts);
+    rules()
+        .implied(&facts)
+        .members
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter(|(i, m)| {
+            member_question_makes_sense(q, m)
+                && !implied.contains(&format!("members[{i}].{}", g.name()))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Stores a household-wide answer for each of `people`: those `chosen` get the kind picked for
+/// them in `kinds`, else the one answer of the picked (else nothing: each is asked next); the
+/// others the usual answer.
+fn store_picked(
+    a: &mut crate::answers::Answers,
+    q: &Question,
+    people: &[usize],
+    chosen: &[usize],
+    kinds: &std::collections::BTreeMap<usize, Value>,
+) {
+    let g = group(q.fact).expect("a household-wide question has a group");
+    for &i in people {
+        let at = format!("members[{i}].{}", g.name());
+        if chosen.contains(&i) {
+            let kind = kinds
+                .get(&i)
+                .filter(|v| v.as_array().is_none_or(|l| !l.is_empty()))
+                .cloned();
+            a.set(&at, kind.or_else(|| g.picked_value()));
+        } else {
+            a.set(&at, Some(g.others_value()));
+        }
+    }
+}
+
 /// A household-wide question (「家里有人…吗？是谁？」): the people it is put about, each to pick; 「都没有」
 /// stores the usual answer for everyone, 「确定」 stores the picked people's answer for them (or, where
 /// it has several values, asks each of them next) and the usual one for the others.
@@ -516,31 +570,12 @@ fn MultiAnswer(path: String, ask: Ask, values: &'static [&'static str]) -> impl 
 fn AnyoneAnswer(path: String, q: Question) -> impl IntoView {
     let household = use_household();
     let i18n = use_i18n();
-    let g = group(q.fact).expect("a household-wide question has a group");
     let (people, picked_before) = household.answers.with_untracked(|a| {
         let before: Option<Vec<usize>> = a.get(&path).and_then(|v| serde_json::from_value(v).ok());
-        let Ok(facts) = a.facts(today()) else {
-            return (vec![], vec![]);
-        };
-        let people = match &before {
-            // 修改: everyone the question is about, not only those still open.
-            Some(_) => rules()
-                .implied(&facts)
-                .members
-                .iter()
-                .flatten()
-                .enumerate()
-                .filter(|(i, m)| {
-                    member_question_makes_sense(&q, m)
-                        && !rules()
-                            .implied_paths(&facts)
-                            .contains(&format!("members[{i}].{}", g.name()))
-                })
-                .map(|(i, _)| i)
-                .collect(),
-            None => group_members(&q, &facts, &a.not_to_ask()),
-        };
-        (people, before.unwrap_or_default())
+        (
+            anyone_people(&q, a, before.is_some()),
+            before.unwrap_or_default(),
+        )
     });
     let picked = RwSignal::new(picked_before);
     let unsure_path = path.clone();
@@ -576,18 +611,7 @@ fn AnyoneAnswer(path: String, q: Question) -> impl IntoView {
         .collect_view();
     let answer = answerer();
     let store = move |chosen: Vec<usize>| {
-        let name = g.name();
-        household.update(|a| {
-            for &i in &people {
-                let at = format!("members[{i}].{name}");
-                if chosen.contains(&i) {
-                    // Several possible answers: the person is asked next; else stored now.
-                    a.set(&at, g.picked_value());
-                } else {
-                    a.set(&at, Some(g.others_value()));
-                }
-            }
-        });
+        household.update(|a| store_picked(a, &q, &people, &chosen, &Default::default()));
         let list = chosen.into_iter().map(Value::from).collect();
         answer(path.clone(), Some(Value::Array(list)));
     };

@@ -12,12 +12,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use xiangqin_rules::questions::{
-    group, group_members, member_question_makes_sense, topic_rows, AnswerKind, Ask, Question, Topic,
-};
+use xiangqin_rules::questions::{group, topic_rows, AnswerKind, Ask, Question, Topic};
 use xiangqin_rules::rules;
 
-use super::{back_href, choice_value, Progress, QuestionHeading, SeeResults};
+use super::{
+    anyone_people, back_href, choice_value, store_picked, ChoiceButton, Progress, QuestionHeading,
+    SeeResults,
+};
 
 /// A row's answer so far.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,7 +83,6 @@ pub fn TopicStep(topic: &'static Topic) -> impl IntoView {
         if asks.is_empty() {
             asks = answered_rows(topic, a);
         }
-        let implied = rules().implied(&facts);
         asks.into_iter()
             .map(|ask| {
                 let at = answer_path(&ask);
@@ -90,18 +90,7 @@ pub fn TopicStep(topic: &'static Topic) -> impl IntoView {
                     Ask::Anyone(q) => {
                         let before: Option<Vec<usize>> =
                             a.get(&at).and_then(|v| serde_json::from_value(v).ok());
-                        let people = match before {
-                            // Answered before: everyone the question is about.
-                            Some(_) => implied
-                                .members
-                                .iter()
-                                .flatten()
-                                .enumerate()
-                                .filter(|(_, m)| member_question_makes_sense(q, m))
-                                .map(|(i, _)| i)
-                                .collect(),
-                            None => group_members(q, &facts, &skipped),
-                        };
+                        let people = anyone_people(q, a, before.is_some());
                         let answer = match before {
                             Some(list) => RowAnswer::People(list),
                             None if a.unsure.contains(&at) => RowAnswer::Unsure,
@@ -167,22 +156,7 @@ pub fn TopicStep(topic: &'static Topic) -> impl IntoView {
                         let Ask::Anyone(q) = row.ask else {
                             continue;
                         };
-                        let g = group(q.fact).expect("a household-wide row has a group");
-                        let kinds = row.kinds.get_untracked();
-                        for &i in &row.people {
-                            let person = format!("members[{i}].{}", g.name());
-                            if chosen.contains(&i) {
-                                // The kind picked in the row, else the one value of the picked
-                                // (else the person is asked on their own).
-                                let kind = kinds
-                                    .get(&i)
-                                    .filter(|v| v.as_array().is_none_or(|l| !l.is_empty()))
-                                    .cloned();
-                                a.set(&person, kind.or_else(|| g.picked_value()));
-                            } else {
-                                a.set(&person, Some(g.others_value()));
-                            }
-                        }
+                        store_picked(a, &q, &row.people, &chosen, &row.kinds.get_untracked());
                         let list = chosen.into_iter().map(Value::from).collect();
                         a.set(&at, Some(Value::Array(list)));
                     }
@@ -210,29 +184,6 @@ pub fn TopicStep(topic: &'static Topic) -> impl IntoView {
     .into_any()
 }
 
-/// A small answer button of a row.
-#[component]
-fn Chip(
-    label: Signal<String>,
-    testid: String,
-    selected: Signal<bool>,
-    on_pick: impl Fn() + 'static,
-) -> impl IntoView {
-    view! {
-        <button
-            type="button"
-            class="choice chip"
-            class:selected=move || selected.get()
-            aria-pressed=move || selected.get().to_string()
-            data-testid=testid
-            on:click=move |_| on_pick()
-        >
-            <span class="choice-mark" aria-hidden="true"></span>
-            <span>{move || label.get()}</span>
-        </button>
-    }
-}
-
 #[component]
 fn TopicRow(row: Row) -> impl IntoView {
     let household = use_household();
@@ -246,7 +197,8 @@ fn TopicRow(row: Row) -> impl IntoView {
     };
     let answer = row.answer;
     let unsure = view! {
-        <Chip
+        <ChoiceButton
+            chip=true
             label=Signal::derive(move || i18n.tr(Msg::AnsUnsure).to_string())
             testid="choice-unsure".to_string()
             selected=Signal::derive(move || answer.get() == RowAnswer::Unsure)
@@ -267,7 +219,8 @@ fn TopicRow(row: Row) -> impl IntoView {
                         household.answers.with(|a| member_label(i, a, i18n.lang()))
                     });
                     view! {
-                        <Chip
+                        <ChoiceButton
+                            chip=true
                             label
                             testid=format!("pick-member-{i}")
                             selected=Signal::derive(picked)
@@ -292,7 +245,8 @@ fn TopicRow(row: Row) -> impl IntoView {
                 })
                 .collect_view();
             let none = view! {
-                <Chip
+                <ChoiceButton
+                    chip=true
                     label=Signal::derive(move || i18n.tr(Msg::AnsNoneOfThese).to_string())
                     testid="choice-none".to_string()
                     selected=Signal::derive(move || answer.get() == RowAnswer::People(vec![]))
@@ -320,7 +274,8 @@ fn TopicRow(row: Row) -> impl IntoView {
                                         None => false,
                                     });
                                     view! {
-                                        <Chip
+                                        <ChoiceButton
+                                            chip=true
                                             label=Signal::derive(move || value_label(&q, v, i18n.lang()))
                                             testid=format!("kind-{i}-{v}")
                                             selected=Signal::derive(on)
@@ -393,7 +348,8 @@ fn TopicRow(row: Row) -> impl IntoView {
                 .map(|(label, testid, value)| {
                     let this = value.clone();
                     view! {
-                        <Chip
+                        <ChoiceButton
+                            chip=true
                             label
                             testid
                             selected=Signal::derive(move || answer.get() == RowAnswer::Value(this.clone()))
