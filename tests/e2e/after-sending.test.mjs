@@ -2,42 +2,33 @@
 // a deliberate choice, the consent step shows everything that is sent, a background send changes
 // the screen by itself, the 查询码 is written in groups of four and the receipt code fits one line
 // in 大字, and the form is prefilled from what the answers say. All at 360×740.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, screenshot, assertAccessible, appStorage, catalogue, household } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, household } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 const RECEIPT_KEY = 'xiangqin.last-receipt.v1';
 const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
 const ANSWERS_KEY = 'xiangqin.answers.v1';
-let env;
-let zh;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  env = await startEnv();
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv({ catalogues: ['zh-Hans'] });
 
 async function storedOf(name) {
-  return (await env.server.declarations()).filter((d) => d.applicant_name === name);
+  return (await ctx.env.server.declarations()).filter((d) => d.applicant_name === name);
 }
 
 /** The receipt shown as 「已经提交过了」 with this code, and nothing of the empty-form warning. */
 async function assertAlreadySent(page, code) {
   const report = new ReportPage(page);
   await page.getByTestId('report-again').waitFor();
-  assert.equal(await report.heading.textContent(), zh['receipt.already_title']);
+  assert.equal(await report.heading.textContent(), ctx.zh['receipt.already_title']);
   assert.equal((await report.receipt.textContent()).trim(), code);
   const text = await page.locator('main').innerText();
-  assert.ok(!text.includes(zh['report.incomplete_title']), 'no 「还有内容没填好」');
+  assert.ok(!text.includes(ctx.zh['report.incomplete_title']), 'no 「还有内容没填好」');
   assert.equal(await page.getByTestId('report-back-to-form').count(), 0, 'no 「去填写申报」');
 }
 
 test('after sending, Back and the report route show the receipt; a second declaration only after a question', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   const code = await report.send(household({ 'applicant.name': '陈一' }));
   assert.match(page.url(), /\/report\/sent$/);
@@ -59,19 +50,19 @@ test('after sending, Back and the report route show the receipt; a second declar
   const again = page.getByTestId('report-again');
   assert.match(await again.getAttribute('class'), /secondary/);
   await again.click();
-  assert.equal(await page.getByTestId('report-again-confirm').textContent(), zh['report.again_confirm'].replace('{code}', code));
+  assert.equal(await page.getByTestId('report-again-confirm').textContent(), ctx.zh['report.again_confirm'].replace('{code}', code));
   await screenshot(page, 'report-again-confirm');
   await page.getByTestId('report-again-no').click();
   await again.waitFor();
-  assert.equal(await report.heading.textContent(), zh['receipt.already_title']);
+  assert.equal(await report.heading.textContent(), ctx.zh['receipt.already_title']);
   assert.ok(!(DRAFT_KEY in (await appStorage(page))), 'no new declaration begun');
 
   // Chosen: a new, empty form that names the one sent before, kept through a reload.
   await again.click();
   await page.getByTestId('report-again-yes').click();
   await page.getByTestId('report-form').waitFor();
-  assert.equal(await report.heading.textContent(), zh['report.title']);
-  assert.equal(await page.getByTestId('report-follows').textContent(), zh['report.follows'].replace('{code}', code));
+  assert.equal(await report.heading.textContent(), ctx.zh['report.title']);
+  assert.equal(await page.getByTestId('report-follows').textContent(), ctx.zh['report.follows'].replace('{code}', code));
   assert.equal(await report.field('applicant.name').inputValue(), '');
   await page.reload();
   await page.getByTestId('report-follows').waitFor();
@@ -87,7 +78,7 @@ test('after sending, Back and the report route show the receipt; a second declar
 });
 
 test('the consent step and its printed form show everything that is sent, under the form title', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   const values = household({
     'applicant.name': '陈二',
@@ -96,7 +87,7 @@ test('the consent step and its printed form show everything that is sent, under 
   });
   await report.fillAndConsent(values);
   const title = page.getByTestId('report-form-title');
-  assert.equal(await title.textContent(), zh['report.form_title']);
+  assert.equal(await title.textContent(), ctx.zh['report.form_title']);
   const row = async (field) => (await page.getByTestId(`review-${field}`).locator('dd').textContent()).trim();
   const shown = {
     name: await row('applicant.name'),
@@ -115,15 +106,15 @@ test('the consent step and its printed form show everything that is sent, under 
     name: '陈二',
     id: '11010519491231002X',
     phone: '13912345678',
-    size: zh['report.review_people'].replace('{n}', '4'),
-    risks: `${zh['risk.illness']}、${zh['risk.income_drop']}`,
+    size: ctx.zh['report.review_people'].replace('{n}', '4'),
+    risks: `${ctx.zh['risk.illness']}、${ctx.zh['risk.income_drop']}`,
     date: values.happened_on,
     description: values.description,
     // 「3.5万」 as typed, in yuan as sent.
-    rigid: zh['report.review_yuan'].replace('{amount}', '35000'),
-    income: zh['report.review_yuan'].replace('{amount}', '8000'),
+    rigid: ctx.zh['report.review_yuan'].replace('{amount}', '35000'),
+    income: ctx.zh['report.review_yuan'].replace('{amount}', '8000'),
     help: '希望帮忙报销医药费。',
-    place: `${zh['region.longyan']} 长汀县 河田镇 露湖村委会`,
+    place: `${ctx.zh['region.longyan']} 长汀县 河田镇 露湖村委会`,
   });
   await screenshot(page, 'report-consent-all-fields', { fullPage: true });
 
@@ -133,7 +124,7 @@ test('the consent step and its printed form show everything that is sent, under 
   for (const field of ['applicant.id_number', 'household_size', 'rigid_expense_yuan', 'income_change_yuan', 'description']) {
     assert.ok(await page.getByTestId(`review-${field}`).isVisible(), `${field} on paper`);
   }
-  assert.ok(await page.getByText(zh['print.household_sign']).isVisible());
+  assert.ok(await page.getByText(ctx.zh['print.household_sign']).isVisible());
   await page.emulateMedia({ media: 'screen' });
 
   // What was shown is what the endpoint received.
@@ -149,13 +140,13 @@ test('the consent step and its printed form show everything that is sent, under 
 });
 
 test('sent in the background once the network is back: the screen changes to the receipt without a reload', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.fillAndConsent(household({ 'applicant.name': '陈三' }));
   await page.route('**/api/v1/declarations', (route) => route.abort('internetdisconnected'));
   await report.submit.click();
   await report.sendError.waitFor();
-  assert.equal(await report.sendError.textContent(), zh['report.network_failed']);
+  assert.equal(await report.sendError.textContent(), ctx.zh['report.network_failed']);
   const loads = await page.evaluate(() => performance.getEntriesByType('navigation').length);
 
   // The network comes back; nobody taps anything.
@@ -164,7 +155,7 @@ test('sent in the background once the network is back: the screen changes to the
   await page.context().setOffline(false);
   await report.receipt.waitFor({ timeout: 15_000 });
   assert.match(page.url(), /\/report\/sent$/);
-  assert.equal(await report.heading.textContent(), zh['receipt.title']);
+  assert.equal(await report.heading.textContent(), ctx.zh['receipt.title']);
   assert.equal(await report.sendError.count(), 0, 'no stale 待发送');
   assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation').length), loads, 'no reload');
   const code = (await report.receipt.textContent()).trim();
@@ -178,7 +169,7 @@ test('sent in the background once the network is back: the screen changes to the
 });
 
 test('refused while sent in the background: the consent step shows what to change by itself', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.fillAndConsent(household({ 'applicant.name': '陈四' }));
   const message = '这个手机号码已停机，请换一个能打通的号码。';
@@ -202,7 +193,7 @@ test('refused while sent in the background: the consent step shows what to chang
 });
 
 test('the receipt writes the 查询码 in groups of four, and the code fits one line in 大字 at 360 px', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   const code = await report.send(household({ 'applicant.name': '陈五' }));
   const token = JSON.parse((await appStorage(page))[RECEIPT_KEY]).status_token;
@@ -234,7 +225,7 @@ test('the receipt writes the 查询码 in groups of four, and the code fits one 
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'nothing wider than the phone');
 
   // Typed on 查进度 as written (with the spaces), it finds the declaration.
-  const other = await env.newPage(t);
+  const other = await ctx.env.newPage(t);
   await other.goto('/status');
   await other.getByTestId('status-receipt').fill(code);
   await other.getByTestId('status-token').fill(groups.join(' '));
@@ -244,7 +235,7 @@ test('the receipt writes the 查询码 in groups of four, and the code fits one 
 });
 
 test('the form is prefilled with what the answers say, and the household can change it', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   // The household of issue 19: Longyan, three people, the wife with diabetes, a big medical bill;
   // no event of the last 12 months answered.
   const answers = {

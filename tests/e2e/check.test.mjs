@@ -1,26 +1,17 @@
 // 查政策 end to end: three households in three regions answer the questionnaire through the UI
 // (the rules choose each next question), then the results page must show exactly what the rules'
 // command-line tool decides for the same answers, plus what a person reading the seeds expects.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { startEnv, screenshot, assertAccessible, appStorage, catalogue, ROOT } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, ROOT } from './harness.mjs';
 import { openResult } from './results-page.mjs';
 import { CheckPage } from './pages.mjs';
 
 const ANSWERS_KEY = 'xiangqin.answers.v1';
 const RULES_BIN = process.env.XIANGQIN_RULES_BIN ?? path.join(ROOT, 'target/release/xiangqin-rules');
-let env;
-let zh;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  env = await startEnv();
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv({ catalogues: ['zh-Hans', 'en'] });
 
 /**
  * The household-wide member questions (rules/src/questions.rs GROUPS): the answer of the people
@@ -167,7 +158,7 @@ async function shownStatuses(page) {
   for (const card of await cards.all()) {
     const id = (await card.getAttribute('data-testid')).replace('result-', '');
     const label = (await card.getByTestId('status').textContent()).trim();
-    out[id] = label === zh['results.applies'] ? 'applies' : label === zh['results.maybe'] ? 'maybe' : label;
+    out[id] = label === ctx.zh['results.applies'] ? 'applies' : label === ctx.zh['results.maybe'] ? 'maybe' : label;
   }
   return out;
 }
@@ -268,7 +259,7 @@ const HOUSEHOLDS = [
 
 for (const h of HOUSEHOLDS) {
   test(`questionnaire and results: ${h.name}`, async (t) => {
-    const page = await env.newPage(t);
+    const page = await ctx.env.newPage(t);
     const asked = await answerQuestionnaire(page, h.region, h.spec, h.name === 'longyan-dibao' ? 'check' : '');
     t.diagnostic(`asked ${asked.length}: ${asked.join(' ')}`);
     assert.ok(asked.length >= 5, 'the rules asked several questions');
@@ -304,32 +295,32 @@ for (const h of HOUSEHOLDS) {
 }
 
 test('a maybe names the question that settles it, and the answer changes the result', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/check');
   await page.getByTestId('choice-longyan').click();
   await page.getByTestId('see-results').click();
   // The maybe is in a closed group: opened, its card names the question.
   const card = await openResult(page, 'ly-water-safety');
-  assert.equal((await card.getByTestId('status').textContent()).trim(), zh['results.maybe']);
+  assert.equal((await card.getByTestId('status').textContent()).trim(), ctx.zh['results.maybe']);
   await card.getByTestId('settle-link').click();
   await page.waitForURL('**/check/h.water_unsafe');
   await page.getByTestId('choice-yes').click();
   await page.goto('/results');
   const after = page.getByTestId('result-ly-water-safety');
   await after.waitFor();
-  assert.equal((await after.getByTestId('status').textContent()).trim(), zh['results.applies']);
+  assert.equal((await after.getByTestId('status').textContent()).trim(), ctx.zh['results.applies']);
 });
 
 test('the summary lists the answers, 修改 changes one, and 清除 removes everything', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await answerQuestionnaire(page, 'shaanxi', {
     answers: { 'h.poverty_status': 'lifted_out', 'h.relocated': 'yes' },
     members: [{ relation: 'head', age: 45 }],
   });
   await page.goto('/check/done');
   await page.getByTestId('summary').waitFor();
-  assert.equal(await page.getByTestId('answer-h.poverty_status-value').textContent(), zh['v.poverty_status.lifted_out']);
-  assert.equal(await page.getByTestId('answer-h.relocated-value').textContent(), zh['ans.yes']);
+  assert.equal(await page.getByTestId('answer-h.poverty_status-value').textContent(), ctx.zh['v.poverty_status.lifted_out']);
+  assert.equal(await page.getByTestId('answer-h.relocated-value').textContent(), ctx.zh['ans.yes']);
   await screenshot(page, 'check-summary-full', { fullPage: true });
   await assertAccessible(page, 'summary');
   await page.getByTestId('change-h.relocated').click();
@@ -337,7 +328,7 @@ test('the summary lists the answers, 修改 changes one, and 清除 removes ever
   assert.equal(await page.getByTestId('choice-yes').getAttribute('aria-pressed'), 'true');
   await page.getByTestId('choice-no').click();
   await page.goto('/check/done');
-  assert.equal(await page.getByTestId('answer-h.relocated-value').textContent(), zh['ans.no']);
+  assert.equal(await page.getByTestId('answer-h.relocated-value').textContent(), ctx.zh['ans.no']);
 
   await page.getByTestId('clear-data').click();
   await page.getByTestId('clear-yes').click();
@@ -349,7 +340,7 @@ test('the summary lists the answers, 修改 changes one, and 清除 removes ever
 });
 
 test('a wrong number is refused in words and nothing is lost', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/check');
   await page.getByTestId('choice-qinghai').click();
   await page.goto('/check/members');
@@ -358,11 +349,11 @@ test('a wrong number is refused in words and nothing is lost', async (t) => {
   await page.getByTestId('number-input').fill('67');
   await page.getByTestId('confirm').click();
   const error = page.getByTestId('answer-error');
-  assert.equal(await error.textContent(), zh['member.pick_relation']);
+  assert.equal(await error.textContent(), ctx.zh['member.pick_relation']);
   await page.getByTestId('choice-head').click();
   await page.getByTestId('number-input').fill('300');
   await page.getByTestId('confirm').click();
-  assert.equal(await error.textContent(), zh['ans.number_invalid'].replace('{min}', '0').replace('{max}', '120'));
+  assert.equal(await error.textContent(), ctx.zh['ans.number_invalid'].replace('{min}', '0').replace('{max}', '120'));
   assert.equal(await page.getByTestId('number-input').inputValue(), '300');
   assert.equal(await page.getByTestId('choice-head').getAttribute('aria-pressed'), 'true', 'the choice is kept');
   assert.match(page.url(), /\/check\/add-member$/);
@@ -374,7 +365,7 @@ test('a wrong number is refused in words and nothing is lost', async (t) => {
 });
 
 test('a policy page shows who, what, how and the exact quote; browse finds it by a word', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/policy/ly-one-click-report');
   await page.getByTestId('policy-title').waitFor();
   assert.equal(await page.getByTestId('policy-title').textContent(), '“一键报贫” / 农户自主申报');
@@ -398,7 +389,7 @@ test('a policy page shows who, what, how and the exact quote; browse finds it by
 });
 
 test('大字 makes the text much larger and is remembered', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/');
   await page.getByTestId('home-title').waitFor();
   const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
@@ -431,7 +422,7 @@ async function fakeSpeech(page, voices) {
 }
 
 test('朗读 reads the question in Mandarin where a Chinese voice exists, and is absent otherwise', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await fakeSpeech(page, [{ lang: 'en-US', name: 'en' }, { lang: 'zh-CN', name: 'Ting-Ting' }]);
   await page.goto('/check');
   await page.getByTestId('choice-qinghai').click();
@@ -446,7 +437,7 @@ test('朗读 reads the question in Mandarin where a Chinese voice exists, and is
   await page.getByTestId('read-aloud').click();
   assert.match((await page.evaluate(() => window.__spoken))[0].text, /饮水/, 'a fresh page reads its own text');
 
-  const other = await env.newPage(t);
+  const other = await ctx.env.newPage(t);
   await fakeSpeech(other, [{ lang: 'en-US', name: 'en' }]);
   await other.goto('/policy/qh-water-safety');
   await other.getByTestId('policy-title').waitFor();
@@ -457,7 +448,7 @@ test('朗读 reads the question in Mandarin where a Chinese voice exists, and is
 const isPast = (iso) => new Date() > new Date(`${iso}T23:59:59`);
 
 test('a policy page says plainly whether the time its text states has passed', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   // The notes come from rules/data/periods.toml (the same the results carry).
   const afterCampaign = isPast('2025-12-31');
   const cases = [
@@ -477,7 +468,7 @@ test('a policy page says plainly whether the time its text states has passed', a
 });
 
 test('/policies?region= lists a region, and the search looks into the quoted text', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/policies?region=shaanxi');
   await page.getByTestId('browse-title').waitFor();
   assert.equal(await page.getByTestId('browse-count').textContent(), '共 8 项');
@@ -489,7 +480,7 @@ test('/policies?region= lists a region, and the search looks into the quoted tex
 });
 
 test('the results print on A4 in black and white, and 分享 uses the browser’s share sheet', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.addInitScript(() => {
     window.__shared = [];
     Object.defineProperty(navigator, 'share', {
@@ -508,7 +499,7 @@ test('the results print on A4 in black and white, and 分享 uses the browser’
   const shared = await page.evaluate(() => window.__shared);
   assert.equal(shared.length, 1);
   assert.match(shared[0].url, /\/results$/);
-  assert.equal(shared[0].title, zh['results.title']);
+  assert.equal(shared[0].title, ctx.zh['results.title']);
 
   await page.emulateMedia({ media: 'print' });
   assert.ok(!(await page.locator('.top-bar').isVisible()), 'no top bar on paper');
@@ -529,7 +520,7 @@ test('the results print on A4 in black and white, and 分享 uses the browser’
   await page.emulateMedia({ media: 'screen' });
 
   // Without a share sheet there is no 分享 button (printing stays).
-  const plain = await env.newPage(t);
+  const plain = await ctx.env.newPage(t);
   await plain.addInitScript(() => {
     delete Navigator.prototype.share;
   });
@@ -540,23 +531,22 @@ test('the results print on A4 in black and white, and 分享 uses the browser’
 });
 
 test('the questionnaire and the results are complete in English', async (t) => {
-  const en = await catalogue('en');
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/check');
   await page.getByTestId('lang-en').click();
-  assert.equal(await page.getByTestId('question-title').textContent(), en['q.region.title']);
+  assert.equal(await page.getByTestId('question-title').textContent(), ctx.en['q.region.title']);
   await page.getByTestId('choice-qinghai').click();
   await page.getByTestId('question-members').waitFor();
   await new CheckPage(page).listMembers([{ relation: 'head', age: 50 }]);
   await page.getByTestId('question-title').waitFor();
-  assert.equal(await page.getByTestId('choice-unsure').textContent(), en['ans.unsure']);
+  assert.equal(await page.getByTestId('choice-unsure').textContent(), ctx.en['ans.unsure']);
   await screenshot(page, 'check-question-en');
   await page.getByTestId('see-results').click();
-  assert.equal(await page.getByTestId('results-title').textContent(), en['results.title']);
+  assert.equal(await page.getByTestId('results-title').textContent(), ctx.en['results.title']);
   assert.match(await page.getByTestId('results-source').textContent(), /June 2022/);
   const labels = await page.locator('[data-testid^="result-"] [data-testid="status"]').allTextContents();
   assert.ok(labels.length > 0);
-  for (const l of labels) assert.ok([en['results.applies'], en['results.maybe']].includes(l.trim()), l);
+  for (const l of labels) assert.ok([ctx.en['results.applies'], ctx.en['results.maybe']].includes(l.trim()), l);
   await assertAccessible(page, 'results in English');
 });
 
@@ -593,7 +583,7 @@ async function assertSizes(page, label) {
 }
 
 test('text is at least 18 px and every control at least 48 px on the main screens', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/check');
   await page.getByTestId('question-title').waitFor();
   await assertSizes(page, 'region question');
@@ -668,7 +658,7 @@ const LONGYAN_19 = {
 };
 
 test('the Longyan household of issue 19 answers in the browser the screens xiangqin-rules interview counts, and gets its results', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const spec = specOf(LONGYAN_19);
   const asked = await answerQuestionnaire(page, 'longyan', spec);
   // Screens: the region, each person (relation and age on one screen), then every step asked
@@ -685,12 +675,12 @@ test('the Longyan household of issue 19 answers in the browser the screens xiang
 });
 
 test('progress says about how many questions are left; the member list ends with 都加好了 and a removal can be undone', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/check');
   await page.getByTestId('choice-longyan').click();
   await page.waitForURL('**/check/members');
   const left = await page.getByTestId('progress').locator('p').textContent();
-  assert.match(left, new RegExp(`^${zh['check.left_count'].replace('{n}', '\\d+')}$`));
+  assert.match(left, new RegExp(`^${ctx.zh['check.left_count'].replace('{n}', '\\d+')}$`));
   assert.equal(await page.getByTestId('members-done').count(), 0, 'nothing to finish before someone is added');
   assert.equal(await page.getByTestId('choice-unsure').count(), 0, 'everyone knows who lives with them');
   for (const [relation, age] of [['head', 68], ['spouse', 66]]) {
@@ -700,7 +690,7 @@ test('progress says about how many questions are left; the member list ends with
     await page.getByTestId('confirm').click();
     await page.waitForURL('**/check/members');
   }
-  assert.equal((await page.getByTestId('members-done').textContent()).trim(), zh['member.done_next']);
+  assert.equal((await page.getByTestId('members-done').textContent()).trim(), ctx.zh['member.done_next']);
   await page.getByTestId('remove-member-0').click();
   await page.getByTestId('member-removed').waitFor();
   assert.equal(await page.getByTestId('member-1').count(), 0);

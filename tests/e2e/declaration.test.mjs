@@ -1,40 +1,31 @@
 // 一键申报 through the UI against the real endpoint: fill, consent, send, see the receipt, and find
 // the declaration in the SQLite database by its receipt. Plus the invalid-ID and no-network cases.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startEnv, screenshot, assertAccessible, appStorage, catalogue, household } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, household } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
 const RECEIPT_KEY = 'xiangqin.last-receipt.v1';
-let env;
-let zh;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  env = await startEnv();
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv({ catalogues: ['zh-Hans'] });
 
 /** The stored declarations with this receipt, as the review API shows them. */
 async function storedDeclaration(receipt) {
   assert.match(receipt, /^XQ-[0-9A-Z]{4}-[0-9A-Z]{4}$/, 'receipt format');
-  return (await env.server.declarations()).filter((d) => d.receipt === receipt);
+  return (await ctx.env.server.declarations()).filter((d) => d.receipt === receipt);
 }
 
 /** How many declarations of this applicant are stored. */
 async function storedOf(name) {
-  return (await env.server.declarations()).filter((d) => d.applicant_name === name).length;
+  return (await ctx.env.server.declarations()).filter((d) => d.applicant_name === name).length;
 }
 
 test('a declaration is filled in, consented to, sent and stored under its receipt', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.open();
-  assert.equal(await report.heading.textContent(), zh['report.title']);
+  assert.equal(await report.heading.textContent(), ctx.zh['report.title']);
   // Required fields say so in words (the place's levels appear one after the other).
   assert.ok((await page.locator('.tag.required').count()) >= 9);
   await screenshot(page, 'report-form');
@@ -82,12 +73,12 @@ test('a declaration is filled in, consented to, sent and stored under its receip
   assert.equal(body.rigid_expense_yuan, 35000);
   assert.deepEqual(body.consent, { truthful: true, personal_info: true, text_version: '1' });
   // In the database file itself they are encrypted.
-  const clear = execFileSync('sqlite3', [env.server.dbPath, `SELECT applicant_name || id_number || phone FROM declarations WHERE receipt = '${receipt}'`], { encoding: 'utf8' });
+  const clear = execFileSync('sqlite3', [ctx.env.server.dbPath, `SELECT applicant_name || id_number || phone FROM declarations WHERE receipt = '${receipt}'`], { encoding: 'utf8' });
   assert.ok(!clear.includes('张三') && !clear.includes('11010519491231002X'), clear);
 });
 
 test('a wrong ID number shows the Chinese message next to it and keeps everything typed', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.open();
   // Last character wrong: the check digit of 110105194912310 02 is X.
@@ -138,7 +129,7 @@ test('a wrong ID number shows the Chinese message next to it and keeps everythin
 });
 
 test('without a network the draft is kept, the household is told, and a retry sends it once', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.open();
   await report.fill(household({
@@ -153,7 +144,7 @@ test('without a network the draft is kept, the household is told, and a retry se
   await page.context().setOffline(true);
   await report.submit.click();
   await report.sendError.waitFor();
-  assert.equal(await report.sendError.textContent(), zh['report.network_failed']);
+  assert.equal(await report.sendError.textContent(), ctx.zh['report.network_failed']);
   await screenshot(page, 'report-offline');
   const draft = JSON.parse((await appStorage(page))[DRAFT_KEY]);
   assert.equal(draft.name, '李四');
@@ -171,7 +162,7 @@ test('without a network the draft is kept, the household is told, and a retry se
 });
 
 test("the server's field messages (422) are shown next to their fields", async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.fillAndConsent(household());
   // The shared validation makes a real 422 unreachable from the form; answer as the endpoint does.
@@ -201,7 +192,7 @@ test("the server's field messages (422) are shown next to their fields", async (
 });
 
 test('the receipt has a QR code, and 查进度 shows the history', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   const receipt = await report.send(household({ 'applicant.name': '王五' }));
   assert.equal(await page.getByTestId('receipt-qr').locator('svg').count(), 1, 'a QR code drawn on the phone');
@@ -212,7 +203,7 @@ test('the receipt has a QR code, and 查进度 shows the history', async (t) => 
   await page.getByTestId('receipt-status').click();
   await page.getByTestId('status-result').waitFor();
   assert.equal(await page.getByTestId('status-receipt').inputValue(), receipt);
-  assert.equal(await page.getByTestId('status-current').textContent(), zh['status.current'].replace('{status}', '已提交'));
+  assert.equal(await page.getByTestId('status-current').textContent(), ctx.zh['status.current'].replace('{status}', '已提交'));
   assert.match(await page.getByTestId('status-history').textContent(), /已提交/);
   await screenshot(page, 'status');
   await assertAccessible(page, 'status page');
@@ -221,27 +212,27 @@ test('the receipt has a QR code, and 查进度 shows the history', async (t) => 
   await page.getByTestId('status-token').fill('0'.repeat(32));
   await page.getByTestId('status-submit').click();
   await page.getByTestId('status-error').waitFor();
-  assert.equal(await page.getByTestId('status-error').textContent(), zh['status.not_found']);
+  assert.equal(await page.getByTestId('status-error').textContent(), ctx.zh['status.not_found']);
 
   // The QR code's address opens the same status on another phone (codes after the #).
   const token = JSON.parse((await appStorage(page))[RECEIPT_KEY]).status_token;
-  const other = await env.newPage(t);
+  const other = await ctx.env.newPage(t);
   await other.goto(`/status#r=${receipt}&t=${token}`);
   await other.getByTestId('status-result').waitFor();
   assert.match(await other.getByTestId('status-current').textContent(), /已提交/);
 });
 
 test('the household withdraws its declaration on 查进度 before the home visit, after confirming', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   const receipt = await report.send(household({ 'applicant.name': '韩九' }));
   await page.getByTestId('receipt-status').click();
   await page.getByTestId('status-result').waitFor();
-  assert.equal(await page.getByTestId('withdraw').locator('h2').textContent(), zh['status.withdraw_title']);
+  assert.equal(await page.getByTestId('withdraw').locator('h2').textContent(), ctx.zh['status.withdraw_title']);
 
   // 「不撤回」 leaves it as it is.
   await page.getByTestId('withdraw-start').click();
-  assert.equal(await page.getByTestId('withdraw-confirm').textContent(), zh['status.withdraw_confirm']);
+  assert.equal(await page.getByTestId('withdraw-confirm').textContent(), ctx.zh['status.withdraw_confirm']);
   await page.getByTestId('withdraw-no').click();
   await page.getByTestId('withdraw-start').waitFor();
   assert.equal((await storedDeclaration(receipt))[0].status, 'submitted');
@@ -251,18 +242,18 @@ test('the household withdraws its declaration on 查进度 before the home visit
   await assertAccessible(page, 'withdrawal');
   await page.getByTestId('withdraw-yes').click();
   await page.getByTestId('withdraw').waitFor({ state: 'detached' });
-  assert.equal(await page.getByTestId('status-current').textContent(), zh['status.current'].replace('{status}', '已撤回'));
+  assert.equal(await page.getByTestId('status-current').textContent(), ctx.zh['status.current'].replace('{status}', '已撤回'));
   assert.match(await page.getByTestId('status-history').textContent(), /已提交[\s\S]*已撤回/);
   assert.equal((await storedDeclaration(receipt))[0].status, 'withdrawn');
 
   // Once a cadre has begun the home visit, the page offers no withdrawal, and the endpoint
   // refuses one in Chinese.
-  const second = await env.newPage(t);
+  const second = await ctx.env.newPage(t);
   const report2 = new ReportPage(second);
   const visited = await report2.send(household({ 'applicant.name': '韩十' }));
   const visitedToken = JSON.parse((await appStorage(second))[RECEIPT_KEY]).status_token;
-  const village = env.server.operator('token', 'add', '--division', '350821106231', '--role', 'village', '--name', '露湖村张干部');
-  const moved = await fetch(`${env.server.url}/api/v1/review/declarations/${visited}/transitions`, {
+  const village = ctx.env.server.operator('token', 'add', '--division', '350821106231', '--role', 'village', '--name', '露湖村张干部');
+  const moved = await fetch(`${ctx.env.server.url}/api/v1/review/declarations/${visited}/transitions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${village}`, 'content-type': 'application/json' },
     body: JSON.stringify({ to: 'home_visit' }),
@@ -272,7 +263,7 @@ test('the household withdraws its declaration on 查进度 before the home visit
   await second.getByTestId('status-result').waitFor();
   assert.match(await second.getByTestId('status-current').textContent(), /入户核实/);
   assert.equal(await second.getByTestId('withdraw').count(), 0);
-  const refused = await fetch(`${env.server.url}/api/v1/declarations/${visited}/withdrawal`, {
+  const refused = await fetch(`${ctx.env.server.url}/api/v1/declarations/${visited}/withdrawal`, {
     method: 'POST',
     headers: { 'x-status-token': visitedToken },
   });
@@ -281,14 +272,14 @@ test('the household withdraws its declaration on 查进度 before the home visit
 });
 
 test('cut off while sending: kept in the outbox through a reload, sent by itself once back online', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.fillAndConsent(household({ 'applicant.name': '赵六' }));
   // The network drops for the API (the page itself stays loadable, as after a first visit).
   await page.route('**/api/v1/declarations', (route) => route.abort('internetdisconnected'));
   await report.submit.click();
   await report.sendError.waitFor();
-  assert.equal(await report.sendError.textContent(), zh['report.network_failed']);
+  assert.equal(await report.sendError.textContent(), ctx.zh['report.network_failed']);
   const outbox = JSON.parse((await appStorage(page))['xiangqin.outbox.v1']);
   assert.equal(outbox.length, 1);
   // A double tap and a reload do not add a second entry.
@@ -311,16 +302,16 @@ test('cut off while sending: kept in the outbox through a reload, sent by itself
 });
 
 test('a double tap on 提交 records one declaration, and the consent step prints as a paper form', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.fillAndConsent(household({ 'applicant.name': '钱七' }));
   // On paper: the review and the signature lines, no buttons.
   await page.emulateMedia({ media: 'print' });
-  assert.ok(await page.getByText(zh['print.household_sign']).isVisible());
+  assert.ok(await page.getByText(ctx.zh['print.household_sign']).isVisible());
   assert.ok(!(await report.submit.isVisible()));
   assert.ok(await page.getByTestId('report-review').isVisible());
   await page.emulateMedia({ media: 'screen' });
-  assert.ok(!(await page.getByText(zh['print.household_sign']).isVisible()));
+  assert.ok(!(await page.getByText(ctx.zh['print.household_sign']).isVisible()));
 
   await report.submit.dblclick();
   await report.receipt.waitFor();
@@ -350,7 +341,7 @@ async function giveEveryChanceToRetry(page) {
 }
 
 test('a 422 for a declaration sent in the background stops its retries: the draft is kept and the household is shown what to change', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.fillAndConsent(household({ 'applicant.name': '孙八' }));
   // No network: it waits in the outbox.
@@ -369,7 +360,7 @@ test('a 422 for a declaration sent in the background stops its retries: the draf
   });
   await page.goto('/');
   await page.getByTestId('outbox-refused').waitFor();
-  assert.equal(await page.getByTestId('outbox-refused').textContent(), zh['outbox.refused']);
+  assert.equal(await page.getByTestId('outbox-refused').textContent(), ctx.zh['outbox.refused']);
   await screenshot(page, 'home-outbox-refused');
   let stored = await appStorage(page);
   assert.ok(!(OUTBOX_KEY in stored), 'it left the outbox');
@@ -403,14 +394,14 @@ test('a 422 for a declaration sent in the background stops its retries: the draf
 });
 
 test('a 4xx without fields (413) is final too: not sent again, and its message is shown', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.fillAndConsent(household({ 'applicant.name': '周九' }));
   const message = '提交的内容太长了，请删减后再提交。';
   const tries = await answerWith(page, 413, { code: 'payload_too_large', message });
   await report.submit.click();
   await report.refused.waitFor();
-  assert.equal(await report.refused.textContent(), zh['report.refused'].replace('{message}', message));
+  assert.equal(await report.refused.textContent(), ctx.zh['report.refused'].replace('{message}', message));
   assert.equal(await report.sendError.count(), 0, 'not told it will be sent later');
   assert.ok(!(OUTBOX_KEY in (await appStorage(page))));
   await giveEveryChanceToRetry(page);
@@ -419,7 +410,7 @@ test('a 4xx without fields (413) is final too: not sent again, and its message i
 });
 
 test('a 503 (the server cannot store it now) is retried by itself with the same key until the server takes it', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.fillAndConsent(household({ 'applicant.name': '吴十' }));
   const keys = [];
@@ -437,7 +428,7 @@ test('a 503 (the server cannot store it now) is retried by itself with the same 
   });
   await report.submit.click();
   await report.sendError.waitFor();
-  assert.equal(await report.sendError.textContent(), zh['report.server_failed']);
+  assert.equal(await report.sendError.textContent(), ctx.zh['report.server_failed']);
   // No tap: the outbox tries again after 2 s, then 4 s, and the third try reaches the endpoint.
   await page.waitForFunction((key) => localStorage.getItem(key) !== null, RECEIPT_KEY, { timeout: 30_000 });
   assert.equal(keys.length, 3);

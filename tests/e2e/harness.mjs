@@ -1,8 +1,11 @@
 // End-to-end harness: the real endpoint binary (fresh SQLite database in a temp folder, serving
 // the built app from dist/) and Debian's Chromium driven by playwright-core. One browser per test
-// file, a fresh context (empty LocalStorage) per test; a page error fails the test.
+// file, a fresh context (empty LocalStorage) per test; a page error fails the test. A test file
+// sets all of it up with `useEnv` (below).
+import { before, after } from 'node:test';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { cp, mkdtemp, mkdir, rm, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -163,6 +166,71 @@ export async function startEnv({ dist, args, backForwardCache } = {}) {
       await server.stop();
     },
   };
+}
+
+/** The locales the app ships (locales/<tag>.json), each by its language: `zh-Hans` → `zh`. */
+const LANGUAGES = Object.fromEntries(
+  readdirSync(path.join(ROOT, 'locales'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .map((tag) => [tag.split('-')[0], tag]),
+);
+
+/**
+ * The setup of one test file: registers node:test's `before` (load the catalogues asked for,
+ * copy dist/ if asked, then `startEnv`) and `after` (stop it all, remove the copy), and returns
+ * what they set up, to be used inside the tests:
+ *
+ *     const ctx = useEnv({ catalogues: ['zh-Hans', 'en'] });
+ *     test('…', async (t) => {
+ *       const page = await ctx.env.newPage(t);
+ *       assert.equal(await page.title(), ctx.zh['app.name']);
+ *     });
+ *
+ * - `ctx.env`: what `startEnv` gives (`newPage`, `server`, `browser`).
+ * - `ctx.zh`, `ctx.en`: the catalogues named in `catalogues`, by their language.
+ * - `ctx.dist`: with `copyDist: true`, a copy of dist/ in a temporary folder that the server
+ *   serves, for a test that changes the release on disk (offline.test.mjs makes a "new release"
+ *   the service worker must pick up); the shared build is never touched.
+ *
+ * `args` and `backForwardCache` go to `startEnv`. Call it more than once for more servers (each
+ * with its own hooks). Reading a property before `before` has run, or one not asked for, throws.
+ */
+export function useEnv({ catalogues = [], copyDist = false, args, backForwardCache } = {}) {
+  for (const tag of catalogues) {
+    if (!Object.values(LANGUAGES).includes(tag)) throw new Error(`useEnv: no locales/${tag}.json`);
+  }
+  const set = {};
+  before(async () => {
+    for (const tag of catalogues) set[tag] = await catalogue(tag);
+    if (copyDist) {
+      set.dist = await mkdtemp(path.join(tmpdir(), 'xiangqin-dist-'));
+      await cp(DIST, set.dist, { recursive: true });
+    }
+    set.env = await startEnv({ dist: set.dist, args, backForwardCache });
+  });
+  after(async () => {
+    await set.env?.stop();
+    if (set.dist) await rm(set.dist, { recursive: true, force: true });
+  });
+  const ready = (name, key, missing) => {
+    if (missing) throw new Error(`useEnv: ctx.${name} was not asked for: ${missing}`);
+    if (!(key in set)) throw new Error(`useEnv: ctx.${name} is set by useEnv's before hook, which has not run (or failed): use it inside a test`);
+    return set[key];
+  };
+  const ctx = {};
+  Object.defineProperty(ctx, 'env', { enumerable: true, get: () => ready('env', 'env') });
+  Object.defineProperty(ctx, 'dist', {
+    enumerable: true,
+    get: () => ready('dist', 'dist', !copyDist && 'useEnv({ copyDist: true })'),
+  });
+  for (const [language, tag] of Object.entries(LANGUAGES)) {
+    Object.defineProperty(ctx, language, {
+      enumerable: true,
+      get: () => ready(language, tag, !catalogues.includes(tag) && `useEnv({ catalogues: [..., '${tag}'] })`),
+    });
+  }
+  return ctx;
 }
 
 /** A 360×740 screenshot into tests/e2e/output/<name>.png. */

@@ -1,34 +1,23 @@
 // Home screen → 查政策 → the region question; the answer survives a reload and
 // 「清除我的信息」 removes the household's data from the device.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, screenshot, assertAccessible, appStorage, catalogue } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage } from './harness.mjs';
 import { HomePage, CheckPage } from './pages.mjs';
 
 const ANSWERS_KEY = 'xiangqin.answers.v1';
-let env;
-let zh;
-let en;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  en = await catalogue('en');
-  env = await startEnv();
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv({ catalogues: ['zh-Hans', 'en'] });
 
 test('home screen shows the title, what the app does and the two ways in', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const home = new HomePage(page);
   await home.open();
-  assert.equal(await home.title.textContent(), zh['app.name']);
-  assert.equal(await home.intro.textContent(), zh['home.intro']);
-  assert.match(await home.checkButton.textContent(), new RegExp(zh['home.check']));
-  assert.match(await home.reportButton.textContent(), new RegExp(zh['home.report']));
+  assert.equal(await home.title.textContent(), ctx.zh['app.name']);
+  assert.equal(await home.intro.textContent(), ctx.zh['home.intro']);
+  assert.match(await home.checkButton.textContent(), new RegExp(ctx.zh['home.check']));
+  assert.match(await home.reportButton.textContent(), new RegExp(ctx.zh['home.report']));
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
-  assert.equal(await page.title(), zh['app.name']);
+  assert.equal(await page.title(), ctx.zh['app.name']);
   // Large targets: primary buttons at least 60 px high, the whole width on a 360 px phone.
   for (const b of [home.checkButton, home.reportButton]) {
     const box = await b.boundingBox();
@@ -39,14 +28,14 @@ test('home screen shows the title, what the app does and the two ways in', async
 });
 
 test('answering the region question is saved and survives a reload', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const home = new HomePage(page);
   const check = new CheckPage(page);
   await home.open();
   await home.checkButton.click();
   await page.waitForURL('**/check');
   await check.questionTitle.waitFor();
-  assert.equal(await check.questionTitle.textContent(), zh['q.region.title']);
+  assert.equal(await check.questionTitle.textContent(), ctx.zh['q.region.title']);
   // Focus moves to the question's heading.
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'question-title');
   // Before the region is known the rules cannot count the questions left: nothing is claimed.
@@ -63,10 +52,10 @@ test('answering the region question is saved and survives a reload', async (t) =
   await check.choice('shaanxi').click();
   // The rules choose the next question: the one that settles the most policies.
   await page.waitForURL(/\/check\/(members|h\.|m\d)/);
-  assert.notEqual(await check.questionTitle.textContent(), zh['q.region.title']);
+  assert.notEqual(await check.questionTitle.textContent(), ctx.zh['q.region.title']);
   await page.goto('/check/done');
   await check.summary.waitFor();
-  assert.equal(await check.answer('region').textContent(), zh['region.shaanxi']);
+  assert.equal(await check.answer('region').textContent(), ctx.zh['region.shaanxi']);
   const stored = JSON.parse((await appStorage(page))[ANSWERS_KEY]);
   assert.equal(stored.region, 'shaanxi');
   await screenshot(page, 'check-summary');
@@ -75,7 +64,7 @@ test('answering the region question is saved and survives a reload', async (t) =
   // Reload on the summary: the answer is still there.
   await page.reload();
   await check.summary.waitFor();
-  assert.equal(await check.answer('region').textContent(), zh['region.shaanxi']);
+  assert.equal(await check.answer('region').textContent(), ctx.zh['region.shaanxi']);
 
   // Reload on the question: the answer is shown selected.
   await page.goto('/check');
@@ -94,12 +83,12 @@ test('answering the region question is saved and survives a reload', async (t) =
   await page.waitForURL(/\/check\/(members|h\.|m\d)/);
   await page.goto('/check/done');
   await check.summary.waitFor();
-  assert.equal(await check.answer('region').textContent(), zh['region.longyan']);
+  assert.equal(await check.answer('region').textContent(), ctx.zh['region.longyan']);
   assert.equal(JSON.parse((await appStorage(page))[ANSWERS_KEY]).region, 'longyan');
 });
 
 test('清除我的信息 removes the household data from the device', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const check = new CheckPage(page);
   await page.goto('/check');
   await check.choice('qinghai').click();
@@ -112,7 +101,7 @@ test('清除我的信息 removes the household data from the device', async (t) 
   await screenshot(page, 'clear-confirm');
   await check.clearYes.click();
   await check.clearDone.waitFor();
-  assert.equal(await check.clearDone.textContent(), zh['clear.done']);
+  assert.equal(await check.clearDone.textContent(), ctx.zh['clear.done']);
   await screenshot(page, 'clear-done');
   const left = await appStorage(page);
   assert.deepEqual(Object.keys(left).filter((k) => k !== 'xiangqin.lang.v1'), []);
@@ -125,23 +114,23 @@ test('清除我的信息 removes the household data from the device', async (t) 
 });
 
 test('the language switch changes every text and is remembered', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const home = new HomePage(page);
   await home.open();
   await home.switchLanguage('en');
-  await page.getByText(en['home.intro']).waitFor();
-  assert.equal(await home.title.textContent(), en['app.name']);
+  await page.getByText(ctx.en['home.intro']).waitFor();
+  assert.equal(await home.title.textContent(), ctx.en['app.name']);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await page.reload();
   await home.title.waitFor();
-  assert.equal(await home.intro.textContent(), en['home.intro']);
+  assert.equal(await home.intro.textContent(), ctx.en['home.intro']);
   await screenshot(page, 'home-en');
   await home.switchLanguage('zh-Hans');
-  assert.equal(await home.intro.textContent(), zh['home.intro']);
+  assert.equal(await home.intro.textContent(), ctx.zh['home.intro']);
 });
 
 test("the app runs under the endpoint's Content-Security-Policy without a violation", async (t) => {
-  const page = await env.newPage(t, { enforceCsp: true });
+  const page = await ctx.env.newPage(t, { enforceCsp: true });
   await page.addInitScript(() => {
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) =>
@@ -163,7 +152,7 @@ test("the app runs under the endpoint's Content-Security-Policy without a violat
 });
 
 test("households never download the cadres' code; the cadres' screens come in a page of their own", async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
   await page.goto('/check');
@@ -190,7 +179,7 @@ test("households never download the cadres' code; the cadres' screens come in a 
 
 test('a browser without WebAssembly is told plainly what to do', async (t) => {
   // The app's loader fails, as it would on such a phone: that error is expected here.
-  const page = await env.newPage(t, { allowErrors: true });
+  const page = await ctx.env.newPage(t, { allowErrors: true });
   await page.addInitScript(() => {
     delete window.WebAssembly;
   });
@@ -201,7 +190,7 @@ test('a browser without WebAssembly is told plainly what to do', async (t) => {
 });
 
 test('on a slow link the first screen shows before the app, and a tap on it is not lost', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   // A slow mobile link (400 kbit/s, 400 ms round trip): the app takes seconds to download.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
@@ -214,26 +203,26 @@ test('on a slow link the first screen shows before the app, and a tap on it is n
   await page.goto('/', { waitUntil: 'domcontentloaded' });
   const first = page.locator('#first-screen');
   await first.waitFor();
-  assert.equal(await first.locator('h1:visible').textContent(), zh['app.name']);
-  assert.equal(await first.locator('.lead:visible').textContent(), zh['home.intro']);
+  assert.equal(await first.locator('h1:visible').textContent(), ctx.zh['app.name']);
+  assert.equal(await first.locator('.lead:visible').textContent(), ctx.zh['home.intro']);
   // The app has not started yet: its own home screen is not there.
   assert.equal(await page.getByTestId('home-title').count(), 0);
   await screenshot(page, 'first-screen');
-  await first.getByRole('link', { name: new RegExp(zh['home.check']) }).click();
+  await first.getByRole('link', { name: new RegExp(ctx.zh['home.check']) }).click();
   assert.equal(new URL(page.url()).pathname, '/check');
   // Until the app is there: the questionnaire's frame, with the download (loading.test.mjs).
-  await first.getByRole('heading', { name: zh['q.region.title'] }).waitFor({ timeout: 1_000 });
+  await first.getByRole('heading', { name: ctx.zh['q.region.title'] }).waitFor({ timeout: 1_000 });
   // When the app has arrived it opens the screen that was tapped, and the first screen is gone.
   await page.getByTestId('question-title').waitFor({ timeout: 90_000 });
-  assert.equal(await page.getByTestId('question-title').textContent(), zh['q.region.title']);
+  assert.equal(await page.getByTestId('question-title').textContent(), ctx.zh['q.region.title']);
   assert.equal(await page.locator('#first-screen, #loading, #load-panel').count(), 0);
 });
 
 test('an address that is no page of the app shows its not-found screen with a 404; deep links come compressed', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const missing = await page.goto('/wp-login.php');
   assert.equal(missing.status(), 404);
-  await page.getByRole('heading', { name: zh['not_found.title'] }).waitFor();
+  await page.getByRole('heading', { name: ctx.zh['not_found.title'] }).waitFor();
   await page.getByTestId('go-home').click();
   await new HomePage(page).title.waitFor();
   // The receipt's QR code opens /status: the same compressed page as /.

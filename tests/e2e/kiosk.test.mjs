@@ -1,23 +1,14 @@
 // Service-centre mode: the operator switches it on with a PIN, fills in a declaration for a
 // household (代填, confirmed by the household), and 「下一户」 or a stretch of no use leaves
 // nothing of that household on the device (localStorage and IndexedDB checked directly).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, screenshot, appStorage, catalogue, assertAccessible } from './harness.mjs';
+import { useEnv, screenshot, appStorage, assertAccessible } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 // Settings of the device and of the service it talks to, not of any household.
 const DEVICE_KEYS = ['xiangqin.lang.v1', 'xiangqin.big-text.v1', 'xiangqin.kiosk.v1', 'xiangqin.service.v1'];
-let env;
-let zh;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  env = await startEnv({ backForwardCache: true });
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv({ catalogues: ['zh-Hans'], backForwardCache: true });
 
 async function turnOn(page, { minutes } = {}) {
   await page.goto('/kiosk');
@@ -31,7 +22,7 @@ async function turnOn(page, { minutes } = {}) {
 /** 「下一户」, answered 「办完了」 when it asks. */
 async function nextHousehold(page) {
   await page.getByTestId('next-household').click();
-  assert.equal(await page.getByTestId('next-household-question').textContent(), zh['kiosk.next_question']);
+  assert.equal(await page.getByTestId('next-household-question').textContent(), ctx.zh['kiosk.next_question']);
   await page.getByTestId('next-household-yes').click();
 }
 
@@ -46,12 +37,12 @@ function daysAgo(n) {
 }
 
 test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves nothing behind', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await turnOn(page);
   // A wrong PIN does not switch it off.
   await page.getByTestId('kiosk-pin').fill('0000');
   await page.getByTestId('kiosk-off').click();
-  assert.equal(await page.getByTestId('kiosk-error').textContent(), zh['kiosk.bad_pin']);
+  assert.equal(await page.getByTestId('kiosk-error').textContent(), ctx.zh['kiosk.bad_pin']);
 
   await page.goto('/check');
   await page.getByTestId('choice-longyan').click();
@@ -75,7 +66,7 @@ test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves n
   await report.submit.click();
   await report.receipt.waitFor();
   const receipt = (await report.receipt.textContent()).trim();
-  const [row] = (await env.server.declarations()).filter((d) => d.receipt === receipt);
+  const [row] = (await ctx.env.server.declarations()).filter((d) => d.receipt === receipt);
   assert.deepEqual(row.declaration.assisted, { operator_name: '服务中心小刘', household_confirmed: true });
   await screenshot(page, 'kiosk-receipt');
 
@@ -118,7 +109,7 @@ test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves n
 });
 
 test('after a stretch of no use the household is cleared, unless the operator keeps working', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await turnOn(page);
   // A short idle time for the test (the settings screen offers minutes).
   await page.evaluate(() => {
@@ -188,7 +179,7 @@ async function assertNothingOfTheHousehold(page) {
 }
 
 test('after 下一户, Back shows nothing of the last household: its page is no longer in the history', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await logPageShows(page);
   await turnOn(page);
   await typeInHousehold(page);
@@ -206,7 +197,7 @@ test('after 下一户, Back shows nothing of the last household: its page is no 
 });
 
 test('a household page the back-forward cache brings back after 下一户 is loaded afresh at once', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await logPageShows(page);
   await turnOn(page);
   await typeInHousehold(page);
@@ -237,14 +228,14 @@ test('a household page the back-forward cache brings back after 下一户 is loa
 });
 
 test('下一户 asks once and stands apart from 大字; switching the mode on leads to 办理第一户', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   // Someone used the device before the mode was switched on.
   await page.goto('/check');
   await page.getByTestId('choice-qinghai').click();
   await page.getByTestId('question-title').waitFor();
   await turnOn(page);
   const first = page.getByTestId('kiosk-first');
-  assert.equal((await first.textContent()).trim(), zh['kiosk.first']);
+  assert.equal((await first.textContent()).trim(), ctx.zh['kiosk.first']);
   await screenshot(page, 'kiosk-turned-on');
   await first.click();
   await page.waitForURL((url) => url.pathname === '/');
@@ -263,7 +254,7 @@ test('下一户 asks once and stands apart from 大字; switching the mode on le
   await page.getByTestId('choice-longyan').click();
   await page.getByTestId('question-title').waitFor();
   await page.getByTestId('next-household').click();
-  assert.equal(await page.getByTestId('next-household-question').textContent(), zh['kiosk.next_question']);
+  assert.equal(await page.getByTestId('next-household-question').textContent(), ctx.zh['kiosk.next_question']);
   // The safe answer has the focus.
   await page.waitForFunction(() => document.activeElement?.dataset.testid === 'next-household-no', null, { timeout: 2000 });
   await screenshot(page, 'kiosk-next-confirm');

@@ -3,24 +3,13 @@
 // home screen in English — with the Wasm's download in words and a rising percentage, and what
 // to do when the download stalls. Run with the Content-Security-Policy enforced: the loading
 // panel's script is inline, allowed by its hash.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEnv, screenshot, assertAccessible, catalogue } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible } from './harness.mjs';
 
 const WASM = /_bg\.wasm$/;
 const QR_LINK = '/status#r=XQ-ABCD-2345&t=0123456789abcdef0123456789abcdef';
-let env;
-let zh;
-let en;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  en = await catalogue('en');
-  env = await startEnv();
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv({ catalogues: ['zh-Hans', 'en'] });
 
 /** A slow mobile link (400 kbit/s, 400 ms round trip), as `bench/run load` has it. */
 async function slowLink(page) {
@@ -59,23 +48,23 @@ function percentIn(text, template) {
 }
 
 test('on a slow link 查政策 shows the question to come at once, and the download in words, rising', async (t) => {
-  const page = await env.newPage(t, { enforceCsp: true });
+  const page = await ctx.env.newPage(t, { enforceCsp: true });
   await slowLink(page);
   await page.goto('/', { waitUntil: 'domcontentloaded' });
   const first = page.locator('#first-screen');
-  await first.getByRole('link', { name: new RegExp(zh['home.check']) }).click();
+  await first.getByRole('link', { name: new RegExp(ctx.zh['home.check']) }).click();
   assert.equal(new URL(page.url()).pathname, '/check');
   // The questionnaire's frame, before the app: the top bar, the question to come, the download.
-  const heading = first.getByRole('heading', { name: zh['q.region.title'] });
+  const heading = first.getByRole('heading', { name: ctx.zh['q.region.title'] });
   await heading.waitFor({ timeout: 1_000 });
-  assert.equal(await first.locator('.top-bar .brand:visible').textContent(), zh['app.name']);
+  assert.equal(await first.locator('.top-bar .brand:visible').textContent(), ctx.zh['app.name']);
   assert.equal(await page.getByTestId('question-title').count(), 0, 'the app is not there yet');
   const words = page.locator('.load-words:visible');
   const seen = [];
   while ((await page.getByTestId('question-title').count()) === 0) {
     const text = await words.textContent({ timeout: 100 }).catch(() => null);
     if (text !== null) {
-      const n = percentIn(text, zh['loading.progress']);
+      const n = percentIn(text, ctx.zh['loading.progress']);
       assert.notEqual(n, null, `words: ${text}`);
       if (seen.at(-1) !== n) seen.push(n);
       if (seen.length === 3) await screenshot(page, 'loading-check');
@@ -86,18 +75,18 @@ test('on a slow link 查政策 shows the question to come at once, and the downl
   assert.deepEqual(seen, [...seen].sort((a, b) => a - b), `percentages seen: ${seen}`);
   assert.ok(seen.filter((n) => n > 0 && n < 100).length >= 2, `percentages seen: ${seen}`);
   // The app has arrived: its own first question, and nothing of the loading screen is left.
-  assert.equal(await page.getByTestId('question-title').textContent(), zh['q.region.title']);
+  assert.equal(await page.getByTestId('question-title').textContent(), ctx.zh['q.region.title']);
   assert.equal(await page.locator('#first-screen, #loading, #load-panel').count(), 0);
 });
 
 test('a download that stalls says so after a few seconds and offers to load again', async (t) => {
-  const page = await env.newPage(t, { enforceCsp: true });
+  const page = await ctx.env.newPage(t, { enforceCsp: true });
   const wasm = await holdWasm(page);
   await page.goto('/check', { waitUntil: 'domcontentloaded' });
   const first = page.locator('#first-screen');
-  await first.getByRole('heading', { name: zh['q.region.title'] }).waitFor({ timeout: 1_000 });
-  assert.equal(await page.locator('.load-words:visible').textContent(), zh['loading.progress'].replace('{n}', '0'));
-  const again = page.getByRole('button', { name: zh['loading.stalled'] });
+  await first.getByRole('heading', { name: ctx.zh['q.region.title'] }).waitFor({ timeout: 1_000 });
+  assert.equal(await page.locator('.load-words:visible').textContent(), ctx.zh['loading.progress'].replace('{n}', '0'));
+  const again = page.getByRole('button', { name: ctx.zh['loading.stalled'] });
   assert.equal(await again.isVisible(), false, 'not at once');
   await again.waitFor({ timeout: 15_000 });
   await screenshot(page, 'loading-stalled');
@@ -109,12 +98,12 @@ test('a download that stalls says so after a few seconds and offers to load agai
 });
 
 test('a receipt’s QR link opens 查进度’s first screen before the app has arrived', async (t) => {
-  const page = await env.newPage(t, { enforceCsp: true });
+  const page = await ctx.env.newPage(t, { enforceCsp: true });
   const wasm = await holdWasm(page);
   await page.goto(QR_LINK, { waitUntil: 'domcontentloaded' });
   const first = page.locator('#first-screen');
-  await first.getByRole('heading', { name: zh['status.title'] }).waitFor({ timeout: 1_000 });
-  assert.equal(await first.locator('[data-screen="status"]:visible p').textContent(), zh['status.intro']);
+  await first.getByRole('heading', { name: ctx.zh['status.title'] }).waitFor({ timeout: 1_000 });
+  assert.equal(await first.locator('[data-screen="status"]:visible p').textContent(), ctx.zh['status.intro']);
   assert.ok(await page.locator('.load-words:visible').isVisible());
   assert.equal(await page.getByTestId('status-page').count(), 0, 'the app is not there yet');
   await screenshot(page, 'loading-status');
@@ -125,29 +114,29 @@ test('a receipt’s QR link opens 查进度’s first screen before the app has 
 });
 
 test('the English home screen shows before the app has arrived, and a tap on it is not lost', async (t) => {
-  const page = await env.newPage(t, { enforceCsp: true });
+  const page = await ctx.env.newPage(t, { enforceCsp: true });
   await page.addInitScript(() => localStorage.setItem('xiangqin.lang.v1', '"en"'));
   const wasm = await holdWasm(page);
   await page.goto('/', { waitUntil: 'domcontentloaded' });
   const first = page.locator('#first-screen');
-  await first.getByRole('heading', { name: en['app.name'] }).waitFor({ timeout: 1_000 });
-  assert.equal(await first.locator('.lead:visible').textContent(), en['home.intro']);
+  await first.getByRole('heading', { name: ctx.en['app.name'] }).waitFor({ timeout: 1_000 });
+  assert.equal(await first.locator('.lead:visible').textContent(), ctx.en['home.intro']);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
-  assert.equal(await first.getByText(zh['home.intro']).isVisible(), false, 'no Chinese home');
+  assert.equal(await first.getByText(ctx.zh['home.intro']).isVisible(), false, 'no Chinese home');
   assert.equal(await page.locator('#load-panel').isVisible(), false, 'the home screen needs no app');
   await screenshot(page, 'loading-home-en');
-  await first.getByRole('link', { name: new RegExp(en['home.check']) }).click();
-  await first.getByRole('heading', { name: en['q.region.title'] }).waitFor({ timeout: 1_000 });
-  assert.equal(await page.locator('.load-words:visible').textContent(), en['loading.progress'].replace('{n}', '0'));
+  await first.getByRole('link', { name: new RegExp(ctx.en['home.check']) }).click();
+  await first.getByRole('heading', { name: ctx.en['q.region.title'] }).waitFor({ timeout: 1_000 });
+  assert.equal(await page.locator('.load-words:visible').textContent(), ctx.en['loading.progress'].replace('{n}', '0'));
   wasm.release();
   await page.getByTestId('question-title').waitFor({ timeout: 30_000 });
-  assert.equal(await page.getByTestId('question-title').textContent(), en['q.region.title']);
+  assert.equal(await page.getByTestId('question-title').textContent(), ctx.en['q.region.title']);
 });
 
 test('the loading screens are accessible at 360×740', async (t) => {
   for (const path of ['/check', QR_LINK]) {
     // axe-core is an inline script: this page does not enforce the CSP.
-    const page = await env.newPage(t);
+    const page = await ctx.env.newPage(t);
     await holdWasm(page);
     await page.goto(path, { waitUntil: 'domcontentloaded' });
     await page.locator('.load-words:visible').waitFor({ timeout: 1_000 });

@@ -1,28 +1,14 @@
 // Offline: after a first visit the service worker (public/sw.js) opens the app, runs the policy
 // finder and keeps a declaration in the outbox with no network; a new release replaces the
 // cached one whole. Runs on a copy of dist/ so that a "new release" can be made on disk.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startEnv, screenshot, appStorage, catalogue, DIST } from './harness.mjs';
+import { useEnv, screenshot, appStorage } from './harness.mjs';
 import { CheckPage, ReportPage } from './pages.mjs';
 
-let env;
-let dist;
-let zh;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  dist = await mkdtemp(path.join(tmpdir(), 'xiangqin-dist-'));
-  await cp(DIST, dist, { recursive: true });
-  env = await startEnv({ dist });
-});
-after(async () => {
-  await env?.stop();
-  await rm(dist, { recursive: true, force: true });
-});
+const ctx = useEnv({ catalogues: ['zh-Hans'], copyDist: true });
 
 /** Opens the app once online and waits until the service worker controls the page. */
 async function firstVisit(page) {
@@ -39,7 +25,7 @@ function daysAgo(n) {
 }
 
 test('with the network cut after the first visit, the app opens and the policy finder works', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await firstVisit(page);
   await page.context().setOffline(true);
   await page.goto('/check');
@@ -59,7 +45,7 @@ test('with the network cut after the first visit, the app opens and the policy f
 });
 
 test('sent while offline, reloaded, network back: exactly one declaration arrives', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await firstVisit(page);
   const report = new ReportPage(page);
   await report.open();
@@ -81,7 +67,7 @@ test('sent while offline, reloaded, network back: exactly one declaration arrive
   await page.context().setOffline(true);
   await report.submit.click();
   await report.sendError.waitFor();
-  assert.equal(await report.sendError.textContent(), zh['report.network_failed']);
+  assert.equal(await report.sendError.textContent(), ctx.zh['report.network_failed']);
   await page.reload();
   await page.goto('/');
   await page.getByTestId('outbox-pending').waitFor();
@@ -89,24 +75,24 @@ test('sent while offline, reloaded, network back: exactly one declaration arrive
 
   await page.context().setOffline(false);
   await page.getByTestId('outbox-pending').waitFor({ state: 'detached' });
-  const stored = (await env.server.declarations()).filter((d) => d.applicant_name === '孙八');
+  const stored = (await ctx.env.server.declarations()).filter((d) => d.applicant_name === '孙八');
   assert.equal(stored.length, 1);
 });
 
 test('a new release replaces the cached one whole', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await firstVisit(page);
   const before = await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('xiangqin-release-')));
   assert.equal(before.length, 1);
 
   // A new build: the stylesheet gets a new hashed name (as Trunk does), index.html names it.
-  const files = await readdir(dist);
+  const files = await readdir(ctx.dist);
   const css = files.find((f) => /^main-[0-9a-f]{16}\.css$/.test(f));
   const newCss = 'main-00000000000000aa.css';
-  await cp(path.join(dist, css), path.join(dist, newCss));
-  const index = await readFile(path.join(dist, 'index.html'), 'utf8');
-  await writeFile(path.join(dist, 'index.html'), index.replaceAll(css, newCss));
-  for (const ext of ['.br', '.gz']) await rm(path.join(dist, `index.html${ext}`), { force: true });
+  await cp(path.join(ctx.dist, css), path.join(ctx.dist, newCss));
+  const index = await readFile(path.join(ctx.dist, 'index.html'), 'utf8');
+  await writeFile(path.join(ctx.dist, 'index.html'), index.replaceAll(css, newCss));
+  for (const ext of ['.br', '.gz']) await rm(path.join(ctx.dist, `index.html${ext}`), { force: true });
 
   await page.reload();
   await page.getByTestId('home-title').waitFor();

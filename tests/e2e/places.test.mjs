@@ -2,24 +2,15 @@
 // lists, each with a search box matching any part of a name; a village missing from the list is
 // written under its township; a county's list works offline once it has been used; a draft or a
 // queued declaration from before the lists keeps what was written.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startEnv, screenshot, assertAccessible, appStorage, catalogue, daysAgo } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, daysAgo } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
 const OUTBOX_KEY = 'xiangqin.outbox.v1';
-let env;
-let zh;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  env = await startEnv();
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv({ catalogues: ['zh-Hans'] });
 
 const applicant = {
   'applicant.name': '马十一',
@@ -32,11 +23,11 @@ const applicant = {
 };
 
 function stored(sql) {
-  return execFileSync('sqlite3', ['-json', env.server.dbPath, sql], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', ['-json', ctx.env.server.dbPath, sql], { encoding: 'utf8' }).trim();
 }
 
 test('search finds any part of a name; the two 城关镇 of Qinghai are told apart by their county', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.open();
   await report.region('qinghai').check();
@@ -44,7 +35,7 @@ test('search finds any part of a name; the two 城关镇 of Qinghai are told apa
   const countySearch = page.getByTestId('place-county-search');
   assert.ok((await page.locator('.chooser-group').count()) >= 8, 'grouped by city (市、州)');
   await countySearch.fill('大通');
-  assert.equal(await page.getByTestId('place-county-count').textContent(), zh['place.found'].replace('{n}', '1'));
+  assert.equal(await page.getByTestId('place-county-count').textContent(), ctx.zh['place.found'].replace('{n}', '1'));
   await screenshot(page, 'place-county-search');
   await report.placeOption('county', '630121').click();
   assert.equal(await page.getByTestId('chosen-place.county').textContent(), '大通回族土族自治县');
@@ -62,7 +53,7 @@ test('search finds any part of a name; the two 城关镇 of Qinghai are told apa
   const found = await page.locator('[data-testid^="place-village-6"]').allTextContents();
   assert.ok(found.length >= 1 && found.every((n) => n.includes(middle)), `${middle}: ${found.join()}`);
   await page.getByTestId('place-village-search').fill('没有这个名字');
-  assert.equal(await page.getByTestId('place-village-count').textContent(), zh['place.none_found']);
+  assert.equal(await page.getByTestId('place-village-count').textContent(), ctx.zh['place.none_found']);
   await page.getByTestId('place-village-search').fill('');
   await assertAccessible(page, 'village picker');
   await page.locator('[data-testid^="place-village-6"]').first().click();
@@ -90,7 +81,7 @@ test('search finds any part of a name; the two 城关镇 of Qinghai are told apa
 });
 
 test('露湖 finds 露湖村委会; a village not in the list is written and the declaration goes to its township', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.open();
   await report.region('longyan').check();
@@ -118,7 +109,7 @@ test('露湖 finds 露湖村委会; a village not in the list is written and the
 });
 
 test("Inner Mongolia's lists use its own words, in 大字", async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
   await report.open();
   await page.getByTestId('big-text').click();
@@ -137,7 +128,7 @@ test("Inner Mongolia's lists use its own words, in 大字", async (t) => {
 });
 
 test('a county used once is chosen again with no network; one never used says so and can be retried', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/');
   await page.getByTestId('home-title').waitFor();
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -158,7 +149,7 @@ test('a county used once is chosen again with no network; one never used says so
   await page.locator('[data-testid^="place-village-6"]').first().click();
   await page.getByTestId('change-place.county').click();
   await report.placeOption('county', '610102').click();
-  await page.getByTestId('place-township-note').filter({ hasText: zh['place.load_failed'] }).waitFor();
+  await page.getByTestId('place-township-note').filter({ hasText: ctx.zh['place.load_failed'] }).waitFor();
   await screenshot(page, 'place-offline-not-cached');
   await page.context().setOffline(false);
   await page.getByTestId('place-township-other').click();
@@ -166,7 +157,7 @@ test('a county used once is chosen again with no network; one never used says so
 });
 
 test('a draft and a queued declaration from before the lists keep what was written', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await page.goto('/');
   await page.getByTestId('home-title').waitFor();
   // As the earlier app saved them: places typed by hand.
@@ -210,5 +201,5 @@ test('a draft and a queued declaration from before the lists keep what was writt
   assert.ok(!(OUTBOX_KEY in storage), 'out of the outbox');
   assert.equal(JSON.parse(storage[DRAFT_KEY]).name, '田十三');
   assert.equal(posted.length, 0, 'nothing was sent');
-  assert.equal((await env.server.declarations()).filter((d) => d.applicant_name === '田十三').length, 0);
+  assert.equal((await ctx.env.server.declarations()).filter((d) => d.applicant_name === '田十三').length, 0);
 });

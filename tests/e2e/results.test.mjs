@@ -3,25 +3,16 @@
 // the whole document said once at the top, the rules' version at the foot; the page at most 3
 // screens tall at 360×740 before anything is opened (6 in 大字); and Back from a policy page
 // returns to the same place. The answers are stored on the device, not clicked through.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { startEnv, screenshot, assertAccessible, catalogue, ROOT } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, ROOT } from './harness.mjs';
 import { LONGYAN_68, longyanPartly, withAnswers, openResult } from './results-page.mjs';
 
 const RULES_BIN = process.env.XIANGQIN_RULES_BIN ?? path.join(ROOT, 'target/release/xiangqin-rules');
 const SCREEN = 740;
-let env;
-let zh;
-
-before(async () => {
-  zh = await catalogue('zh-Hans');
-  env = await startEnv();
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv({ catalogues: ['zh-Hans'] });
 
 /** The rules' own statuses for stored answers today (the command-line tool, as check.test.mjs). */
 function cliStatuses(answers) {
@@ -56,29 +47,29 @@ async function pageHeight(page) {
 }
 
 test('the Longyan household: what applies first, one line each with its first step; ≤ 3 screens, ≤ 6 in 大字', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await withAnswers(page, LONGYAN_68);
   await page.getByTestId('results-title').waitFor();
   const shown = await cards(page);
   const rules = cliStatuses(LONGYAN_68);
-  const word = { applies: zh['results.applies'], maybe: zh['results.maybe'] };
+  const word = { applies: ctx.zh['results.applies'], maybe: ctx.zh['results.maybe'] };
   // Exactly the rules' applies and maybes; 不适用 stays off the page.
   assert.deepEqual(
     shown.map(([id, status]) => [id, status]).sort(),
     Object.entries(rules).filter(([, s]) => s !== 'not_applicable').map(([id, s]) => [id, word[s]]).sort(),
   );
-  const applies = shown.filter(([, s]) => s === zh['results.applies']);
+  const applies = shown.filter(([, s]) => s === ctx.zh['results.applies']);
   assert.ok(applies.length >= 5, `the household's applies: ${applies.length}`);
   // Applies first: no applies after the first maybe; each applies visible, every maybe closed away.
-  const firstMaybe = shown.findIndex(([, s]) => s === zh['results.maybe']);
+  const firstMaybe = shown.findIndex(([, s]) => s === ctx.zh['results.maybe']);
   assert.ok(firstMaybe > 0, 'maybes after the applies');
-  assert.ok(shown.slice(firstMaybe).every(([, s]) => s === zh['results.maybe']), 'no applies after a maybe');
-  for (const [id, status, visible] of shown) assert.equal(visible, status === zh['results.applies'], id);
+  assert.ok(shown.slice(firstMaybe).every(([, s]) => s === ctx.zh['results.maybe']), 'no applies after a maybe');
+  for (const [id, status, visible] of shown) assert.equal(visible, status === ctx.zh['results.applies'], id);
   // Each applies is one line: its title and the first step, nothing more until opened.
   for (const [id] of applies) {
     const card = page.getByTestId(`result-${id}`);
     assert.ok(await card.getByTestId('first-step').isVisible(), id);
-    assert.match(await card.getByTestId('first-step').textContent(), new RegExp(`^${zh['results.first_step'].replace('{step}', '')}`));
+    assert.match(await card.getByTestId('first-step').textContent(), new RegExp(`^${ctx.zh['results.first_step'].replace('{step}', '')}`));
     assert.equal(await card.getByTestId('card-how').isVisible(), false, `${id} is closed`);
   }
   const groups = await page.locator('details.maybe-group').evaluateAll((ds) => ds.map((d) => [d.dataset.testid, d.open]));
@@ -102,7 +93,7 @@ test('the Longyan household: what applies first, one line each with its first st
 });
 
 test('the note about the whole document is said once at the top; the rules’ version at the foot', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await withAnswers(page, longyanPartly());
   await page.getByTestId('results-title').waitFor();
   const notices = await page.getByTestId('results-notice').allTextContents();
@@ -136,7 +127,7 @@ test('the note about the whole document is said once at the top; the rules’ ve
 });
 
 test('the maybes are grouped by what settles them; a group opens to its questions, a card to its clause', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const answers = longyanPartly();
   await withAnswers(page, answers);
   await page.getByTestId('results-title').waitFor();
@@ -144,8 +135,8 @@ test('the maybes are grouped by what settles them; a group opens to its question
   const maybes = Object.values(rules).filter((s) => s === 'maybe').length;
   const summaries = await page.getByTestId('group-summary').allTextContents();
   t.diagnostic(summaries.join(' / '));
-  const template = new RegExp(`^${zh['results.group_questions'].replace('{q}', '(\\d+)').replace('{n}', '(\\d+)')}$`);
-  const village = new RegExp(`^${zh['results.group_village'].replace('{n}', '(\\d+)')}$`);
+  const template = new RegExp(`^${ctx.zh['results.group_questions'].replace('{q}', '(\\d+)').replace('{n}', '(\\d+)')}$`);
+  const village = new RegExp(`^${ctx.zh['results.group_village'].replace('{n}', '(\\d+)')}$`);
   let counted = 0;
   let questionGroups = 0;
   for (const s of summaries) {
@@ -192,7 +183,7 @@ test('the maybes are grouped by what settles them; a group opens to its question
 });
 
 test('Back from a policy page returns to the same place: the same groups and cards open, the same scroll', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   await withAnswers(page, longyanPartly());
   await page.getByTestId('results-title').waitFor();
   // Open the village group and a card in it, far down the page.

@@ -2,24 +2,17 @@
 // finds a declaration of their village, records the visit and moves it along the workflow (the
 // screen offers only the token's steps), exports CSV and Excel, and signs out leaving nothing on
 // the device. The household then sees the new status.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startEnv, screenshot, assertAccessible, appStorage, ROOT } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, ROOT } from './harness.mjs';
 
-let env;
-
-before(async () => {
-  env = await startEnv();
-});
-after(async () => {
-  await env?.stop();
-});
+const ctx = useEnv();
 
 function issueToken(division, role, name) {
-  return env.server.operator('token', 'add', '--division', division, '--role', role, '--name', name);
+  return ctx.env.server.operator('token', 'add', '--division', division, '--role', role, '--name', name);
 }
 
 async function signIn(page, token) {
@@ -54,7 +47,7 @@ async function submitExample(page, name, more = {}) {
 }
 
 test('a village cadre works a declaration through its steps and leaves nothing behind', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const sent = await submitExample(page, '周九');
   const token = issueToken('350821106231', 'village', '露湖村干部');
 
@@ -121,7 +114,7 @@ test('a village cadre works a declaration through its steps and leaves nothing b
 });
 
 test('each role is offered its own steps only; a rejection needs a reason', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const sent = await submitExample(page, '郑十四');
   const open = async (token) => {
     await signIn(page, token);
@@ -139,7 +132,7 @@ test('each role is offered its own steps only; a rejection needs a reason', asyn
 });
 
 test("another township's token does not see the declaration", async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const sent = await submitExample(page, '吴十');
   await signIn(page, issueToken('350821111', 'township', '策武镇干部'));
   await page.getByTestId('review-count').waitFor();
@@ -152,7 +145,7 @@ function chinaNow(offsetMinutes = 0) {
 }
 
 test('the cadre sees what the household declared, who filled it in, and China time', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const sent = await submitExample(page, '孙十五', {
     income_change_yuan: 8000,
     assisted: { operator_name: '服务中心小刘', household_confirmed: true },
@@ -194,7 +187,7 @@ test('the cadre sees what the household declared, who filled it in, and China ti
 });
 
 test('a reload keeps the cadre signed in; signing out or closing the tab does not', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const token = issueToken('350821106', 'township', '河田镇刘干部');
   await signIn(page, token);
   await page.reload();
@@ -220,15 +213,15 @@ test('a reload keeps the cadre signed in; signing out or closing the tab does no
 
   // A token revoked meanwhile is forgotten at the reload, with the endpoint's answer.
   await signIn(page, token);
-  const [number] = env.server.operator('token', 'list').split('\n').filter((l) => l.includes('河田镇刘干部')).map((l) => l.trim().split(/\s+/)[0]);
-  env.server.operator('token', 'revoke', number);
+  const [number] = ctx.env.server.operator('token', 'list').split('\n').filter((l) => l.includes('河田镇刘干部')).map((l) => l.trim().split(/\s+/)[0]);
+  ctx.env.server.operator('token', 'revoke', number);
   await page.reload();
   await page.getByTestId('review-error').waitFor();
   assert.ok(!(await page.evaluate(() => JSON.stringify({ ...sessionStorage }))).includes(token));
 });
 
 test('the cadre finds a declaration by receipt or name, within their own place only', async (t) => {
-  const page = await env.newPage(t);
+  const page = await ctx.env.newPage(t);
   const wang = await submitExample(page, '王十六');
   const li = await submitExample(page, '李十七');
   await signIn(page, issueToken('350821106231', 'village', '露湖村干部'));
