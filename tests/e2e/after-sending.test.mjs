@@ -6,15 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useEnv, screenshot, assertAccessible, appStorage, household } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
+import { withAnswers } from './results-page.mjs';
 
 const RECEIPT_KEY = 'xiangqin.last-receipt.v1';
 const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
-const ANSWERS_KEY = 'xiangqin.answers.v1';
 const ctx = useEnv({ catalogues: ['zh-Hans'] });
-
-async function storedOf(name) {
-  return (await ctx.env.server.declarations()).filter((d) => d.applicant_name === name);
-}
 
 /** The receipt shown as 「已经提交过了」 with this code, and nothing of the empty-form warning. */
 async function assertAlreadySent(page, code) {
@@ -74,7 +70,7 @@ test('after sending, Back and the report route show the receipt; a second declar
   await report.receipt.waitFor();
   const second = (await report.receipt.textContent()).trim();
   assert.notEqual(second, code);
-  assert.equal((await storedOf('陈一')).length, 2, 'the second declaration, chosen, is stored beside the first');
+  assert.equal((await ctx.env.server.declarationsOf('陈一')).length, 2, 'the second declaration, chosen, is stored beside the first');
 });
 
 test('the consent step and its printed form show everything that is sent, under the form title', async (t) => {
@@ -130,7 +126,7 @@ test('the consent step and its printed form show everything that is sent, under 
   // What was shown is what the endpoint received.
   await report.submit.click();
   await report.receipt.waitFor();
-  const [stored] = await storedOf('陈二');
+  const [stored] = await ctx.env.server.declarationsOf('陈二');
   assert.equal(stored.id_number, shown.id);
   assert.equal(stored.declaration.household_size, 4);
   assert.equal(stored.declaration.rigid_expense_yuan, 35000);
@@ -161,7 +157,7 @@ test('sent in the background once the network is back: the screen changes to the
   const code = (await report.receipt.textContent()).trim();
   assert.equal(JSON.parse((await appStorage(page))[RECEIPT_KEY]).code, code);
   assert.ok(!(DRAFT_KEY in (await appStorage(page))), 'the draft is done with');
-  assert.equal((await storedOf('陈三')).length, 1);
+  assert.equal((await ctx.env.server.declarationsOf('陈三')).length, 1);
   await screenshot(page, 'report-sent-in-background');
   // Back leads to the receipt too.
   await page.goBack();
@@ -248,10 +244,9 @@ test('the form is prefilled with what the answers say, and the household can cha
     ],
     asked: ['household.poverty_status', 'household.rigid_expense', 'members[1].chronic_disease'],
   };
-  await page.goto('/');
-  await page.evaluate(([key, value]) => localStorage.setItem(key, value), [ANSWERS_KEY, JSON.stringify(answers)]);
+  await withAnswers(page, answers, '/report');
   const report = new ReportPage(page);
-  await report.open();
+  await report.heading.waitFor();
   assert.ok(await report.region('longyan').isChecked());
   assert.ok(await report.risk('illness').isChecked(), '因病 from the diabetes and the medical bill');
   for (const risk of ['disability', 'education', 'disaster', 'accident', 'income_drop', 'dropout', 'other']) {

@@ -67,15 +67,17 @@ export async function startServer({ dist: distDir, args = [] } = {}) {
     operator(...args) {
       return execFileSync(bin, ['--database-url', `sqlite://${dbPath}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
     },
+    /** A cadre's token for this division code and role (`village`, `observer`…), by the operator command. */
+    issueToken(division, role, name) {
+      return this.operator('token', 'add', '--division', division, '--role', role, '--name', name);
+    },
     /**
      * Every declaration stored, as the review API shows it (the database keeps names, ID and
      * phone numbers and the body encrypted): the detail of each, read with observer tokens of
      * the five regions issued by the operator command.
      */
     async declarations() {
-      tokens ??= ['63', '3508', '61', '15', '620602'].map((division) =>
-        this.operator('token', 'add', '--division', division, '--role', 'observer', '--name', 'e2e 核对'),
-      );
+      tokens ??= ['63', '3508', '61', '15', '620602'].map((division) => this.issueToken(division, 'observer', 'e2e 核对'));
       const get = async (token, path) => {
         const response = await fetch(`${url}/api/v1/review/${path}`, { headers: { authorization: `Bearer ${token}` } });
         assert.equal(response.status, 200, path);
@@ -86,6 +88,10 @@ export async function startServer({ dist: distDir, args = [] } = {}) {
         for (const item of await get(token, 'declarations')) all.push(await get(token, `declarations/${item.receipt}`));
       }
       return all;
+    },
+    /** The declarations stored for this applicant's name, as `declarations()` gives them. */
+    async declarationsOf(name) {
+      return (await this.declarations()).filter((d) => d.applicant_name === name);
     },
     async stop() {
       if (child.exitCode === null) {
@@ -248,6 +254,28 @@ export async function assertAccessible(page, label) {
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   );
   assert.deepEqual(problems, [], `accessibility problems on ${label}`);
+}
+
+/** Opens the app once online and waits until the service worker controls the page. */
+export async function firstVisit(page) {
+  await page.goto('/');
+  await page.getByTestId('home-title').waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByTestId('home-title').waitFor();
+  assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), 'controlled by the service worker');
+}
+
+/** A slow mobile link (400 kbit/s, 400 ms round trip), as `bench/run load` has it. */
+export async function slowLink(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 400,
+    downloadThroughput: 400_000 / 8,
+    uploadThroughput: 400_000 / 8,
+  });
 }
 
 /** The app's keys in LocalStorage, with their values. */

@@ -2,7 +2,7 @@
 // 「清除我的信息」 removes the household's data from the device.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, assertAccessible, appStorage } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, slowLink } from './harness.mjs';
 import { HomePage, CheckPage } from './pages.mjs';
 
 const ANSWERS_KEY = 'xiangqin.answers.v1';
@@ -191,15 +191,8 @@ test('a browser without WebAssembly is told plainly what to do', async (t) => {
 
 test('on a slow link the first screen shows before the app, and a tap on it is not lost', async (t) => {
   const page = await ctx.env.newPage(t);
-  // A slow mobile link (400 kbit/s, 400 ms round trip): the app takes seconds to download.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 400,
-    downloadThroughput: 400_000 / 8,
-    uploadThroughput: 400_000 / 8,
-  });
+  // A slow mobile link: the app takes seconds to download.
+  await slowLink(page);
   await page.goto('/', { waitUntil: 'domcontentloaded' });
   const first = page.locator('#first-screen');
   await first.waitFor();

@@ -3,7 +3,7 @@
 // nothing of that household on the device (localStorage and IndexedDB checked directly).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, appStorage, assertAccessible } from './harness.mjs';
+import { useEnv, screenshot, appStorage, assertAccessible, daysAgo } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 // Settings of the device and of the service it talks to, not of any household.
@@ -30,10 +30,6 @@ async function householdLeft(page) {
   const keys = Object.keys(await appStorage(page)).filter((k) => !DEVICE_KEYS.includes(k));
   const idb = await page.evaluate(async () => (indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : []));
   return { keys, idb };
-}
-
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 }
 
 test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves nothing behind', async (t) => {

@@ -5,23 +5,11 @@
 // panel's script is inline, allowed by its hash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, assertAccessible } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, slowLink } from './harness.mjs';
 
 const WASM = /_bg\.wasm$/;
 const QR_LINK = '/status#r=XQ-ABCD-2345&t=0123456789abcdef0123456789abcdef';
 const ctx = useEnv({ catalogues: ['zh-Hans', 'en'] });
-
-/** A slow mobile link (400 kbit/s, 400 ms round trip), as `bench/run load` has it. */
-async function slowLink(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 400,
-    downloadThroughput: 400_000 / 8,
-    uploadThroughput: 400_000 / 8,
-  });
-}
 
 /** Holds every request for the Wasm until `release()`: the app cannot start before. */
 async function holdWasm(page) {

@@ -5,24 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { useEnv, screenshot, appStorage } from './harness.mjs';
+import { useEnv, screenshot, appStorage, daysAgo, firstVisit } from './harness.mjs';
 import { CheckPage, ReportPage } from './pages.mjs';
 
 const ctx = useEnv({ catalogues: ['zh-Hans'], copyDist: true });
-
-/** Opens the app once online and waits until the service worker controls the page. */
-async function firstVisit(page) {
-  await page.goto('/');
-  await page.getByTestId('home-title').waitFor();
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await page.getByTestId('home-title').waitFor();
-  assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), 'controlled by the service worker');
-}
-
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-}
 
 test('with the network cut after the first visit, the app opens and the policy finder works', async (t) => {
   const page = await ctx.env.newPage(t);
@@ -75,7 +61,7 @@ test('sent while offline, reloaded, network back: exactly one declaration arrive
 
   await page.context().setOffline(false);
   await page.getByTestId('outbox-pending').waitFor({ state: 'detached' });
-  const stored = (await ctx.env.server.declarations()).filter((d) => d.applicant_name === '孙八');
+  const stored = await ctx.env.server.declarationsOf('孙八');
   assert.equal(stored.length, 1);
 });
 

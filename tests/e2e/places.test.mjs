@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useEnv, screenshot, assertAccessible, appStorage, daysAgo } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, daysAgo, firstVisit } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
@@ -129,12 +129,7 @@ test("Inner Mongolia's lists use its own words, in 大字", async (t) => {
 
 test('a county used once is chosen again with no network; one never used says so and can be retried', async (t) => {
   const page = await ctx.env.newPage(t);
-  await page.goto('/');
-  await page.getByTestId('home-title').waitFor();
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await page.getByTestId('home-title').waitFor();
-  assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)));
+  await firstVisit(page);
   const report = new ReportPage(page);
   await report.open();
   await report.region('shaanxi').check();
@@ -201,5 +196,5 @@ test('a draft and a queued declaration from before the lists keep what was writt
   assert.ok(!(OUTBOX_KEY in storage), 'out of the outbox');
   assert.equal(JSON.parse(storage[DRAFT_KEY]).name, '田十三');
   assert.equal(posted.length, 0, 'nothing was sent');
-  assert.equal((await ctx.env.server.declarations()).filter((d) => d.applicant_name === '田十三').length, 0);
+  assert.equal((await ctx.env.server.declarationsOf('田十三')).length, 0);
 });

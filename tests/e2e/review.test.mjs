@@ -11,10 +11,6 @@ import { useEnv, screenshot, assertAccessible, appStorage, ROOT } from './harnes
 
 const ctx = useEnv();
 
-function issueToken(division, role, name) {
-  return ctx.env.server.operator('token', 'add', '--division', division, '--role', role, '--name', name);
-}
-
 async function signIn(page, token) {
   await page.goto('/review');
   // The tab keeps the last cadre signed in (sessionStorage): once that is settled, sign out.
@@ -49,7 +45,7 @@ async function submitExample(page, name, more = {}) {
 test('a village cadre works a declaration through its steps and leaves nothing behind', async (t) => {
   const page = await ctx.env.newPage(t);
   const sent = await submitExample(page, '周九');
-  const token = issueToken('350821106231', 'village', '露湖村干部');
+  const token = ctx.env.server.issueToken('350821106231', 'village', '露湖村干部');
 
   await page.goto('/review');
   await page.getByTestId('review-token').fill('xqr_wrong');
@@ -121,20 +117,20 @@ test('each role is offered its own steps only; a rejection needs a reason', asyn
     await page.getByTestId(`review-item-${sent.receipt}`).getByTestId('review-open').click();
     return offeredSteps(page);
   };
-  assert.deepEqual(await open(issueToken('350821', 'county', '长汀县干部')), ['rejected']);
+  assert.deepEqual(await open(ctx.env.server.issueToken('350821', 'county', '长汀县干部')), ['rejected']);
   // The county's 不予纳入 needs a reason: the endpoint's Chinese message is shown.
   await page.getByTestId('review-move-rejected').click();
   await page.getByTestId('review-error').waitFor();
   assert.match(await page.getByTestId('review-error').textContent(), /理由/);
-  assert.deepEqual(await open(issueToken('350821106', 'township', '河田镇干部')), []);
-  assert.deepEqual(await open(issueToken('3508', 'observer', '龙岩市督查')), []);
+  assert.deepEqual(await open(ctx.env.server.issueToken('350821106', 'township', '河田镇干部')), []);
+  assert.deepEqual(await open(ctx.env.server.issueToken('3508', 'observer', '龙岩市督查')), []);
   await screenshot(page, 'review-observer', { fullPage: true });
 });
 
 test("another township's token does not see the declaration", async (t) => {
   const page = await ctx.env.newPage(t);
   const sent = await submitExample(page, '吴十');
-  await signIn(page, issueToken('350821111', 'township', '策武镇干部'));
+  await signIn(page, ctx.env.server.issueToken('350821111', 'township', '策武镇干部'));
   await page.getByTestId('review-count').waitFor();
   assert.equal(await page.getByTestId(`review-item-${sent.receipt}`).count(), 0);
 });
@@ -150,7 +146,7 @@ test('the cadre sees what the household declared, who filled it in, and China ti
     income_change_yuan: 8000,
     assisted: { operator_name: '服务中心小刘', household_confirmed: true },
   });
-  await signIn(page, issueToken('350821106231', 'village', '露湖村干部'));
+  await signIn(page, ctx.env.server.issueToken('350821106231', 'village', '露湖村干部'));
   await page.getByTestId(`review-item-${sent.receipt}`).getByTestId('review-open').click();
   await page.getByTestId('review-detail-status').waitFor();
   const field = async (id) => (await page.getByTestId(`review-field-${id}`).locator('dd').textContent()).trim();
@@ -188,7 +184,7 @@ test('the cadre sees what the household declared, who filled it in, and China ti
 
 test('a reload keeps the cadre signed in; signing out or closing the tab does not', async (t) => {
   const page = await ctx.env.newPage(t);
-  const token = issueToken('350821106', 'township', '河田镇刘干部');
+  const token = ctx.env.server.issueToken('350821106', 'township', '河田镇刘干部');
   await signIn(page, token);
   await page.reload();
   await page.getByTestId('review-who').waitFor();
@@ -224,7 +220,7 @@ test('the cadre finds a declaration by receipt or name, within their own place o
   const page = await ctx.env.newPage(t);
   const wang = await submitExample(page, '王十六');
   const li = await submitExample(page, '李十七');
-  await signIn(page, issueToken('350821106231', 'village', '露湖村干部'));
+  await signIn(page, ctx.env.server.issueToken('350821106231', 'village', '露湖村干部'));
   const search = async (text) => {
     await page.getByTestId('review-search').fill(text);
     const answered = page.waitForResponse((r) => r.url().includes('/api/v1/review/declarations'));
@@ -243,7 +239,7 @@ test('the cadre finds a declaration by receipt or name, within their own place o
 
   // Another township's cadre finds neither, by name or by receipt.
   await page.getByTestId('review-sign-out').click();
-  await signIn(page, issueToken('350821111', 'township', '策武镇干部'));
+  await signIn(page, ctx.env.server.issueToken('350821111', 'township', '策武镇干部'));
   assert.deepEqual(await search('王十六'), []);
   assert.deepEqual(await search(wang.receipt), []);
 });

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useEnv, screenshot, assertAccessible, household } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
+import { withAnswers } from './results-page.mjs';
 
 const ANSWERS_KEY = 'xiangqin.answers.v1';
 const SERVICE = '长汀县乡村振兴局 乡亲申报';
@@ -21,13 +22,6 @@ async function statusOf(page, id) {
   const card = page.getByTestId(`result-${id}`);
   if ((await card.count()) === 0) return null;
   return (await card.getByTestId('status').textContent()).trim();
-}
-
-/** Opens the app with these questionnaire answers saved on the device. */
-async function withAnswers(page, answers, path) {
-  await page.goto('/');
-  await page.evaluate(([key, value]) => localStorage.setItem(key, value), [ANSWERS_KEY, JSON.stringify(answers)]);
-  await page.goto(path);
 }
 
 test('without --service-name and --deadlines: the receipt names no one it cannot and promises no days', async (t) => {
