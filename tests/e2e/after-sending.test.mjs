@@ -4,12 +4,10 @@
 // in 大字, and the form is prefilled from what the answers say. All at 360×740.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, assertAccessible, appStorage, household } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, household, DRAFT_KEY, RECEIPT_KEY } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 import { withAnswers } from './results-page.mjs';
 
-const RECEIPT_KEY = 'xiangqin.last-receipt.v1';
-const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
 const ctx = useEnv({ catalogues: ['zh-Hans'] });
 
 /** The receipt shown as 「已经提交过了」 with this code, and nothing of the empty-form warning. */

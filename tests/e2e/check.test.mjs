@@ -4,13 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { useEnv, screenshot, assertAccessible, appStorage, ROOT } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, ANSWERS_KEY, RULES_BIN } from './harness.mjs';
 import { openResult } from './results-page.mjs';
 import { CheckPage } from './pages.mjs';
 
-const ANSWERS_KEY = 'xiangqin.answers.v1';
-const RULES_BIN = process.env.XIANGQIN_RULES_BIN ?? path.join(ROOT, 'target/release/xiangqin-rules');
 const ctx = useEnv({ catalogues: ['zh-Hans', 'en'] });
 
 /**

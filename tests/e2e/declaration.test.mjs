@@ -3,11 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useEnv, screenshot, assertAccessible, appStorage, household } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, household, DRAFT_KEY, RECEIPT_KEY, OUTBOX_KEY } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
-const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
-const RECEIPT_KEY = 'xiangqin.last-receipt.v1';
 const ctx = useEnv({ catalogues: ['zh-Hans'] });
 
 /** The stored declarations with this receipt, as the review API shows them. */
@@ -275,14 +273,14 @@ test('cut off while sending: kept in the outbox through a reload, sent by itself
   await report.submit.click();
   await report.sendError.waitFor();
   assert.equal(await report.sendError.textContent(), ctx.zh['report.network_failed']);
-  const outbox = JSON.parse((await appStorage(page))['xiangqin.outbox.v1']);
+  const outbox = JSON.parse((await appStorage(page))[OUTBOX_KEY]);
   assert.equal(outbox.length, 1);
   // A double tap and a reload do not add a second entry.
   await report.submit.click();
   await report.sendError.waitFor();
   await page.goto('/');
   await page.getByTestId('outbox-pending').waitFor();
-  assert.equal(JSON.parse((await appStorage(page))['xiangqin.outbox.v1']).length, 1);
+  assert.equal(JSON.parse((await appStorage(page))[OUTBOX_KEY]).length, 1);
   await screenshot(page, 'home-outbox-pending');
 
   // The network comes back: the browser says so, the app sends it without a tap.
@@ -292,7 +290,7 @@ test('cut off while sending: kept in the outbox through a reload, sent by itself
   await page.getByTestId('outbox-pending').waitFor({ state: 'detached' });
   assert.equal((await ctx.env.server.declarationsOf('赵六')).length, 1, 'exactly one declaration arrived');
   const stored = await appStorage(page);
-  assert.ok(!('xiangqin.outbox.v1' in stored), 'the outbox is empty once acknowledged');
+  assert.ok(!(OUTBOX_KEY in stored), 'the outbox is empty once acknowledged');
   assert.match(JSON.parse(stored[RECEIPT_KEY]).code, /^XQ-/);
 });
 
@@ -313,7 +311,6 @@ test('a double tap on 提交 records one declaration, and the consent step print
   assert.equal((await ctx.env.server.declarationsOf('钱七')).length, 1);
 });
 
-const OUTBOX_KEY = 'xiangqin.outbox.v1';
 
 /** Answers every POST of a declaration with this status and error body, counting the tries. */
 async function answerWith(page, status, error, headers = {}) {

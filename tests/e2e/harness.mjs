@@ -16,6 +16,8 @@ import { chromium } from 'playwright-core';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST = path.resolve(ROOT, process.env.XIANGQIN_DIST ?? 'dist');
 export const OUTPUT = path.join(ROOT, 'tests/e2e/output');
+/** The rules' command-line tool (`xiangqin-rules eval`, `interview`), to compare the page with. */
+export const RULES_BIN = process.env.XIANGQIN_RULES_BIN ?? path.join(ROOT, 'target/release/xiangqin-rules');
 const require = createRequire(import.meta.url);
 
 /** The shipped message catalogue, so that assertions use the same strings as the app. */
@@ -277,6 +279,12 @@ export async function slowLink(page) {
     uploadThroughput: 400_000 / 8,
   });
 }
+
+// The app's keys in LocalStorage that the tests read or set (src/storage.rs, src/outbox.rs).
+export const ANSWERS_KEY = 'xiangqin.answers.v1';
+export const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
+export const RECEIPT_KEY = 'xiangqin.last-receipt.v1';
+export const OUTBOX_KEY = 'xiangqin.outbox.v1';
 
 /** The app's keys in LocalStorage, with their values. */
 export async function appStorage(page) {

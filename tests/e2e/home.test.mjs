@@ -2,10 +2,9 @@
 // 「清除我的信息」 removes the household's data from the device.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, assertAccessible, appStorage, slowLink } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, slowLink, ANSWERS_KEY } from './harness.mjs';
 import { HomePage, CheckPage } from './pages.mjs';
 
-const ANSWERS_KEY = 'xiangqin.answers.v1';
 const ctx = useEnv({ catalogues: ['zh-Hans', 'en'] });
 
 test('home screen shows the title, what the app does and the two ways in', async (t) => {

@@ -3,7 +3,7 @@
 // nothing of that household on the device (localStorage and IndexedDB checked directly).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, appStorage, assertAccessible, daysAgo } from './harness.mjs';
+import { useEnv, screenshot, appStorage, assertAccessible, daysAgo, RECEIPT_KEY, ANSWERS_KEY } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 // Settings of the device and of the service it talks to, not of any household.
@@ -70,7 +70,7 @@ test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves n
 
   // The slip for the household to take home: printed alone, with the code, the 查询码, the QR
   // code and the date.
-  const { status_token: token, sent_on: sentOn } = JSON.parse((await appStorage(page))['xiangqin.last-receipt.v1']);
+  const { status_token: token, sent_on: sentOn } = JSON.parse((await appStorage(page))[RECEIPT_KEY]);
   assert.ok(token.length > 8);
   const slip = page.getByTestId('receipt-slip');
   assert.equal(await slip.isVisible(), false, 'on the screen only the button shows');
@@ -122,7 +122,7 @@ test('after a stretch of no use the household is cleared, unless the operator ke
   await screenshot(page, 'kiosk-idle-warning');
   await page.getByTestId('idle-keep').click();
   assert.equal(await page.getByTestId('idle-warning').count(), 0);
-  assert.ok((await householdLeft(page)).keys.includes('xiangqin.answers.v1'));
+  assert.ok((await householdLeft(page)).keys.includes(ANSWERS_KEY));
 
   // Left alone, it clears.
   await page.getByTestId('kiosk-cleared').waitFor({ timeout: 15_000 });
@@ -257,7 +257,7 @@ test('下一户 asks once and stands apart from 大字; switching the mode on le
   await assertAccessible(page, 'next household confirm');
   await page.getByTestId('next-household-no').click();
   assert.equal(await page.getByTestId('next-household-question').count(), 0);
-  assert.ok((await householdLeft(page)).keys.includes('xiangqin.answers.v1'), 'still there');
+  assert.ok((await householdLeft(page)).keys.includes(ANSWERS_KEY), 'still there');
   assert.ok(await page.getByTestId('question-title').isVisible());
   // In 大字 too the two stay apart.
   await page.getByTestId('big-text').click();

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { useEnv, screenshot, appStorage, daysAgo, firstVisit } from './harness.mjs';
+import { useEnv, screenshot, appStorage, daysAgo, firstVisit, OUTBOX_KEY } from './harness.mjs';
 import { CheckPage, ReportPage } from './pages.mjs';
 
 const ctx = useEnv({ catalogues: ['zh-Hans'], copyDist: true });
@@ -57,7 +57,7 @@ test('sent while offline, reloaded, network back: exactly one declaration arrive
   await page.reload();
   await page.goto('/');
   await page.getByTestId('outbox-pending').waitFor();
-  assert.equal(JSON.parse((await appStorage(page))['xiangqin.outbox.v1']).length, 1);
+  assert.equal(JSON.parse((await appStorage(page))[OUTBOX_KEY]).length, 1);
 
   await page.context().setOffline(false);
   await page.getByTestId('outbox-pending').waitFor({ state: 'detached' });

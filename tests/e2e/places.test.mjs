@@ -5,11 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useEnv, screenshot, assertAccessible, appStorage, daysAgo, firstVisit } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, daysAgo, firstVisit, DRAFT_KEY, OUTBOX_KEY } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
-const DRAFT_KEY = 'xiangqin.declaration-draft.v1';
-const OUTBOX_KEY = 'xiangqin.outbox.v1';
 const ctx = useEnv({ catalogues: ['zh-Hans'] });
 
 const applicant = {

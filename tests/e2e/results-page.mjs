@@ -3,7 +3,9 @@
 // plus the questionnaire's own notes), so the tests do not depend on the order of the questions.
 // And helpers to open what the page keeps closed: a group of "maybe"s, a card.
 
-export const ANSWERS_KEY = 'xiangqin.answers.v1';
+import { ANSWERS_KEY } from './harness.mjs';
+
+export { ANSWERS_KEY };
 
 /**
  * The Longyan household of issue 19: 68, lifted out of poverty, wife 66 with diabetes, son 40

@@ -6,11 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { useEnv, screenshot, assertAccessible, ROOT } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, RULES_BIN } from './harness.mjs';
 import { LONGYAN_68, longyanPartly, withAnswers, openResult } from './results-page.mjs';
 
-const RULES_BIN = process.env.XIANGQIN_RULES_BIN ?? path.join(ROOT, 'target/release/xiangqin-rules');
 const SCREEN = 740;
 const ctx = useEnv({ catalogues: ['zh-Hans'] });
 

@@ -4,11 +4,10 @@
 // one-line explanation under official terms; questions asked the positive way round.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, assertAccessible, household } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, household, ANSWERS_KEY } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 import { withAnswers } from './results-page.mjs';
 
-const ANSWERS_KEY = 'xiangqin.answers.v1';
 const SERVICE = '长汀县乡村振兴局 乡亲申报';
 // An endpoint started with no name and no deadlines, and one with --service-name and --deadlines.
 const plain = useEnv({ catalogues: ['zh-Hans'] });
