@@ -327,9 +327,7 @@ test('the summary lists the answers, 修改 changes one, and 清除 removes ever
   await page.goto('/check/done');
   assert.equal(await page.getByTestId('answer-h.relocated-value').textContent(), ctx.zh['ans.no']);
 
-  await page.getByTestId('clear-data').click();
-  await page.getByTestId('clear-yes').click();
-  await page.getByTestId('clear-done').waitFor();
+  await new CheckPage(page).clearAll();
   const left = Object.keys(await appStorage(page)).filter((k) => !['xiangqin.lang.v1', 'xiangqin.big-text.v1'].includes(k));
   assert.deepEqual(left, []);
   await page.goto('/results');

@@ -124,15 +124,11 @@ test('a wrong ID number shows the Chinese message next to it and keeps everythin
 test('without a network the draft is kept, the household is told, and a retry sends it once', async (t) => {
   const page = await ctx.env.newPage(t);
   const report = new ReportPage(page);
-  await report.open();
-  await report.fill(household({
+  await report.fillAndConsent(household({
     'applicant.name': '李四',
     region: 'inner_mongolia',
     place: ['150521', '150521200', '150521200200'],
   }));
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
 
   await page.context().setOffline(true);
   await report.submit.click();

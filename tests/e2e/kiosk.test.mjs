@@ -45,15 +45,11 @@ test('代填 in service-centre mode reaches the endpoint, and 下一户 leaves n
   await page.getByTestId('question-title').waitFor();
 
   const report = new ReportPage(page);
-  await report.open();
-  await report.fill({
+  await report.fillAndConsent({
     place: ['350821', '350821106', '350821106231'],
     'applicant.name': '郑十一', 'applicant.id_number': '11010519491231002X', 'applicant.phone': '13912345678',
     household_size: '2', risks: ['illness'], happened_on: daysAgo(15), description: '老伴生病住院。',
   });
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
   assert.match(await page.getByTestId('assisted-by').textContent(), /服务中心小刘/);
   // Without the household's confirmation it is not sent.
   await report.submit.click();

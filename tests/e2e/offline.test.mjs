@@ -34,8 +34,7 @@ test('sent while offline, reloaded, network back: exactly one declaration arrive
   const page = await ctx.env.newPage(t);
   await firstVisit(page);
   const report = new ReportPage(page);
-  await report.open();
-  await report.fill({
+  await report.fillAndConsent({
     region: 'qinghai',
     place: ['630106', '630106106', '630106106215'],
     'applicant.name': '孙八',
@@ -46,9 +45,6 @@ test('sent while offline, reloaded, network back: exactly one declaration arrive
     happened_on: daysAgo(10),
     description: '冰雹把庄稼打了，收入没了。',
   });
-  await report.next.click();
-  await report.consentTruthful.check();
-  await report.consentPersonalInfo.check();
 
   await page.context().setOffline(true);
   await report.submit.click();
