@@ -1,92 +1,72 @@
-//! The endpoint's JSON API (`/api/v1/…`), one typed client over gloo-net.
-use gloo_net::http::Request;
-use serde::{Deserialize, Serialize};
+//! The endpoint's JSON API (`/api/v1/…`), one typed client over gloo-net. The bodies are the
+//! endpoint's own types (`xiangqin_api`); every answer goes through one decoder ([`exchange`],
+//! [`read`]), which each call then says in its own terms ([`SendError`], [`LookupError`],
+//! [`ReviewError`]).
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+pub use xiangqin_api::{Deadline, Receipt, Service, Status};
+use xiangqin_api::{ErrorBody, ErrorDetail, DECLARATIONS_URL, SERVICE_URL};
+#[cfg(feature = "cadre")]
+pub use xiangqin_api::{ReviewDetail, ReviewItem, Reviewer};
 use xiangqin_rules::declaration::FieldError;
+#[cfg(feature = "cadre")]
+use xiangqin_rules::workflow::Step;
 
-pub const DECLARATIONS_URL: &str = "/api/v1/declarations";
-pub const SERVICE_URL: &str = "/api/v1/service";
-
-/// Who receives declarations at this endpoint (`GET /api/v1/service`): the operator's name for
-/// the service and the working days it promises per step, if any. The receipt and the status
-/// carry the same two fields side by side (not `#[serde(flatten)]`, which costs the Wasm dearly).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Service {
-    #[serde(default)]
-    pub service_name: Option<String>,
-    #[serde(default)]
-    pub deadlines: Vec<Deadline>,
+/// Why an exchange gave no usable answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Failure {
+    /// No answer (no network, a timeout, a request that could not be made): nothing happened on
+    /// the server as far as the phone knows.
+    Network,
+    /// An answer other than 2xx, with the endpoint's error when its body could be read.
+    Status(u16, Option<ErrorDetail>),
+    /// A 2xx whose body is not what the API says.
+    Unreadable(u16),
 }
 
-/// `GET /api/v1/service`; `None` without a network or a readable answer.
-pub async fn service() -> Option<Service> {
-    let response = Request::get(SERVICE_URL)
-        .header("Accept", "application/json")
+/// Sends a request asking for JSON: its answer when 2xx, else why not.
+async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<Response, Failure> {
+    let response = request
+        .map_err(|_| Failure::Network)?
         .send()
         .await
-        .ok()?;
-    if response.status() != 200 {
-        return None;
-    }
-    response.json::<Service>().await.ok()
-}
-
-impl Service {
-    /// The service as a receipt or status names it.
-    pub fn of(service_name: &Option<String>, deadlines: &[Deadline]) -> Service {
-        Service {
-            service_name: service_name.clone(),
-            deadlines: deadlines.to_vec(),
+        .map_err(|_| Failure::Network)?;
+    match response.status() {
+        200..=299 => Ok(response),
+        status => {
+            let detail = response.json::<ErrorBody>().await.ok().map(|b| b.error);
+            Err(Failure::Status(status, detail))
         }
     }
 }
 
-/// What the endpoint answers when it has recorded a declaration (201, or 200 for a repeat).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Receipt {
-    /// The code the household keeps (回执号), `XQ-XXXX-XXXX`.
-    pub receipt: String,
-    /// Proves this device made the declaration (for asking about it later).
-    #[serde(default)]
-    pub status_token: String,
-    /// Who received it: the operator's name for the service (`None`: it gave none).
-    #[serde(default)]
-    pub service_name: Option<String>,
-    /// The working days the service promised per step (empty: none).
-    #[serde(default)]
-    pub deadlines: Vec<Deadline>,
+/// The body of a 2xx answer as `T`.
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, Failure> {
+    let status = response.status();
+    response
+        .json::<T>()
+        .await
+        .map_err(|_| Failure::Unreadable(status))
 }
 
-/// How long one verification step may take, as the endpoint's operator promised it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Deadline {
-    pub step: String,
-    pub label_zh: String,
-    pub working_days: u32,
+/// [`exchange`] and [`read`].
+async fn fetch<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, Failure> {
+    read(exchange(request).await?).await
 }
 
-/// A declaration's status and history, as the household may see them.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Status {
-    pub receipt: String,
-    pub status: String,
-    pub status_zh: String,
-    pub submitted_at: String,
-    /// Whether the household may still withdraw it (until the home visit begins).
-    #[serde(default)]
-    pub withdrawable: bool,
-    pub history: Vec<HistoryItem>,
-    #[serde(default)]
-    pub service_name: Option<String>,
-    #[serde(default)]
-    pub deadlines: Vec<Deadline>,
+fn json_request(builder: RequestBuilder) -> RequestBuilder {
+    builder.header("Accept", "application/json")
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct HistoryItem {
-    pub status: String,
-    pub status_zh: String,
-    pub at: String,
-    pub note: Option<String>,
+// ---- households ----
+
+/// `GET /api/v1/service`; `None` without a network or a readable answer.
+pub async fn service() -> Option<Service> {
+    fetch(json_request(Request::get(SERVICE_URL)).build())
+        .await
+        .ok()
 }
 
 /// Why a status lookup gave nothing.
@@ -113,40 +93,16 @@ pub async fn withdraw_declaration(receipt: &str, token: &str) -> Result<Status, 
 }
 
 /// A household's request on its own declaration, with its status token: the status it answers.
-async fn household_request(
-    request: gloo_net::http::RequestBuilder,
-    token: &str,
-) -> Result<Status, LookupError> {
-    let response = request
-        .header("Accept", "application/json")
-        .header("X-Status-Token", token.trim())
-        .send()
-        .await
-        .map_err(|_| LookupError::Network)?;
-    match response.status() {
-        200 => response
-            .json::<Status>()
-            .await
-            .map_err(|_| LookupError::Server(200)),
-        404 => Err(LookupError::NotFound),
-        409 => Err(LookupError::TooLate),
-        s => Err(LookupError::Server(s)),
-    }
-}
-
-/// The endpoint's error answer: `{"error":{"code":…,"message":…,"fields":[…]}}`; `fields`
-/// (one entry per wrong field) comes with 422.
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorDetail {
-    #[serde(default)]
-    message: String,
-    #[serde(default)]
-    fields: Vec<FieldError>,
+async fn household_request(request: RequestBuilder, token: &str) -> Result<Status, LookupError> {
+    let request = json_request(request)
+        .header(xiangqin_api::STATUS_TOKEN, token.trim())
+        .build();
+    fetch(request).await.map_err(|failure| match failure {
+        Failure::Network => LookupError::Network,
+        Failure::Status(404, _) => LookupError::NotFound,
+        Failure::Status(409, _) => LookupError::TooLate,
+        Failure::Status(status, _) | Failure::Unreadable(status) => LookupError::Server(status),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -174,31 +130,26 @@ fn is_final(status: u16) -> bool {
 /// Posts a declaration (already serialized) with its idempotency key: sending the same key twice
 /// records it once.
 pub async fn send_declaration(body: String, idempotency_key: &str) -> Result<Receipt, SendError> {
-    let response = Request::post(DECLARATIONS_URL)
+    let request = json_request(Request::post(DECLARATIONS_URL))
         .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .header("Idempotency-Key", idempotency_key)
-        .body(body)
-        .map_err(|_| SendError::Network)?
-        .send()
-        .await
-        .map_err(|_| SendError::Network)?;
-    match response.status() {
-        200 | 201 => response
-            .json::<Receipt>()
-            .await
-            .map_err(|_| SendError::Unavailable(response.status())),
-        status if is_final(status) => {
-            let detail = response.json::<ErrorBody>().await.ok().map(|b| b.error);
-            let (message, fields) = detail.map(|d| (d.message, d.fields)).unwrap_or_default();
-            Err(SendError::Refused {
+        .header(xiangqin_api::IDEMPOTENCY_KEY, idempotency_key)
+        .body(body);
+    fetch(request).await.map_err(|failure| match failure {
+        Failure::Network => SendError::Network,
+        Failure::Status(status, detail) if is_final(status) => {
+            let detail = detail.unwrap_or_else(|| ErrorDetail {
+                code: String::new(),
+                message: String::new(),
+                fields: None,
+            });
+            SendError::Refused {
                 status,
-                message,
-                fields,
-            })
+                message: detail.message,
+                fields: detail.fields.unwrap_or_default(),
+            }
         }
-        status => Err(SendError::Unavailable(status)),
-    }
+        Failure::Status(status, _) | Failure::Unreadable(status) => SendError::Unavailable(status),
+    })
 }
 
 #[cfg(test)]
@@ -216,74 +167,8 @@ mod tests {
 
 // ---- review API (cadres) ----
 
-/// The signed-in reviewer: the token's division, role and the steps it may take.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Reviewer {
-    pub name: String,
-    pub region: String,
-    pub division: String,
-    /// e.g. 青海省 西宁市 大通回族土族自治县 城关镇.
-    pub division_name: String,
-    pub role: String,
-    pub role_zh: String,
-    pub steps: Vec<String>,
-    /// RFC 3339, UTC.
-    pub expires_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ReviewItem {
-    pub receipt: String,
-    pub status: String,
-    pub status_zh: String,
-    pub county: String,
-    pub township: String,
-    pub village: String,
-    pub applicant_name: String,
-    pub phone: String,
-    pub submitted_at: String,
-    /// China time, `2026-12-02 14:05`.
-    pub submitted_at_china: String,
-    pub due_on: Option<String>,
-    pub overdue: bool,
-    pub linked_to: Option<String>,
-    /// The same ID number has a declaration the reviewer may not see.
-    #[serde(default)]
-    pub linked_elsewhere: bool,
-    /// The steps this reviewer may take now (the endpoint offers only its role's).
-    pub next: Vec<String>,
-    /// Who takes the next step, when this reviewer cannot.
-    #[serde(default)]
-    pub waiting_for: Option<String>,
-    /// When its personal fields were erased after the retention (name and phone are empty).
-    #[serde(default)]
-    pub erased_at: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ReviewHistory {
-    pub status: String,
-    pub status_zh: String,
-    pub actor: String,
-    /// Who, in Chinese (农户本人, the service centre's operator of a 代填, or the cadre).
-    pub actor_zh: String,
-    pub at: String,
-    /// China time, `2026-12-02 14:05`.
-    pub at_china: String,
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ReviewDetail {
-    #[serde(flatten)]
-    pub item: ReviewItem,
-    pub id_number: String,
-    pub declaration: serde_json::Value,
-    pub history: Vec<ReviewHistory>,
-    pub linked: Vec<String>,
-}
-
 /// Why a review request failed: the message to show (the endpoint's Chinese message, or ours).
+#[cfg(feature = "cadre")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReviewError {
     Network,
@@ -292,112 +177,85 @@ pub enum ReviewError {
     Refused(String),
 }
 
-async fn review_request(
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<String>,
-) -> Result<gloo_net::http::Response, ReviewError> {
-    let url = format!("/api/v1/review/{path}");
-    let builder = match method {
-        "POST" => Request::post(&url),
-        _ => Request::get(&url),
-    }
-    .header("Accept", "application/json")
-    .header("Authorization", &format!("Bearer {}", token.trim()));
-    let request = match body {
-        Some(b) => builder
-            .header("Content-Type", "application/json")
-            .body(b)
-            .map_err(|_| ReviewError::Network)?,
-        None => builder.build().map_err(|_| ReviewError::Network)?,
-    };
-    let response = request.send().await.map_err(|_| ReviewError::Network)?;
-    match response.status() {
-        200..=299 => Ok(response),
-        401 => Err(ReviewError::Unauthorized),
-        _ => {
-            #[derive(Deserialize)]
-            struct E {
-                error: EMsg,
-            }
-            #[derive(Deserialize)]
-            struct EMsg {
-                message: String,
-                #[serde(default)]
-                fields: Vec<FieldError>,
-            }
-            let message = response
-                .json::<E>()
-                .await
-                .map(|e| {
-                    e.error
-                        .fields
-                        .first()
-                        .map(|f| f.message.clone())
-                        .unwrap_or(e.error.message)
-                })
-                .unwrap_or_default();
-            Err(ReviewError::Refused(message))
+#[cfg(feature = "cadre")]
+impl From<Failure> for ReviewError {
+    fn from(failure: Failure) -> ReviewError {
+        match failure {
+            Failure::Network | Failure::Unreadable(_) => ReviewError::Network,
+            Failure::Status(401, _) => ReviewError::Unauthorized,
+            // The first wrong field says more than the general message.
+            Failure::Status(_, detail) => ReviewError::Refused(
+                detail
+                    .map(|d| match d.fields.and_then(|f| f.into_iter().next()) {
+                        Some(field) => field.message,
+                        None => d.message,
+                    })
+                    .unwrap_or_default(),
+            ),
         }
     }
 }
 
+/// A request of the review API (`path` under `/api/v1/review/`), with the reviewer's token.
+#[cfg(feature = "cadre")]
+fn review_request(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    json_request(builder).header("Authorization", &format!("Bearer {}", token.trim()))
+}
+
+#[cfg(feature = "cadre")]
+fn review_url(path: &str) -> String {
+    format!("{}/{path}", xiangqin_api::REVIEW_URL)
+}
+
+#[cfg(feature = "cadre")]
 pub async fn review_me(token: &str) -> Result<Reviewer, ReviewError> {
-    review_request("GET", "me", token, None)
-        .await?
-        .json()
-        .await
-        .map_err(|_| ReviewError::Network)
+    let request = review_request(Request::get(&review_url("me")), token).build();
+    Ok(fetch(request).await?)
 }
 
 /// The reviewer's list (at most 1000, newest first) and how many declarations match in all.
+#[cfg(feature = "cadre")]
 pub async fn review_list(
     token: &str,
     query: &str,
 ) -> Result<(Vec<ReviewItem>, usize), ReviewError> {
-    let response = review_request("GET", &format!("declarations{query}"), token, None).await?;
+    let url = review_url(&format!("declarations{query}"));
+    let response = exchange(review_request(Request::get(&url), token).build()).await?;
     let total = response
         .headers()
-        .get("x-total-count")
+        .get(xiangqin_api::TOTAL_COUNT)
         .and_then(|n| n.parse().ok());
-    let items: Vec<ReviewItem> = response.json().await.map_err(|_| ReviewError::Network)?;
+    let items: Vec<ReviewItem> = read(response).await?;
     let total = total.unwrap_or(items.len());
     Ok((items, total))
 }
 
+#[cfg(feature = "cadre")]
 pub async fn review_detail(token: &str, receipt: &str) -> Result<ReviewDetail, ReviewError> {
-    review_request("GET", &format!("declarations/{receipt}"), token, None)
-        .await?
-        .json()
-        .await
-        .map_err(|_| ReviewError::Network)
+    let url = review_url(&format!("declarations/{receipt}"));
+    Ok(fetch(review_request(Request::get(&url), token).build()).await?)
 }
 
+/// Moves a declaration to the step `to`, with the note (the reason, for 不予纳入).
+#[cfg(feature = "cadre")]
 pub async fn review_move(
     token: &str,
     receipt: &str,
-    to: &str,
+    to: Step,
     note: &str,
 ) -> Result<ReviewDetail, ReviewError> {
-    let body = serde_json::json!({ "to": to, "note": note }).to_string();
-    review_request(
-        "POST",
-        &format!("declarations/{receipt}/transitions"),
-        token,
-        Some(body),
-    )
-    .await?
-    .json()
-    .await
-    .map_err(|_| ReviewError::Network)
+    let url = review_url(&format!("declarations/{receipt}/transitions"));
+    let body = xiangqin_api::TransitionRequest {
+        to: to.key().to_string(),
+        note: Some(note.to_string()),
+    };
+    Ok(fetch(review_request(Request::post(&url), token).json(&body)).await?)
 }
 
 /// An export (`declarations.csv` or `declarations.xlsx`) as bytes (saved by the page as a file).
+#[cfg(feature = "cadre")]
 pub async fn review_export(token: &str, file: &str, query: &str) -> Result<Vec<u8>, ReviewError> {
-    review_request("GET", &format!("{file}{query}"), token, None)
-        .await?
-        .binary()
-        .await
-        .map_err(|_| ReviewError::Network)
+    let url = review_url(&format!("{file}{query}"));
+    let response = exchange(review_request(Request::get(&url), token).build()).await?;
+    response.binary().await.map_err(|_| ReviewError::Network)
 }

@@ -10,47 +10,28 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use chrono::{SecondsFormat, Utc};
-use serde::Serialize;
 use xiangqin_rules::places::DivisionCode;
 use xiangqin_rules::workflow::{Role, Step};
-use xiangqin_rules::Region;
 
-/// The holder of a valid review token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Reviewer {
-    /// The token's number (`token list`).
-    pub token_id: i64,
-    pub name: String,
-    #[schema(value_type = String)]
-    pub region: Region,
-    /// The division code the token is scoped to.
-    #[schema(value_type = String)]
-    pub division: DivisionCode,
-    /// Its name with the names above it, e.g. `青海省 西宁市 大通回族土族自治县 城关镇`.
-    pub division_name: String,
-    /// `village`, `township`, `county` or `observer`.
-    #[schema(value_type = String)]
-    pub role: Role,
-    pub role_zh: String,
-    /// The steps this token may take (keys), whatever the declaration.
-    #[schema(value_type = Vec<String>)]
-    pub steps: Vec<Step>,
-    /// RFC 3339, UTC: the token stops working then.
-    pub expires_at: String,
+/// The holder of a valid review token (the body of `GET /api/v1/review/me` too).
+pub use xiangqin_api::Reviewer;
+
+/// What a reviewer's token lets it see.
+pub trait ReviewerScope {
+    fn scope(&self) -> Scope<'_>;
+    /// Whether a declaration (by its region and place code) is this reviewer's to see.
+    fn covers(&self, row: &db::ReviewRow) -> bool {
+        self.scope().covers(&row.region, row.place_code.as_deref())
+    }
 }
 
-impl Reviewer {
-    pub fn scope(&self) -> Scope<'_> {
+impl ReviewerScope for Reviewer {
+    fn scope(&self) -> Scope<'_> {
         Scope {
             region: self.region.key(),
             division: self.division.as_str(),
             region_wide: self.division.as_str() == self.region.division_code(),
         }
-    }
-
-    /// Whether a declaration (by its region and place code) is this reviewer's to see.
-    pub fn covers(&self, row: &db::ReviewRow) -> bool {
-        self.scope().covers(&row.region, row.place_code.as_deref())
     }
 }
 

@@ -7,7 +7,7 @@ use crate::health::{self, Fault};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+pub use xiangqin_api::{ErrorBody, ErrorDetail};
 use xiangqin_rules::declaration::FieldError;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -175,11 +175,17 @@ impl IntoResponse for AppError {
             // declaration content into errors.
             tracing::error!(error = %self, "request failed");
         }
-        let mut error = json!({ "code": self.code(), "message": self.message() });
-        if let AppError::Invalid(fields) = &self {
-            error["fields"] = json!(fields);
-        }
-        let mut response = (status, Json(json!({ "error": error }))).into_response();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().into(),
+                message: self.message(),
+                fields: match &self {
+                    AppError::Invalid(fields) => Some(fields.clone()),
+                    _ => None,
+                },
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
         let retry_after_secs = match self {
             AppError::TooManyRequests { retry_after_secs } => Some(retry_after_secs),
             AppError::Unavailable(fault) => Some(fault.retry_after_secs()),
@@ -193,31 +199,4 @@ impl IntoResponse for AppError {
         }
         response
     }
-}
-
-/// The body of every error answer, as documented in the OpenAPI document.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-#[schema(as = Error)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct ErrorDetail {
-    /// A machine code, e.g. `invalid`, `idempotency_conflict`.
-    pub code: String,
-    /// For people, in Chinese.
-    pub message: String,
-    /// 422 only: one entry per wrong field.
-    pub fields: Option<Vec<FieldErrorDoc>>,
-}
-
-/// One wrong field of a 422 answer (`xiangqin_rules::declaration::FieldError`).
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-#[schema(as = FieldError)]
-pub struct FieldErrorDoc {
-    /// The path of the field, e.g. `applicant.id_number`.
-    pub field: String,
-    pub code: String,
-    pub message: String,
 }

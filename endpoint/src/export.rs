@@ -12,7 +12,7 @@ use crate::review::{china_time, Item, LINKED_ELSEWHERE_ZH};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, NaiveDateTime};
-use xiangqin_rules::declaration::Declaration;
+use xiangqin_api::StoredDeclaration;
 
 /// How many columns a row has.
 const WIDTH: usize = 21;
@@ -61,9 +61,14 @@ pub enum Cell {
 pub fn cells(row: &ReviewRow, item: &Item) -> [Cell; WIDTH] {
     let text = |s: &str| Cell::Text(s.to_string());
     let submitted = china_time(&row.created_at).map_or_else(|| text(&row.created_at), Cell::Time);
-    let declared: Option<Declaration> = serde_json::from_str(&row.body_json).ok();
+    // Erased after the retention: nothing declared is left. A declaration from before place
+    // codes reads too (its names are in the place columns).
+    let declared: Option<StoredDeclaration> = match row.erased_at {
+        Some(_) => None,
+        None => serde_json::from_str(&row.body_json).ok(),
+    };
     let declared = declared.as_ref();
-    let from = |f: &dyn Fn(&Declaration) -> Cell| declared.map_or(Cell::Empty, f);
+    let from = |f: &dyn Fn(&StoredDeclaration) -> Cell| declared.map_or(Cell::Empty, f);
     let amount = |a: Option<f64>| a.map_or(Cell::Empty, Cell::Amount);
     let words = |s: &str| match s.trim() {
         "" => Cell::Empty,
@@ -88,21 +93,20 @@ pub fn cells(row: &ReviewRow, item: &Item) -> [Cell; WIDTH] {
         item.due_on.map_or(Cell::Empty, Cell::Date),
         text(if item.overdue { "是" } else { "否" }),
         linked,
-        from(&|d| Cell::Amount(f64::from(d.household_size))),
+        from(&|d| {
+            d.household_size
+                .map_or(Cell::Empty, |n| Cell::Amount(f64::from(n)))
+        }),
         from(&|d| {
             let risks: Vec<&str> = d.risk_types.iter().map(|r| r.label_zh()).collect();
             text(&risks.join("、"))
         }),
-        from(&|d| Cell::Date(d.happened_on)),
+        from(&|d| d.happened_on.map_or(Cell::Empty, Cell::Date)),
         from(&|d| amount(d.rigid_expense_yuan)),
         from(&|d| amount(d.income_change_yuan)),
         from(&|d| words(&d.description)),
         from(&|d| words(d.help_wanted.as_deref().unwrap_or_default())),
-        from(&|d| {
-            d.assisted
-                .as_ref()
-                .map_or(Cell::Empty, |a| words(&a.operator_name))
-        }),
+        from(&|d| d.assisted_by().map_or(Cell::Empty, words)),
     ]
 }
 
@@ -223,6 +227,7 @@ fn file(body: Vec<u8>, content_type: &'static str, name: &'static str) -> Respon
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xiangqin_rules::workflow::Step;
 
     fn text(s: &str) -> String {
         csv_text(&Cell::Text(s.into()))
@@ -255,5 +260,60 @@ mod tests {
         // Anything else is neutralised like any text.
         assert_eq!(csv_text(&Cell::Number("=1+1".into())), "'=1+1");
         assert_eq!(csv_text(&Cell::Number("".into())), "");
+    }
+
+    #[test]
+    fn a_declaration_from_before_place_codes_keeps_its_declared_columns() {
+        let legacy = r#"{"region":"qinghai","place":{"county":"大通回族土族自治县","township":"城关镇","village":"元墩子村"},
+            "applicant":{"name":"张三","id_number":"11010519491231002X","phone":"13912345678"},
+            "household_size":4,"risk_types":["illness"],"happened_on":"2025-03-01","rigid_expense_yuan":35000,
+            "description":"看病花钱多","consent":{"truthful":true,"personal_info":true}}"#;
+        let row = ReviewRow {
+            id: 1,
+            receipt: "XQ-AAAA-BBBB".into(),
+            status: Step::Submitted,
+            status_since: "2025-03-02T00:00:00Z".into(),
+            region: "qinghai".into(),
+            place_code: None,
+            county: "大通回族土族自治县".into(),
+            township: "城关镇".into(),
+            village: "元墩子村".into(),
+            applicant_name: "张三".into(),
+            id_number: "11010519491231002X".into(),
+            phone: "13912345678".into(),
+            created_at: "2025-03-02T00:00:00Z".into(),
+            linked_to: None,
+            linked_region: None,
+            linked_place_code: None,
+            body_json: legacy.into(),
+            erased_at: None,
+        };
+        let item = Item {
+            receipt: row.receipt.clone(),
+            status: row.status,
+            status_zh: row.status.label_zh().into(),
+            place_code: None,
+            county: row.county.clone(),
+            township: row.township.clone(),
+            village: row.village.clone(),
+            applicant_name: row.applicant_name.clone(),
+            phone: row.phone.clone(),
+            submitted_at: row.created_at.clone(),
+            submitted_at_china: "2025-03-02 08:00".into(),
+            due_on: None,
+            overdue: false,
+            linked_to: None,
+            linked_elsewhere: false,
+            erased_at: None,
+            next: vec![],
+            waiting_for: None,
+        };
+        let cells = cells(&row, &item);
+        let column = |name: &str| &cells[COLUMNS.iter().position(|c| *c == name).unwrap()];
+        assert_eq!(column("家庭人口"), &Cell::Amount(4.0));
+        assert_eq!(column("困难原因"), &Cell::Text("因病".into()));
+        assert_eq!(column("刚性支出（元）"), &Cell::Amount(35000.0));
+        assert_eq!(column("情况说明"), &Cell::Text("看病花钱多".into()));
+        assert_eq!(column("区划代码"), &Cell::Empty);
     }
 }

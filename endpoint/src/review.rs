@@ -3,7 +3,7 @@
 //! of its role ([`crate::access`]); every read, export, move and refused attempt leaves a line in
 //! the audit log. Every status change is appended to the declaration's history with the
 //! reviewer's name, the time and the note; only the workflow's transitions are accepted.
-use crate::access::{self, finish, Auth, Reviewer};
+use crate::access::{self, finish, Auth, Reviewer, ReviewerScope};
 use crate::crypto::Field;
 use crate::db::{self, ReviewRow};
 use crate::error::AppError;
@@ -15,48 +15,14 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{NaiveDate, NaiveDateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+pub use xiangqin_api::{
+    ReviewDetail as Detail, ReviewHistory as HistoryEntry, ReviewItem as Item, StoredDeclaration,
+    TransitionRequest,
+};
 use xiangqin_rules::declaration::FieldError;
 use xiangqin_rules::places::DivisionCode;
 use xiangqin_rules::workflow::Step;
-
-/// One declaration in the reviewer's list.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = ReviewItem)]
-pub struct Item {
-    pub receipt: String,
-    #[schema(value_type = String)]
-    pub status: Step,
-    pub status_zh: String,
-    /// The official code of the place (village, or township when the household wrote its
-    /// village); `null` for a declaration from before places were codes.
-    pub place_code: Option<String>,
-    pub county: String,
-    pub township: String,
-    pub village: String,
-    pub applicant_name: String,
-    pub phone: String,
-    /// RFC 3339, UTC.
-    pub submitted_at: String,
-    /// The same instant in China time, as cadres read it: `2026-12-02 14:05`.
-    pub submitted_at_china: String,
-    /// When the current step should be done (working days from when it began), if it has a deadline.
-    pub due_on: Option<NaiveDate>,
-    pub overdue: bool,
-    /// The open case of the same ID number this one was linked to, when the reviewer may see it.
-    pub linked_to: Option<String>,
-    /// The same ID number has a declaration outside the reviewer's scope (not shown: ask the
-    /// county).
-    pub linked_elsewhere: bool,
-    /// When its personal fields were erased after the retention (name, phone, ID number and the
-    /// declaration are empty then).
-    pub erased_at: Option<String>,
-    /// The statuses this reviewer may move it to now (its role's steps only).
-    #[schema(value_type = Vec<String>)]
-    pub next: Vec<Step>,
-    /// Who takes the next step, when this reviewer cannot (e.g. 乡镇（乡镇审核）).
-    pub waiting_for: Option<String>,
-}
 
 /// An RFC 3339 instant in China time (UTC+8 all year: China keeps no summer time).
 pub fn china_time(at: &str) -> Option<NaiveDateTime> {
@@ -342,42 +308,16 @@ pub async fn list(
     let rows = audited_rows(&state, &reviewer, "list", &uri, q).await?;
     let total = rows.len();
     let items: Vec<Item> = rows.into_iter().take(LIST_LIMIT).map(|(_, i)| i).collect();
-    Ok(([("x-total-count", total.to_string())], Json(items)).into_response())
+    Ok((
+        [(xiangqin_api::TOTAL_COUNT, total.to_string())],
+        Json(items),
+    )
+        .into_response())
 }
 
 /// The most declarations one list answer carries (a phone or a kiosk page, not an archive);
 /// the filters narrow it, and the exports have them all.
 pub const LIST_LIMIT: usize = 1000;
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = ReviewDetail)]
-pub struct Detail {
-    #[serde(flatten)]
-    pub item: Item,
-    pub id_number: String,
-    pub declaration: serde_json::Value,
-    pub history: Vec<HistoryEntry>,
-    /// Other declarations made with the same ID number, within the reviewer's scope.
-    pub linked: Vec<String>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[schema(as = ReviewHistoryEntry)]
-pub struct HistoryEntry {
-    #[schema(value_type = String)]
-    pub status: Step,
-    pub status_zh: String,
-    /// `household`, or the cadre's name.
-    pub actor: String,
-    /// Who, in Chinese: 农户本人, 服务中心代填（代填人：…） for a declaration filled in for the
-    /// household, or the cadre's name.
-    pub actor_zh: String,
-    /// RFC 3339, UTC.
-    pub at: String,
-    /// China time, `2026-12-02 14:05`.
-    pub at_china: String,
-    pub note: Option<String>,
-}
 
 async fn find_in_scope(
     state: &AppState,
@@ -398,6 +338,12 @@ async fn find_in_scope(
     Ok(row)
 }
 
+/// A stored body read back (a declaration from before place codes reads too). One that cannot be
+/// read is a fault, answered as one rather than shown empty.
+pub fn stored_declaration(body_json: &str) -> Result<StoredDeclaration, AppError> {
+    serde_json::from_str(body_json).map_err(AppError::internal)
+}
+
 /// A declaration in full, as the reviewer may see it.
 async fn detail_of(
     state: &AppState,
@@ -407,10 +353,12 @@ async fn detail_of(
     let row = find_in_scope(state, reviewer, receipt).await?;
     // Erased after the retention: nothing left to show.
     let declaration = match row.erased_at {
-        Some(_) => serde_json::Value::Null,
-        None => serde_json::from_str(&row.body_json).map_err(AppError::internal)?,
+        Some(_) => None,
+        None => Some(stored_declaration(&row.body_json)?),
     };
-    let assisted_by = declaration["assisted"]["operator_name"].as_str();
+    let assisted_by = declaration
+        .as_ref()
+        .and_then(StoredDeclaration::assisted_by);
     let history = db::review_history(&state.pool, row.id)
         .await?
         .into_iter()
@@ -465,13 +413,6 @@ pub async fn detail(
     let found = finish(&state, &reviewer, "open", receipt.as_deref(), "", found).await?;
     tracing::info!(receipt = %found.item.receipt, "declaration opened for review");
     Ok(Json(found))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct TransitionRequest {
-    pub to: String,
-    #[serde(default)]
-    pub note: Option<String>,
 }
 
 /// `POST /api/v1/review/declarations/{receipt}/transitions` `{to, note}`

@@ -2,7 +2,6 @@
 use crate::db::{self, NewDeclaration, Submitted, UniqueTaken};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::service::ServiceInfo;
 use crate::token;
 use crate::AppState;
 use axum::extract::{FromRequestParts, Query, State};
@@ -12,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Json;
 use chrono::{SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
+use xiangqin_api::{HistoryItem, Receipt, Status};
 use xiangqin_rules::declaration::{Declaration, FieldError};
 use xiangqin_rules::workflow::Step;
 
@@ -65,51 +65,6 @@ pub async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }
 
-/// The answer to a declaration: 201 when stored now, 200 when replayed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(as = Receipt)]
-pub struct SubmitResponse {
-    /// `XQ-XXXX-XXXX`, for the household to keep.
-    pub receipt: String,
-    /// 32 hex characters; proves the holder made the declaration (to check its status later).
-    pub status_token: String,
-    /// A workflow step key (`submitted` for a new declaration).
-    #[schema(value_type = String)]
-    pub status: Step,
-    /// RFC 3339, UTC.
-    pub submitted_at: String,
-    /// Who received it, and the working days promised per step (see `GET /api/v1/service`).
-    #[serde(flatten)]
-    pub service: ServiceInfo,
-}
-
-/// `GET /api/v1/declarations/{receipt}`: what the household may see of its declaration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(as = Status)]
-pub struct StatusResponse {
-    pub receipt: String,
-    #[schema(value_type = String)]
-    pub status: Step,
-    pub status_zh: String,
-    pub submitted_at: String,
-    /// Whether the household may still withdraw it (`POST …/withdrawal`): until the home visit.
-    pub withdrawable: bool,
-    pub history: Vec<HistoryItem>,
-    /// Who received it, and the working days promised per step (see `GET /api/v1/service`).
-    #[serde(flatten)]
-    pub service: ServiceInfo,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct HistoryItem {
-    #[schema(value_type = String)]
-    pub status: Step,
-    pub status_zh: String,
-    pub at: String,
-    /// The reason given for 不予纳入; other steps carry no note (cadres' notes stay with cadres).
-    pub note: Option<String>,
-}
-
 #[derive(Debug, Deserialize)]
 pub struct TokenQuery {
     token: Option<String>,
@@ -125,7 +80,7 @@ pub struct TokenQuery {
         ("token" = Option<String>, Query, description = "The status token, when a header cannot be set (a link or QR code)."),
     ),
     responses(
-        (status = 200, description = "Status and history; no personal data.", body = StatusResponse),
+        (status = 200, description = "Status and history; no personal data.", body = Status),
         (status = 404, description = "Unknown receipt or wrong token (not told apart).", body = crate::error::ErrorBody),
         (status = 429, description = "Too many requests from this client (see Retry-After).", body = crate::error::ErrorBody),
         (status = 503, description = "The database cannot answer now (down, restarting, file missing); see Retry-After.", body = crate::error::ErrorBody),
@@ -135,7 +90,7 @@ pub async fn declaration_status(
     ApiPath(receipt): ApiPath<String>,
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
-) -> Result<Json<StatusResponse>, AppError> {
+) -> Result<Json<Status>, AppError> {
     let (receipt, found) = own_declaration(&state, &receipt, Some(&uri), &headers).await?;
     tracing::info!(receipt = %receipt, "status looked up");
     Ok(Json(status_of(&state, receipt, found).await?))
@@ -154,7 +109,7 @@ async fn own_declaration(
 ) -> Result<(String, db::Tracked), AppError> {
     let receipt = receipt.trim().to_ascii_uppercase();
     let given = headers
-        .get("x-status-token")
+        .get(xiangqin_api::STATUS_TOKEN)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         // A query that does not parse (say, two tokens) gives no token: the same 404 as a wrong one.
@@ -180,7 +135,7 @@ async fn status_of(
     state: &AppState,
     receipt: String,
     found: db::Tracked,
-) -> Result<StatusResponse, AppError> {
+) -> Result<Status, AppError> {
     let history = db::history(&state.pool, found.id)
         .await?
         .into_iter()
@@ -196,14 +151,16 @@ async fn status_of(
             })
         })
         .collect::<Result<_, AppError>>()?;
-    Ok(StatusResponse {
+    let service = crate::service::of(state);
+    Ok(Status {
         status_zh: found.status.label_zh().to_string(),
         withdrawable: found.status.household_may_take(Step::Withdrawn),
         receipt,
         status: found.status,
         submitted_at: found.created_at,
         history,
-        service: ServiceInfo::of(state),
+        service_name: service.service_name,
+        deadlines: service.deadlines,
     })
 }
 
@@ -216,7 +173,7 @@ async fn status_of(
         ("X-Status-Token" = String, Header, description = "The status_token given with the receipt (in the header only: never in the address of a POST)."),
     ),
     responses(
-        (status = 200, description = "Withdrawn (已撤回): the status and history as they are now.", body = StatusResponse),
+        (status = 200, description = "Withdrawn (已撤回): the status and history as they are now.", body = Status),
         (status = 409, description = "The home visit has begun (or the case is closed): no longer withdrawable, in Chinese.", body = crate::error::ErrorBody),
         (status = 404, description = "Unknown receipt or wrong token (not told apart).", body = crate::error::ErrorBody),
         (status = 503, description = "The database cannot answer now; see Retry-After.", body = crate::error::ErrorBody),
@@ -226,7 +183,7 @@ pub async fn withdraw_declaration(
     State(state): State<AppState>,
     ApiPath(receipt): ApiPath<String>,
     headers: axum::http::HeaderMap,
-) -> Result<Json<StatusResponse>, AppError> {
+) -> Result<Json<Status>, AppError> {
     let (receipt, found) = own_declaration(&state, &receipt, None, &headers).await?;
     if found.status != Step::Withdrawn {
         let refused = |status: Step| AppError::WithdrawalRefused {
@@ -272,7 +229,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let Some(value) = parts.headers.get("idempotency-key") else {
+        let Some(value) = parts.headers.get(xiangqin_api::IDEMPOTENCY_KEY) else {
             return Err(AppError::BadRequest {
                 code: "missing_idempotency_key",
                 message:
@@ -303,8 +260,8 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     params(("Idempotency-Key" = uuid::Uuid, Header,
         description = "Required. A UUID made on the phone per declaration and resent with every retry: the same key and body answer 200 with the same receipt; the same key with another body answers 409.")),
     responses(
-        (status = 201, description = "Stored (after the commit is durable).", body = SubmitResponse),
-        (status = 200, description = "The same key and body again: the same receipt (header Idempotent-Replayed: true).", body = SubmitResponse),
+        (status = 201, description = "Stored (after the commit is durable).", body = Receipt),
+        (status = 200, description = "The same key and body again: the same receipt (header Idempotent-Replayed: true).", body = Receipt),
         (status = 400, description = "Malformed JSON, or a missing or bad Idempotency-Key.", body = crate::error::ErrorBody),
         (status = 409, description = "The key was used for a different declaration.", body = crate::error::ErrorBody),
         (status = 408, description = "The request took longer than 30 s (a very slow or stuck connection); nothing was stored.", body = crate::error::ErrorBody),
@@ -363,13 +320,13 @@ pub async fn submit_declaration(
         {
             Ok(_) => {
                 tracing::info!(receipt = %row.receipt, "declaration submitted");
-                let body = SubmitResponse {
-                    receipt: row.receipt,
+                let body = receipt_of(
+                    &state,
+                    row.receipt,
                     status_token,
-                    status: Step::Submitted,
-                    submitted_at: created_at,
-                    service: ServiceInfo::of(&state),
-                };
+                    Step::Submitted,
+                    created_at,
+                );
                 return Ok((StatusCode::CREATED, Json(body)).into_response());
             }
             Err(UniqueTaken) => {
@@ -413,6 +370,25 @@ fn with_official_names(mut declaration: Declaration) -> Result<Declaration, AppE
     }
 }
 
+/// The answer to a declaration recorded (now or before), with who received it.
+fn receipt_of(
+    state: &AppState,
+    receipt: String,
+    status_token: String,
+    status: Step,
+    submitted_at: String,
+) -> Receipt {
+    let service = crate::service::of(state);
+    Receipt {
+        receipt,
+        status_token,
+        status,
+        submitted_at,
+        service_name: service.service_name,
+        deadlines: service.deadlines,
+    }
+}
+
 /// Answers a request whose key was used before: the same answer for the same declaration,
 /// 409 for a different one.
 fn replay(
@@ -426,13 +402,13 @@ fn replay(
         return Err(AppError::IdempotencyConflict);
     }
     tracing::info!(receipt = %earlier.receipt, "declaration replayed");
-    let body = SubmitResponse {
-        receipt: earlier.receipt,
-        status_token: token::keyed_status_token(&state.secret, &key),
-        status: earlier.status,
-        submitted_at: earlier.created_at,
-        service: ServiceInfo::of(state),
-    };
+    let body = receipt_of(
+        state,
+        earlier.receipt,
+        token::keyed_status_token(&state.secret, &key),
+        earlier.status,
+        earlier.created_at,
+    );
     Ok((
         StatusCode::OK,
         [(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"))],

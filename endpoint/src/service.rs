@@ -2,12 +2,11 @@
 //! (`--service-name`, e.g. 「长汀县乡村振兴局 乡亲申报」) and the working days it promises per step
 //! (`--deadlines`). Both are the operator's word, not the policy documents': the app shows the
 //! name on the form and the receipt, and deadlines only when configured, as 「本服务承诺」.
-use crate::workflow::Deadline;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use serde::{Deserialize, Serialize};
 use std::fmt;
+use xiangqin_api::Service;
 
 /// Longest service name accepted (it is shown on a phone screen and a printed form).
 pub const MAX_NAME_CHARS: usize = 60;
@@ -45,30 +44,19 @@ impl fmt::Display for ServiceName {
     }
 }
 
-/// `GET /api/v1/service`: what the form and the receipt say about who receives a declaration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[schema(as = Service)]
-pub struct ServiceInfo {
-    /// The operator's name for this service; `null` when the operator has not given one.
-    pub service_name: Option<String>,
-    /// The working days this service promises per step; empty when it promises none.
-    pub deadlines: Vec<Deadline>,
-}
-
-impl ServiceInfo {
-    pub fn of(state: &AppState) -> ServiceInfo {
-        ServiceInfo {
-            service_name: state.service_name.as_ref().map(|n| n.to_string()),
-            deadlines: state.deadlines.0.clone(),
-        }
+/// What a receipt, a status and `GET /api/v1/service` say about who receives a declaration.
+pub fn of(state: &AppState) -> Service {
+    Service {
+        service_name: state.service_name.as_ref().map(|n| n.to_string()),
+        deadlines: state.deadlines.0.clone(),
     }
 }
 
 /// `GET /api/v1/service`
 #[utoipa::path(get, path = "/v1/service", tag = "households",
-    responses((status = 200, description = "Who receives the declarations (the operator's name for this service) and the working days it promises per step, if any. No personal data.", body = ServiceInfo)))]
-pub async fn info(State(state): State<AppState>) -> Json<ServiceInfo> {
-    Json(ServiceInfo::of(&state))
+    responses((status = 200, description = "Who receives the declarations (the operator's name for this service) and the working days it promises per step, if any. No personal data.", body = Service)))]
+pub async fn info(State(state): State<AppState>) -> Json<Service> {
+    Json(of(&state))
 }
 
 #[cfg(test)]

@@ -5,17 +5,9 @@
 //! (`XIANGQIN_DEADLINES`, in working days); households see them as this service's promise
 //! (「本服务承诺」), and without them no step has a deadline.
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+pub use xiangqin_api::Deadline;
 use xiangqin_rules::workflow::Step;
-
-/// Working days allowed for one step, counted from the moment the declaration reached it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Deadline {
-    pub step: String,
-    pub label_zh: String,
-    pub working_days: u32,
-}
 
 /// The deadlines the operator promised (`--deadlines`), in workflow order; empty: none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,7 +55,7 @@ impl Deadlines {
                 .iter()
                 .filter_map(|step| {
                     days_of.get(step).map(|&working_days| Deadline {
-                        step: step.key().to_string(),
+                        step: *step,
                         label_zh: step.label_zh().to_string(),
                         working_days,
                     })
@@ -76,7 +68,7 @@ impl Deadlines {
     pub fn for_step(&self, step: Step) -> Option<u32> {
         self.0
             .iter()
-            .find(|d| d.step == step.key())
+            .find(|d| d.step == step)
             .map(|d| d.working_days)
     }
 }
@@ -158,7 +150,7 @@ mod tests {
             "a step not named has none"
         );
         assert_eq!(
-            d.0.iter().map(|x| x.step.as_str()).collect::<Vec<_>>(),
+            d.0.iter().map(|x| x.step.key()).collect::<Vec<_>>(),
             ["home_visit", "county_approval"],
             "in workflow order"
         );

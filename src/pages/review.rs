@@ -10,18 +10,11 @@ use crate::pages::{BackLink, FocusHeading};
 use gloo_storage::{SessionStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use wasm_bindgen::JsCast;
-use xiangqin_rules::declaration::RiskType;
 use xiangqin_rules::workflow::Step;
 
 /// The signed-in cadre's token, in this tab's session storage (see the module comment).
 const SESSION_KEY: &str = "xiangqin.review-session.v1";
-
-/// The Chinese name of a step key, as the endpoint sends it.
-fn step_name(key: &str) -> &str {
-    Step::from_key(key).map_or(key, |s| s.label_zh())
-}
 
 fn error_text(e: &ReviewError, lang: &crate::i18n::Lang) -> String {
     match e {
@@ -207,7 +200,7 @@ fn Queue(token: RwSignal<String>) -> impl IntoView {
             .into_iter()
             .map(|item| {
                 let receipt = item.receipt.clone();
-                let due = item.due_on.clone().map(|d| fill(i18n.tr(Msg::ReviewDue), &[("date", &d)]));
+                let due = item.due_on.map(|d| fill(i18n.tr(Msg::ReviewDue), &[("date", &d.to_string())]));
                 view! {
                     <li class="review-item" class:overdue=item.overdue data-testid=format!("review-item-{}", item.receipt)>
                         <p>
@@ -353,18 +346,6 @@ fn save_file(name: &str, bytes: &[u8]) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-fn text_of(v: &Value, path: &[&str]) -> String {
-    let mut cur = v;
-    for p in path {
-        cur = &cur[*p];
-    }
-    match cur {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
 #[component]
 fn Detail(
     token: RwSignal<String>,
@@ -387,18 +368,18 @@ fn Detail(
             }
         });
     }
-    let move_to = move |to: String| {
+    let move_to = move |to: Step| {
         let tk = token.get_untracked();
         let Some(r) = detail.with_untracked(|d| d.as_ref().map(|d| d.item.receipt.clone())) else {
             return;
         };
         let n = note.get_untracked();
         spawn_local(async move {
-            match api::review_move(&tk, &r, &to, &n).await {
+            match api::review_move(&tk, &r, to, &n).await {
                 Ok(d) => {
                     done.set(Some(fill(
                         i18n.tr(Msg::ReviewMoved),
-                        &[("step", step_name(&to))],
+                        &[("step", to.label_zh())],
                     )));
                     detail.set(Some(d));
                     note.set(String::new());
@@ -412,46 +393,35 @@ fn Detail(
 
     let body = move || {
         detail.get().map(|d| {
-            let decl = d.declaration.clone();
-            let risks = decl["risk_types"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| serde_json::from_value::<RiskType>(v.clone()).ok())
-                        .map(|r| r.label_zh())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                })
-                .unwrap_or_default();
-            let place = format!(
-                "{} {} {}",
-                text_of(&decl, &["place", "county"]),
-                text_of(&decl, &["place", "township"]),
-                text_of(&decl, &["place", "village"])
-            );
-            let assisted = text_of(&decl, &["assisted", "operator_name"]);
-            let assisted = (!assisted.is_empty())
-                .then(|| fill(i18n.tr(Msg::KioskAssistedBy), &[("name", &assisted)]))
+            let decl = d.declaration.clone().unwrap_or_default();
+            let risks = decl
+                .risk_types
+                .iter()
+                .map(|r| r.label_zh())
+                .collect::<Vec<_>>()
+                .join("、");
+            let assisted = decl
+                .assisted_by()
+                .map(|name| fill(i18n.tr(Msg::KioskAssistedBy), &[("name", name)]))
                 .unwrap_or_default();
             // Yuan as the household wrote them (35000, not 35000.0).
-            let yuan = |key: &str| {
-                decl[key]
-                    .as_f64()
-                    .map(|n| fill(i18n.tr(Msg::ReviewYuan), &[("n", &n.to_string())]))
+            let yuan = |n: Option<f64>| {
+                n.map(|n| fill(i18n.tr(Msg::ReviewYuan), &[("n", &n.to_string())]))
                     .unwrap_or_default()
             };
+            let text = |t: Option<String>| t.unwrap_or_default();
             let rows: Vec<(Msg, &str, String)> = vec![
-                (Msg::ReviewFieldApplicant, "applicant", text_of(&decl, &["applicant", "name"])),
+                (Msg::ReviewFieldApplicant, "applicant", decl.applicant.name.clone()),
                 (Msg::ReviewFieldId, "id", d.id_number.clone()),
-                (Msg::ReviewFieldPhone, "phone", text_of(&decl, &["applicant", "phone"])),
-                (Msg::ReviewFieldPlace, "place", place),
-                (Msg::ReviewFieldSize, "size", text_of(&decl, &["household_size"])),
+                (Msg::ReviewFieldPhone, "phone", decl.applicant.phone.clone()),
+                (Msg::ReviewFieldPlace, "place", decl.place_line()),
+                (Msg::ReviewFieldSize, "size", text(decl.household_size.map(|n| n.to_string()))),
                 (Msg::ReviewFieldRisks, "risks", risks),
-                (Msg::ReviewFieldWhen, "when", text_of(&decl, &["happened_on"])),
-                (Msg::ReviewFieldExpense, "expense", yuan("rigid_expense_yuan")),
-                (Msg::ReviewFieldIncomeDrop, "income_drop", yuan("income_change_yuan")),
-                (Msg::ReviewFieldDescription, "description", text_of(&decl, &["description"])),
-                (Msg::ReviewFieldHelp, "help", text_of(&decl, &["help_wanted"])),
+                (Msg::ReviewFieldWhen, "when", text(decl.happened_on.map(|d| d.to_string()))),
+                (Msg::ReviewFieldExpense, "expense", yuan(decl.rigid_expense_yuan)),
+                (Msg::ReviewFieldIncomeDrop, "income_drop", yuan(decl.income_change_yuan)),
+                (Msg::ReviewFieldDescription, "description", decl.description.clone()),
+                (Msg::ReviewFieldHelp, "help", text(decl.help_wanted.clone())),
                 (Msg::ReviewFieldAssisted, "assisted", assisted),
                 (Msg::ReviewFieldSubmitted, "submitted", d.item.submitted_at_china.clone()),
             ];
@@ -499,24 +469,23 @@ fn Detail(
             let buttons = next
                 .into_iter()
                 .map(|to| {
-                    let label = fill(i18n.tr(Msg::ReviewMoveTo), &[("step", step_name(&to))]);
-                    let refusal = Step::from_key(&to).is_some_and(Step::needs_reason);
-                    let key = to.clone();
+                    let label = fill(i18n.tr(Msg::ReviewMoveTo), &[("step", to.label_zh())]);
+                    let refusal = to.needs_reason();
                     view! {
                         <button
                             type="button"
                             class="button"
                             class:primary=!refusal
                             class:secondary=refusal
-                            data-testid=format!("review-move-{to}")
-                            on:click=move |_| move_to(key.clone())
+                            data-testid=format!("review-move-{}", to.key())
+                            on:click=move |_| move_to(to)
                         >
                             {label}
                         </button>
                     }
                 })
                 .collect_view();
-            let closed = Step::from_key(&d.item.status).is_some_and(Step::closes_case);
+            let closed = d.item.status.closes_case();
             let mine = !d.item.next.is_empty();
             view! {
                 <h2 data-testid="review-detail-status">{d.item.receipt.clone()} " · " {d.item.status_zh.clone()}</h2>

@@ -206,7 +206,7 @@ pub fn StatusPage() -> impl IntoView {
     let shown = move || {
         result.get().map(|r| match r {
             Ok(s) => {
-                let rejected = Step::from_key(&s.status) == Some(Step::Rejected);
+                let rejected = s.status == Step::Rejected;
                 let history = s
                     .history
                     .iter()
