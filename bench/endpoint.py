@@ -36,7 +36,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = json.loads((ROOT / "endpoint/examples/declaration.json").read_text(encoding="utf-8"))
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = "建国秀英桂兰明华玉梅海军文静志强红霞德福春生"
 
@@ -45,20 +44,24 @@ def log(*args):
     print("==>", *args, file=sys.stderr, flush=True)
 
 
-def id_number(rng: random.Random) -> str:
-    first17 = "350821" + f"{rng.randint(1950, 2005)}{rng.randint(1, 12):02}{rng.randint(1, 28):02}" + f"{rng.randint(0, 999):03}"
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
-    return first17 + check
+def with_check_digits(first17s: list) -> list:
+    """The ID numbers with their check digits, from the rules' own table (`xiangqin-rules id-number`)."""
+    out = subprocess.run([str(release_bin("xiangqin-rules")), "id-number"], input="\n".join(first17s) + "\n",
+                         capture_output=True, text=True, check=True).stdout
+    return out.split()
 
 
 def declarations(n: int, seed: int = 1):
     rng = random.Random(seed)
+    first17s = ["350821" + f"{rng.randint(1950, 2005)}{rng.randint(1, 12):02}{rng.randint(1, 28):02}" + f"{rng.randint(0, 999):03}"
+                for _ in range(n)]
+    ids = with_check_digits(first17s)
     out = []
-    for _ in range(n):
+    for id_number in ids:
         d = json.loads(json.dumps(EXAMPLE))
         d["applicant"] = {
             "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-            "id_number": id_number(rng),
+            "id_number": id_number,
             "phone": "139" + f"{rng.randint(0, 99_999_999):08}",
         }
         d["household_size"] = rng.randint(1, 8)
@@ -72,13 +75,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def endpoint_bin() -> Path:
+def release_bin(package: str) -> Path:
+    """The release build of `package`'s binary of the same name, built if it is not there."""
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    binary = target / "release/xiangqin-endpoint"
+    binary = target / "release" / package
     if not binary.exists():
-        log("cargo build --release -p xiangqin-endpoint")
-        subprocess.run(["cargo", "build", "--release", "--locked", "-p", "xiangqin-endpoint"], cwd=ROOT, check=True)
+        log(f"cargo build --release -p {package}")
+        subprocess.run(["cargo", "build", "--release", "--locked", "-p", package], cwd=ROOT, check=True)
     return binary
+
+
+def endpoint_bin() -> Path:
+    return release_bin("xiangqin-endpoint")
 
 
 class Server:

@@ -3,13 +3,15 @@
 //! standard input): each question answered from the facts, 「不清楚」 where a fact is absent; prints
 //! the screens answered, their number and the results (as `eval`).
 //! `xiangqin-rules list` — the whole catalogue with its sources.
+//! `xiangqin-rules id-number` — completes ID numbers: each line of standard input, 17 digits,
+//! printed with its GB 11643 check digit (for tests and benchmarks that need valid ones).
 //! Malformed input: a message naming the field on standard error, exit status 2.
 use serde_json::json;
 use std::io::Read;
 use std::process::ExitCode;
 use xiangqin_rules::{rules, Facts};
 
-const USAGE: &str = "usage: xiangqin-rules eval [FILE]        (household facts JSON; standard input if no FILE)\n       xiangqin-rules interview [FILE]   (the questionnaire answered from those facts)\n       xiangqin-rules list";
+const USAGE: &str = "usage: xiangqin-rules eval [FILE]        (household facts JSON; standard input if no FILE)\n       xiangqin-rules interview [FILE]   (the questionnaire answered from those facts)\n       xiangqin-rules list\n       xiangqin-rules id-number   (lines of 17 digits on standard input; each printed with its check digit)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
                 .collect();
             print_json(&json!({"rules_version": r.version, "policies": policies}))
         }
+        ["id-number"] => id_numbers(),
         ["-h"] | ["--help"] | ["help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -88,10 +91,13 @@ fn eval(file: Option<&str>, interview: bool) -> ExitCode {
             }
         };
     }
-    match rules().evaluate(&facts) {
-        Ok(evaluation) => print_json(&json!({
+    match rules().evaluate_with_notices(&facts) {
+        // `notes`: what the results say once above all the cards (e.g. the period a document
+        // was written for), as the app shows them.
+        Ok((evaluation, notes)) => print_json(&json!({
             "as_of": evaluation.as_of,
             "rules_version": evaluation.rules_version,
+            "notes": notes,
             "results": evaluation.results,
             "conflicts": evaluation.conflicts,
         })),
@@ -100,6 +106,26 @@ fn eval(file: Option<&str>, interview: bool) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Each line of standard input (17 digits) with its check digit; a line that is not 17 digits is
+/// refused (exit status 2) after the lines before it.
+fn id_numbers() -> ExitCode {
+    let mut text = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+        eprintln!("error: cannot read standard input: {e}");
+        return ExitCode::from(2);
+    }
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match xiangqin_rules::declaration::id_check_digit(line) {
+            Some(check) => println!("{line}{check}"),
+            None => {
+                eprintln!("error: {line:?} is not 17 digits");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_json(value: &serde_json::Value) -> ExitCode {
