@@ -154,17 +154,6 @@ pub fn KioskBar() -> impl IntoView {
     let kiosk = use_kiosk();
     let i18n = use_i18n();
     let asking = RwSignal::new(false);
-    let no = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if asking.get() {
-            // The safe answer has the focus: Enter or a second tap on the spot keeps the household.
-            request_animation_frame(move || {
-                if let Some(b) = no.get_untracked() {
-                    let _ = b.focus();
-                }
-            });
-        }
-    });
     view! {
         {move || {
             kiosk.settings.get().map(|s| {
@@ -185,36 +174,17 @@ pub fn KioskBar() -> impl IntoView {
                             }
                             .into_any(),
                             true => view! {
-                                <div
+                                <crate::pages::Confirm
+                                    name="next-household"
+                                    question=Signal::derive(move || i18n.tr(Msg::KioskNextQuestion).to_string())
+                                    explain=Msg::KioskNextExplain
+                                    yes=Msg::KioskNextYes
+                                    no=Msg::KioskNextNo
+                                    yes_class="button primary"
                                     class="kiosk-confirm"
-                                    role="alertdialog"
-                                    aria-labelledby="next-household-question"
-                                    data-testid="next-household-confirm"
-                                >
-                                    <p id="next-household-question" data-testid="next-household-question">
-                                        <strong>{t(Msg::KioskNextQuestion)}</strong>
-                                    </p>
-                                    <p class="small">{t(Msg::KioskNextExplain)}</p>
-                                    <div class="kiosk-confirm-buttons">
-                                        <button
-                                            type="button"
-                                            class="button primary"
-                                            data-testid="next-household-yes"
-                                            on:click=move |_| kiosk.next_household()
-                                        >
-                                            {t(Msg::KioskNextYes)}
-                                        </button>
-                                        <button
-                                            type="button"
-                                            class="button secondary"
-                                            data-testid="next-household-no"
-                                            node_ref=no
-                                            on:click=move |_| asking.set(false)
-                                        >
-                                            {t(Msg::KioskNextNo)}
-                                        </button>
-                                    </div>
-                                </div>
+                                    on_yes=move || kiosk.next_household()
+                                    on_no=move || asking.set(false)
+                                />
                             }
                             .into_any(),
                         }}

@@ -61,6 +61,69 @@ pub fn BackLink(href: String) -> impl IntoView {
     }
 }
 
+/// Asks once before what cannot be undone — clearing a household from the device, a second
+/// declaration, the next household at a service centre: the question (and what it means), the
+/// answer that does it and the one that keeps things as they are. The safe answer has the focus
+/// (as an alert dialog's least harmful button should): Enter, or a second tap on the spot where
+/// the first one was, keeps things as they are.
+#[component]
+pub fn Confirm(
+    /// Names its parts for the tests: `{name}-confirm`, `{name}-question`, `{name}-yes`,
+    /// `{name}-no`.
+    name: &'static str,
+    question: Signal<String>,
+    /// What saying yes means, under the question.
+    #[prop(optional)]
+    explain: Option<Msg>,
+    yes: Msg,
+    no: Msg,
+    #[prop(default = "button")] yes_class: &'static str,
+    #[prop(default = "button secondary")] no_class: &'static str,
+    /// More classes for the box (where it stands in a bar rather than on the page).
+    #[prop(optional)]
+    class: &'static str,
+    on_yes: impl Fn() + 'static,
+    on_no: impl Fn() + 'static,
+) -> impl IntoView {
+    let safe = NodeRef::<leptos::html::Button>::new();
+    safe.on_load(move |button| {
+        request_animation_frame(move || {
+            let _ = button.focus();
+        })
+    });
+    let question_id = format!("{name}-question");
+    let explain_id = format!("{name}-explain");
+    let described_by = explain.map(|_| explain_id.clone());
+    view! {
+        <div
+            class=format!("confirm {class}")
+            role="alertdialog"
+            aria-labelledby=question_id.clone()
+            aria-describedby=described_by
+            data-testid=format!("{name}-confirm")
+        >
+            <p id=question_id.clone() data-testid=question_id.clone()>
+                <strong>{move || question.get()}</strong>
+            </p>
+            {explain.map(|m| view! { <p class="small" id=explain_id>{t(m)}</p> })}
+            <div class="confirm-buttons">
+                <button type="button" class=yes_class data-testid=format!("{name}-yes") on:click=move |_| on_yes()>
+                    {t(yes)}
+                </button>
+                <button
+                    type="button"
+                    class=no_class
+                    data-testid=format!("{name}-no")
+                    node_ref=safe
+                    on:click=move |_| on_no()
+                >
+                    {t(no)}
+                </button>
+            </div>
+        </div>
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum ClearState {
     Idle,
@@ -76,11 +139,12 @@ pub fn ClearData(
     only_if_stored: bool,
 ) -> impl IntoView {
     let household = crate::use_household();
+    let i18n = crate::i18n::use_i18n();
     let draft_stored = RwSignal::new(crate::storage::has_declaration_data());
     let state = RwSignal::new(ClearState::Idle);
     let stored = move || draft_stored.get() || !household.answers.with(|a| a.is_empty());
     let visible = move || !only_if_stored || stored() || state.get() == ClearState::Done;
-    let clear = move |_| {
+    let clear = move || {
         household.clear();
         draft_stored.set(false);
         state.set(ClearState::Done);
@@ -97,10 +161,7 @@ pub fn ClearData(
                                 type="button"
                                 class="button secondary danger"
                                 data-testid="clear-data"
-                                on:click=move |_| {
-                                    state.set(ClearState::Confirming);
-                                    focus_later("clear-question");
-                                }
+                                on:click=move |_| state.set(ClearState::Confirming)
                             >
                                 {t(Msg::ClearButton)}
                             </button>
@@ -109,27 +170,15 @@ pub fn ClearData(
                     }
                     ClearState::Confirming => {
                         EitherOf3::B(view! {
-                            <div class="confirm" role="group" data-testid="clear-confirm">
-                                <p id="clear-question" tabindex="-1">
-                                    {t(Msg::ClearConfirm)}
-                                </p>
-                                <button
-                                    type="button"
-                                    class="button danger"
-                                    data-testid="clear-yes"
-                                    on:click=clear
-                                >
-                                    {t(Msg::ClearYes)}
-                                </button>
-                                <button
-                                    type="button"
-                                    class="button secondary"
-                                    data-testid="clear-no"
-                                    on:click=move |_| state.set(ClearState::Idle)
-                                >
-                                    {t(Msg::ClearNo)}
-                                </button>
-                            </div>
+                            <Confirm
+                                name="clear"
+                                question=Signal::derive(move || i18n.tr(Msg::ClearConfirm).to_string())
+                                yes=Msg::ClearYes
+                                no=Msg::ClearNo
+                                yes_class="button danger"
+                                on_yes=clear
+                                on_no=move || state.set(ClearState::Idle)
+                            />
                         })
                     }
                     ClearState::Done => {

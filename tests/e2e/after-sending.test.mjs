@@ -44,7 +44,7 @@ test('after sending, Back and the report route show the receipt; a second declar
   const again = page.getByTestId('report-again');
   assert.match(await again.getAttribute('class'), /secondary/);
   await again.click();
-  assert.equal(await page.getByTestId('report-again-confirm').textContent(), ctx.zh['report.again_confirm'].replace('{code}', code));
+  assert.equal(await page.getByTestId('report-again-question').textContent(), ctx.zh['report.again_confirm'].replace('{code}', code));
   await screenshot(page, 'report-again-confirm');
   await page.getByTestId('report-again-no').click();
   await again.waitFor();

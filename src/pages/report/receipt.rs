@@ -5,7 +5,7 @@ use super::{receiver, Form, OtherWays};
 use crate::api::Service;
 use crate::draft::Draft;
 use crate::i18n::{fill, t, use_i18n, Msg};
-use crate::pages::{focus_later, FocusHeading};
+use crate::pages::{Confirm, FocusHeading};
 use crate::storage::{self, SentReceipt};
 use crate::use_household;
 use leptos::either::Either;
@@ -136,7 +136,7 @@ fn DeclareAgain(form: Form, code: String) -> impl IntoView {
         let code = code.clone();
         move || fill(i18n.tr(Msg::ReportAgainConfirm), &[("code", &code)])
     };
-    let again = move |_| {
+    let again = move || {
         let mut draft = household.answers.with_untracked(Draft::from_answers);
         draft.follows = code.clone();
         draft.save();
@@ -156,31 +156,21 @@ fn DeclareAgain(form: Form, code: String) -> impl IntoView {
                         type="button"
                         class="button secondary small"
                         data-testid="report-again"
-                        on:click=move |_| {
-                            confirming.set(true);
-                            focus_later("report-again-question");
-                        }
+                        on:click=move |_| confirming.set(true)
                     >
                         {t(Msg::ReportAgain)}
                     </button>
                 }
             >
-                <div class="confirm" role="group">
-                    <p id="report-again-question" tabindex="-1" data-testid="report-again-confirm">
-                        {question.clone()}
-                    </p>
-                    <button type="button" class="button" data-testid="report-again-yes" on:click=again.clone()>
-                        {t(Msg::ReportAgainYes)}
-                    </button>
-                    <button
-                        type="button"
-                        class="button primary"
-                        data-testid="report-again-no"
-                        on:click=move |_| confirming.set(false)
-                    >
-                        {t(Msg::ReportAgainNo)}
-                    </button>
-                </div>
+                <Confirm
+                    name="report-again"
+                    question=Signal::derive(question.clone())
+                    yes=Msg::ReportAgainYes
+                    no=Msg::ReportAgainNo
+                    no_class="button primary"
+                    on_yes=again.clone()
+                    on_no=move || confirming.set(false)
+                />
             </Show>
         </div>
     }
