@@ -54,7 +54,8 @@ impl Region {
 }
 
 /// Declares a string-valued fact: a serde enum plus its list of JSON values, so that the rules'
-/// data check can refuse a condition that compares a fact with a value it can never have.
+/// data check can refuse a condition that compares a fact with a value it can never have; the
+/// enum, and a list of it, can then be the type of a field in a `fact_table!`.
 macro_rules! fact_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -63,6 +64,14 @@ macro_rules! fact_enum {
         impl $name {
             pub const VALUES: &'static [&'static str] = &[$($s),+];
             pub fn as_str(&self) -> &'static str { match self { $($name::$variant => $s),+ } }
+        }
+        impl StoredFact for $name {
+            const KIND: FactKind = FactKind::Enum($name::VALUES);
+            fn value(v: &Option<Self>) -> FactValue<'_> { opt_str(v.map(|x| x.as_str())) }
+        }
+        impl StoredFact for Vec<$name> {
+            const KIND: FactKind = FactKind::List($name::VALUES);
+            fn value(v: &Option<Self>) -> FactValue<'_> { opt_list(v, |x| x.as_str()) }
         }
     };
 }
@@ -134,51 +143,160 @@ pub struct Facts {
     pub members: Option<Vec<Member>>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Household {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poverty_status: Option<PovertyStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitor_type: Option<MonitorType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub returned_to_poverty: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dibao: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tekun: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub low_income_family: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relocated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relocation_site: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub income_per_capita_yuan: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub income_drop_sharp: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basic_living_hardship: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recent_shocks: Option<Vec<Shock>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rigid_expense: Option<RigidExpense>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub housing_unsafe: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adobe_house: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub water_unsafe: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub toilet_unimproved: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub livelihoods: Option<Vec<Livelihood>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub livestock_head: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_need: Option<CreditNeed>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poverty_assets: Option<bool>,
+/// One table per struct of stored facts, each field written once: its JSON name, its type and
+/// the question a household would recognise. The table gives the struct (every field optional:
+/// absent or `null` is unknown), the list of facts the conditions may name (in the table's
+/// order; the kind follows from the type, see `StoredFact`), their reading in `get`, and the
+/// setter `set`. A field without a label is stored and settable but is not itself a fact
+/// (`rigid_expense`, read through its parts). An entry `"path" (kind) = "label" => |x| value`
+/// is a fact that is not a plain stored field, read from the whole `Facts` (or `Member`) `x`.
+macro_rules! fact_table {
+    (
+        $(#[$meta:meta])*
+        pub struct $ty:ident;
+        $(#[$list_meta:meta])*
+        pub const $list:ident = $prefix:literal;
+        $(#[$get_meta:meta])*
+        fn $owner:ident::get reads |$o:ident| $reach:expr;
+        $($entries:tt)*
+    ) => {
+        fact_table!(@entries $prefix
+            [[$(#[$meta])*] $ty [$(#[$list_meta])*] $list [$(#[$get_meta])*] $owner $o ($reach)]
+            [] [] [] []
+            $($entries)*);
+    };
+    // A stored fact: `dibao: bool = "家里吃不吃低保",`.
+    (@entries $prefix:literal $head:tt [$($fields:tt)*] [$($infos:tt)*] [$($read:tt)*] $derived:tt
+        $(#[$m:meta])* $field:ident: $fty:ty = $label:literal, $($rest:tt)*) => {
+        fact_table!(@entries $prefix $head
+            [$($fields)* {$(#[$m])* $field: $fty}]
+            [$($infos)* fact(concat!($prefix, stringify!($field)), <$fty as StoredFact>::KIND, $label),]
+            [$($read)* $field]
+            $derived
+            $($rest)*);
+    };
+    // A stored field that is not itself a fact: `rigid_expense: RigidExpense,`.
+    (@entries $prefix:literal $head:tt [$($fields:tt)*] $infos:tt $read:tt $derived:tt
+        $(#[$m:meta])* $field:ident: $fty:ty, $($rest:tt)*) => {
+        fact_table!(@entries $prefix $head
+            [$($fields)* {$(#[$m])* $field: $fty}] $infos $read $derived
+            $($rest)*);
+    };
+    // A fact that is not a plain stored field: `"member_count" (FactKind::Num) = "…" => |f| …,`.
+    (@entries $prefix:literal $head:tt $fields:tt [$($infos:tt)*] $read:tt [$($derived:tt)*]
+        $name:literal ($kind:expr) = $label:literal => |$x:ident| $value:expr, $($rest:tt)*) => {
+        fact_table!(@entries $prefix $head $fields
+            [$($infos)* fact($name, $kind, $label),]
+            $read
+            [$($derived)* ($name |$x| $value)]
+            $($rest)*);
+    };
+    // Every entry read: the struct, its facts in the table's order, `get` and `set` (the
+    // reading arms are made here, where `get`'s own bindings are, not while entries are read).
+    (@entries $prefix:literal
+        [[$(#[$meta:meta])*] $ty:ident [$(#[$list_meta:meta])*] $list:ident
+         [$(#[$get_meta:meta])*] $owner:ident $o:ident ($reach:expr)]
+        [$({$(#[$m:meta])* $field:ident: $fty:ty})*]
+        [$($infos:tt)*]
+        [$($read:ident)*]
+        [$(($name:literal |$x:ident| $value:expr))*]
+    ) => {
+        $(#[$meta])*
+        pub struct $ty {
+            $(
+                $(#[$m])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$fty>,
+            )*
+        }
+
+        $(#[$list_meta])*
+        pub const $list: &[FactInfo] = &[$($infos)*];
+
+        impl $owner {
+            $(#[$get_meta])*
+            pub fn get(&self, name: &str) -> Option<FactValue<'_>> {
+                let stored: &$ty = {
+                    let $o = self;
+                    $reach
+                };
+                Some(match name {
+                    $(concat!($prefix, stringify!($read)) => StoredFact::value(&stored.$read),)*
+                    $($name => {
+                        let $x = self;
+                        $value
+                    })*
+                    _ => return None,
+                })
+            }
+        }
+
+        impl $ty {
+            /// Sets the stored field `name` (as in the facts JSON) to `value`, or forgets it
+            /// (`None` or `null`); an unknown name or a value of the wrong shape is refused.
+            pub fn set(&mut self, name: &str, value: Option<&serde_json::Value>) -> Result<(), String> {
+                match name {
+                    $(stringify!($field) => {
+                        self.$field = match value {
+                            None | Some(serde_json::Value::Null) => None,
+                            Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| format!("{name}: {e}"))?),
+                        };
+                    })*
+                    _ => return Err(format!("no stored fact {name:?}")),
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+fact_table! {
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Household;
+    /// Facts about the household as a whole (`household.*` and the top level).
+    pub const HOUSEHOLD_FACTS = "household.";
+    /// Reads a household-level fact by its path; `None` if no such fact exists.
+    fn Facts::get reads |f| &f.household;
+
+    "region" (FactKind::Enum(&["qinghai", "longyan", "shaanxi", "inner_mongolia", "liangzhou"]))
+        = "住在哪个地区" => |f| opt_str(f.region.map(|r| r.key())),
+    "county_exit_year" (FactKind::Num) = "所在旗县脱贫摘帽的年份"
+        => |f| opt_num(f.county_exit_year),
+    "member_count" (FactKind::Num) = "家里有几口人"
+        => |f| f.members.as_ref().map_or(FactValue::Unknown, |m| FactValue::Num(m.len() as f64)),
+    poverty_status: PovertyStatus = "家里是不是脱贫户或监测户",
+    monitor_type: MonitorType = "家里属于哪一类监测户",
+    returned_to_poverty: bool = "家里是否被认定为返贫致贫",
+    dibao: bool = "家里吃不吃低保",
+    tekun: bool = "家里有没有特困供养人员",
+    low_income_family: bool = "家里是否被认定为低收入家庭或低保边缘家庭",
+    relocated: bool = "家里是否是易地扶贫搬迁户",
+    relocation_site: String = "搬到了哪个安置点",
+    income_per_capita_yuan: f64 = "这一年全家收入多少（按家里人数算每人平均）",
+    income_drop_sharp: bool = "家里收入是否大幅减少",
+    basic_living_hardship: bool = "家里吃穿、上学、看病、住房、吃水是否遇到严重困难",
+    recent_shocks: Vec<Shock> = "近一年家里是否遇到大病、意外、灾害等事",
+    rigid_expense: RigidExpense,
+    "household.rigid_expense_total" (FactKind::Num) = "近一年看病、上学、灾害、意外花了多少钱"
+        => |f| opt_num(f.household.rigid_expense.as_ref().map(RigidExpense::known_total)),
+    // Within an answered rigid_expense, a cause left out means nothing was spent on it.
+    "household.rigid_expense.medical" (FactKind::Num) = "近一年看病花了多少钱"
+        => |f| expense_part(f, |r| r.medical),
+    "household.rigid_expense.education" (FactKind::Num) = "近一年上学花了多少钱"
+        => |f| expense_part(f, |r| r.education),
+    "household.rigid_expense.disaster" (FactKind::Num) = "近一年因灾花了多少钱"
+        => |f| expense_part(f, |r| r.disaster),
+    "household.rigid_expense.accident" (FactKind::Num) = "近一年因意外花了多少钱"
+        => |f| expense_part(f, |r| r.accident),
+    housing_unsafe: bool = "住的房子安不安全",
+    adobe_house: bool = "是否住土坯房",
+    water_unsafe: bool = "吃水方不方便、干不干净",
+    toilet_unimproved: bool = "家里有没有卫生厕所",
+    livelihoods: Vec<Livelihood> = "家里靠什么挣钱",
+    livestock_head: f64 = "家里养了多少头（只）牲畜",
+    credit_need: CreditNeed = "家里是否需要贷款搞生产",
+    poverty_assets: bool = "家里是否有确权到户的扶贫资产",
 }
 
 /// Unavoidable spending in the last 12 months, yuan, by cause.
@@ -206,45 +324,34 @@ impl RigidExpense {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Member {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relation: Option<Relation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub age: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub can_work: Option<Ability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_care: Option<Ability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disability_grade: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disability_kind: Option<DisabilityKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub serious_illness: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chronic_disease: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub school_stage: Option<SchoolStage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_outside_county: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tied_to_home: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_job: Option<PublicJob>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pension_insured: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pension_drawing: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub medical_insured: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub orphan: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub de_facto_unsupported_child: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub left_behind_child: Option<bool>,
+fact_table! {
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Member;
+    /// Facts about one member (`member.*`, inside a quantifier).
+    pub const MEMBER_FACTS = "member.";
+    /// Reads a member fact by its path (`member.age`); `None` if no such fact exists.
+    fn Member::get reads |m| m;
+
+    relation: Relation = "和户主的关系",
+    age: u32 = "年龄",
+    can_work: Ability = "能不能干活",
+    self_care: Ability = "生活能不能自理",
+    "member.disabled" (FactKind::Bool) = "有没有残疾" => |m| opt_bool(m.disabled()),
+    disability_grade: u8 = "残疾证上的等级",
+    disability_kind: DisabilityKind = "残疾类别",
+    serious_illness: bool = "有没有得大病、重病",
+    chronic_disease: Vec<String> = "有没有高血压、糖尿病等慢性病",
+    school_stage: SchoolStage = "在不在上学、上到哪一阶段",
+    working_outside_county: bool = "是否在县外打工",
+    tied_to_home: bool = "是否离不开家、不能出远门打工",
+    public_job: PublicJob = "是否在护林员或公益性岗位上",
+    pension_insured: bool = "参没参加农村养老保险（城乡居民养老保险）",
+    pension_drawing: bool = "是否已经在领养老金",
+    medical_insured: bool = "今年交没交合作医疗（城乡居民医保）",
+    orphan: bool = "是否是孤儿",
+    de_facto_unsupported_child: bool = "是否是父母实际无法抚养的孩子",
+    left_behind_child: bool = "是否是父母外出打工的留守儿童",
 }
 
 impl Member {
@@ -426,219 +533,6 @@ const fn fact(name: &'static str, kind: FactKind, label_zh: &'static str) -> Fac
     }
 }
 
-/// Facts about the household as a whole (`household.*` and the top level).
-pub const HOUSEHOLD_FACTS: &[FactInfo] = &[
-    fact(
-        "region",
-        FactKind::Enum(&[
-            "qinghai",
-            "longyan",
-            "shaanxi",
-            "inner_mongolia",
-            "liangzhou",
-        ]),
-        "住在哪个地区",
-    ),
-    fact("county_exit_year", FactKind::Num, "所在旗县脱贫摘帽的年份"),
-    fact("member_count", FactKind::Num, "家里有几口人"),
-    fact(
-        "household.poverty_status",
-        FactKind::Enum(PovertyStatus::VALUES),
-        "家里是不是脱贫户或监测户",
-    ),
-    fact(
-        "household.monitor_type",
-        FactKind::Enum(MonitorType::VALUES),
-        "家里属于哪一类监测户",
-    ),
-    fact(
-        "household.returned_to_poverty",
-        FactKind::Bool,
-        "家里是否被认定为返贫致贫",
-    ),
-    fact("household.dibao", FactKind::Bool, "家里吃不吃低保"),
-    fact("household.tekun", FactKind::Bool, "家里有没有特困供养人员"),
-    fact(
-        "household.low_income_family",
-        FactKind::Bool,
-        "家里是否被认定为低收入家庭或低保边缘家庭",
-    ),
-    fact(
-        "household.relocated",
-        FactKind::Bool,
-        "家里是否是易地扶贫搬迁户",
-    ),
-    fact(
-        "household.relocation_site",
-        FactKind::Text,
-        "搬到了哪个安置点",
-    ),
-    fact(
-        "household.income_per_capita_yuan",
-        FactKind::Num,
-        "这一年全家收入多少（按家里人数算每人平均）",
-    ),
-    fact(
-        "household.income_drop_sharp",
-        FactKind::Bool,
-        "家里收入是否大幅减少",
-    ),
-    fact(
-        "household.basic_living_hardship",
-        FactKind::Bool,
-        "家里吃穿、上学、看病、住房、吃水是否遇到严重困难",
-    ),
-    fact(
-        "household.recent_shocks",
-        FactKind::List(Shock::VALUES),
-        "近一年家里是否遇到大病、意外、灾害等事",
-    ),
-    fact(
-        "household.rigid_expense_total",
-        FactKind::Num,
-        "近一年看病、上学、灾害、意外花了多少钱",
-    ),
-    fact(
-        "household.rigid_expense.medical",
-        FactKind::Num,
-        "近一年看病花了多少钱",
-    ),
-    fact(
-        "household.rigid_expense.education",
-        FactKind::Num,
-        "近一年上学花了多少钱",
-    ),
-    fact(
-        "household.rigid_expense.disaster",
-        FactKind::Num,
-        "近一年因灾花了多少钱",
-    ),
-    fact(
-        "household.rigid_expense.accident",
-        FactKind::Num,
-        "近一年因意外花了多少钱",
-    ),
-    fact(
-        "household.housing_unsafe",
-        FactKind::Bool,
-        "住的房子安不安全",
-    ),
-    fact("household.adobe_house", FactKind::Bool, "是否住土坯房"),
-    fact(
-        "household.water_unsafe",
-        FactKind::Bool,
-        "吃水方不方便、干不干净",
-    ),
-    fact(
-        "household.toilet_unimproved",
-        FactKind::Bool,
-        "家里有没有卫生厕所",
-    ),
-    fact(
-        "household.livelihoods",
-        FactKind::List(Livelihood::VALUES),
-        "家里靠什么挣钱",
-    ),
-    fact(
-        "household.livestock_head",
-        FactKind::Num,
-        "家里养了多少头（只）牲畜",
-    ),
-    fact(
-        "household.credit_need",
-        FactKind::Enum(CreditNeed::VALUES),
-        "家里是否需要贷款搞生产",
-    ),
-    fact(
-        "household.poverty_assets",
-        FactKind::Bool,
-        "家里是否有确权到户的扶贫资产",
-    ),
-];
-
-/// Facts about one member (`member.*`, inside a quantifier).
-pub const MEMBER_FACTS: &[FactInfo] = &[
-    fact(
-        "member.relation",
-        FactKind::Enum(Relation::VALUES),
-        "和户主的关系",
-    ),
-    fact("member.age", FactKind::Num, "年龄"),
-    fact(
-        "member.can_work",
-        FactKind::Enum(Ability::VALUES),
-        "能不能干活",
-    ),
-    fact(
-        "member.self_care",
-        FactKind::Enum(Ability::VALUES),
-        "生活能不能自理",
-    ),
-    fact("member.disabled", FactKind::Bool, "有没有残疾"),
-    fact("member.disability_grade", FactKind::Num, "残疾证上的等级"),
-    fact(
-        "member.disability_kind",
-        FactKind::Enum(DisabilityKind::VALUES),
-        "残疾类别",
-    ),
-    fact(
-        "member.serious_illness",
-        FactKind::Bool,
-        "有没有得大病、重病",
-    ),
-    fact(
-        "member.chronic_disease",
-        FactKind::List(&[]),
-        "有没有高血压、糖尿病等慢性病",
-    ),
-    fact(
-        "member.school_stage",
-        FactKind::Enum(SchoolStage::VALUES),
-        "在不在上学、上到哪一阶段",
-    ),
-    fact(
-        "member.working_outside_county",
-        FactKind::Bool,
-        "是否在县外打工",
-    ),
-    fact(
-        "member.tied_to_home",
-        FactKind::Bool,
-        "是否离不开家、不能出远门打工",
-    ),
-    fact(
-        "member.public_job",
-        FactKind::Enum(PublicJob::VALUES),
-        "是否在护林员或公益性岗位上",
-    ),
-    fact(
-        "member.pension_insured",
-        FactKind::Bool,
-        "参没参加农村养老保险（城乡居民养老保险）",
-    ),
-    fact(
-        "member.pension_drawing",
-        FactKind::Bool,
-        "是否已经在领养老金",
-    ),
-    fact(
-        "member.medical_insured",
-        FactKind::Bool,
-        "今年交没交合作医疗（城乡居民医保）",
-    ),
-    fact("member.orphan", FactKind::Bool, "是否是孤儿"),
-    fact(
-        "member.de_facto_unsupported_child",
-        FactKind::Bool,
-        "是否是父母实际无法抚养的孩子",
-    ),
-    fact(
-        "member.left_behind_child",
-        FactKind::Bool,
-        "是否是父母外出打工的留守儿童",
-    ),
-];
-
 pub fn household_fact_info(name: &str) -> Option<&'static FactInfo> {
     HOUSEHOLD_FACTS.iter().find(|f| f.name == name)
 }
@@ -665,86 +559,87 @@ fn opt_list<'a, T>(v: &'a Option<Vec<T>>, name: impl Fn(&'a T) -> &'a str) -> Fa
     })
 }
 
-impl Facts {
-    /// Reads a household-level fact by its path; `None` if no such fact exists.
-    pub fn get(&self, name: &str) -> Option<FactValue<'_>> {
-        let h = &self.household;
-        Some(match name {
-            "region" => opt_str(self.region.map(|r| r.key())),
-            "county_exit_year" => opt_num(self.county_exit_year),
-            "member_count" => self
-                .members
-                .as_ref()
-                .map_or(FactValue::Unknown, |m| FactValue::Num(m.len() as f64)),
-            "household.poverty_status" => opt_str(h.poverty_status.map(|v| v.as_str())),
-            "household.monitor_type" => opt_str(h.monitor_type.map(|v| v.as_str())),
-            "household.returned_to_poverty" => opt_bool(h.returned_to_poverty),
-            "household.dibao" => opt_bool(h.dibao),
-            "household.tekun" => opt_bool(h.tekun),
-            "household.low_income_family" => opt_bool(h.low_income_family),
-            "household.relocated" => opt_bool(h.relocated),
-            "household.relocation_site" => h
-                .relocation_site
-                .as_deref()
-                .map_or(FactValue::Unknown, FactValue::Str),
-            "household.income_per_capita_yuan" => opt_num(h.income_per_capita_yuan),
-            "household.income_drop_sharp" => opt_bool(h.income_drop_sharp),
-            "household.basic_living_hardship" => opt_bool(h.basic_living_hardship),
-            "household.recent_shocks" => opt_list(&h.recent_shocks, |s| s.as_str()),
-            "household.rigid_expense_total" => {
-                opt_num(h.rigid_expense.as_ref().map(RigidExpense::known_total))
-            }
-            // Within an answered rigid_expense, a cause left out means nothing was spent on it.
-            "household.rigid_expense.medical" => {
-                opt_num(h.rigid_expense.as_ref().map(|r| r.medical.unwrap_or(0.0)))
-            }
-            "household.rigid_expense.education" => {
-                opt_num(h.rigid_expense.as_ref().map(|r| r.education.unwrap_or(0.0)))
-            }
-            "household.rigid_expense.disaster" => {
-                opt_num(h.rigid_expense.as_ref().map(|r| r.disaster.unwrap_or(0.0)))
-            }
-            "household.rigid_expense.accident" => {
-                opt_num(h.rigid_expense.as_ref().map(|r| r.accident.unwrap_or(0.0)))
-            }
-            "household.housing_unsafe" => opt_bool(h.housing_unsafe),
-            "household.adobe_house" => opt_bool(h.adobe_house),
-            "household.water_unsafe" => opt_bool(h.water_unsafe),
-            "household.toilet_unimproved" => opt_bool(h.toilet_unimproved),
-            "household.livelihoods" => opt_list(&h.livelihoods, |s| s.as_str()),
-            "household.livestock_head" => opt_num(h.livestock_head),
-            "household.credit_need" => opt_str(h.credit_need.map(|v| v.as_str())),
-            "household.poverty_assets" => opt_bool(h.poverty_assets),
-            _ => return None,
-        })
+/// A part of the rigid expense, once the expense is answered (a cause left out is 0).
+fn expense_part(f: &Facts, part: fn(&RigidExpense) -> Option<f64>) -> FactValue<'static> {
+    let expense = f.household.rigid_expense.as_ref();
+    opt_num(expense.map(|r| part(r).unwrap_or(0.0)))
+}
+
+/// The type of a stored fact: its kind for the rules' data check, and how the expression
+/// language reads it (`fact_enum!` types and lists of them implement it too).
+trait StoredFact: Sized {
+    const KIND: FactKind;
+    fn value(v: &Option<Self>) -> FactValue<'_>;
+}
+
+impl StoredFact for bool {
+    const KIND: FactKind = FactKind::Bool;
+    fn value(v: &Option<Self>) -> FactValue<'_> {
+        opt_bool(*v)
     }
 }
 
-impl Member {
-    /// Reads a member fact by its path (`member.age`); `None` if no such fact exists.
-    pub fn get(&self, name: &str) -> Option<FactValue<'_>> {
-        Some(match name {
-            "member.relation" => opt_str(self.relation.map(|v| v.as_str())),
-            "member.age" => opt_num(self.age),
-            "member.can_work" => opt_str(self.can_work.map(|v| v.as_str())),
-            "member.self_care" => opt_str(self.self_care.map(|v| v.as_str())),
-            "member.disabled" => opt_bool(self.disabled()),
-            "member.disability_grade" => opt_num(self.disability_grade),
-            "member.disability_kind" => opt_str(self.disability_kind.map(|v| v.as_str())),
-            "member.serious_illness" => opt_bool(self.serious_illness),
-            "member.chronic_disease" => opt_list(&self.chronic_disease, |s| s.as_str()),
-            "member.school_stage" => opt_str(self.school_stage.map(|v| v.as_str())),
-            "member.working_outside_county" => opt_bool(self.working_outside_county),
-            "member.tied_to_home" => opt_bool(self.tied_to_home),
-            "member.public_job" => opt_str(self.public_job.map(|v| v.as_str())),
-            "member.pension_insured" => opt_bool(self.pension_insured),
-            "member.pension_drawing" => opt_bool(self.pension_drawing),
-            "member.medical_insured" => opt_bool(self.medical_insured),
-            "member.orphan" => opt_bool(self.orphan),
-            "member.de_facto_unsupported_child" => opt_bool(self.de_facto_unsupported_child),
-            "member.left_behind_child" => opt_bool(self.left_behind_child),
-            _ => return None,
-        })
+macro_rules! number_fact {
+    ($($t:ty),+) => {$(
+        impl StoredFact for $t {
+            const KIND: FactKind = FactKind::Num;
+            fn value(v: &Option<Self>) -> FactValue<'_> {
+                opt_num(*v)
+            }
+        }
+    )+};
+}
+number_fact!(f64, u32, u8, i32);
+
+impl StoredFact for String {
+    const KIND: FactKind = FactKind::Text;
+    fn value(v: &Option<Self>) -> FactValue<'_> {
+        v.as_deref().map_or(FactValue::Unknown, FactValue::Str)
+    }
+}
+
+/// Free-text items (`chronic_disease`).
+impl StoredFact for Vec<String> {
+    const KIND: FactKind = FactKind::List(&[]);
+    fn value(v: &Option<Self>) -> FactValue<'_> {
+        opt_list(v, |s| s.as_str())
+    }
+}
+
+impl Facts {
+    /// Sets (or with `None` forgets) the stored fact at `path` (`household.dibao`,
+    /// `members[1].age`, `county_exit_year`); a member not on the list, or a path that is not a
+    /// stored fact, is refused.
+    pub fn set(
+        &mut self,
+        path: &crate::path::FactPath,
+        value: Option<&serde_json::Value>,
+    ) -> Result<(), String> {
+        use crate::path::FactPath;
+        match path {
+            FactPath::Top("county_exit_year") => {
+                self.county_exit_year = match value {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| e.to_string())?),
+                };
+                Ok(())
+            }
+            FactPath::Household(name) => self.household.set(name, value),
+            FactPath::Member(i, name) => self
+                .members
+                .as_mut()
+                .and_then(|m| m.get_mut(*i))
+                .ok_or_else(|| format!("no member {i}"))?
+                .set(name, value),
+            FactPath::Members => {
+                self.members = match value {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| e.to_string())?),
+                };
+                Ok(())
+            }
+            FactPath::Top(other) => Err(format!("no stored fact {other:?}")),
+        }
     }
 }
 
@@ -842,6 +737,141 @@ mod tests {
         assert_eq!(graded.disabled(), Some(true));
     }
 
+    /// A household with every stored fact known, as the facts JSON writes it (field order too).
+    const EVERY_FACT: &str = concat!(
+        r#"{"as_of":"2025-06-01","region":"inner_mongolia","county_exit_year":2019,"household":{"#,
+        r#""poverty_status":"monitored","monitor_type":"marginal","returned_to_poverty":true,"#,
+        r#""dibao":false,"tekun":false,"low_income_family":true,"relocated":true,"#,
+        r#""relocation_site":"邓马营湖","income_per_capita_yuan":5000.5,"income_drop_sharp":true,"#,
+        r#""basic_living_hardship":false,"recent_shocks":["illness","natural_disaster"],"#,
+        r#""rigid_expense":{"medical":30000.0,"education":1500.0,"disaster":0.0,"accident":200.0},"#,
+        r#""housing_unsafe":false,"adobe_house":true,"water_unsafe":false,"toilet_unimproved":true,"#,
+        r#""livelihoods":["grain","migrant_work"],"livestock_head":12.0,"credit_need":"small","#,
+        r#""poverty_assets":true},"members":[{"relation":"head","age":52,"can_work":"partial","#,
+        r#""self_care":"full","disability_grade":2,"disability_kind":"physical","#,
+        r#""serious_illness":true,"chronic_disease":["hypertension"],"school_stage":"none","#,
+        r#""working_outside_county":false,"tied_to_home":true,"public_job":"eco_ranger","#,
+        r#""pension_insured":true,"pension_drawing":false,"medical_insured":true,"orphan":false,"#,
+        r#""de_facto_unsupported_child":false,"left_behind_child":false}]}"#,
+    );
+
+    #[test]
+    fn the_facts_json_keeps_its_names_and_order() {
+        let f = Facts::from_json(EVERY_FACT).unwrap();
+        assert_eq!(serde_json::to_string(&f).unwrap(), EVERY_FACT);
+        let m = &f.members.as_ref().unwrap()[0];
+        for info in HOUSEHOLD_FACTS {
+            assert_ne!(f.get(info.name), Some(FactValue::Unknown), "{}", info.name);
+        }
+        for info in MEMBER_FACTS {
+            assert_ne!(m.get(info.name), Some(FactValue::Unknown), "{}", info.name);
+        }
+    }
+
+    /// Values of each kind, as set in the facts JSON and as read back.
+    fn samples(kind: FactKind) -> Vec<(serde_json::Value, FactValue<'static>)> {
+        use serde_json::json;
+        match kind {
+            FactKind::Bool => vec![
+                (json!(true), FactValue::Bool(true)),
+                (json!(false), FactValue::Bool(false)),
+            ],
+            FactKind::Num => vec![(json!(3), FactValue::Num(3.0))],
+            FactKind::Text => vec![(json!("邓马营湖"), FactValue::Str("邓马营湖"))],
+            FactKind::Enum(values) => values
+                .iter()
+                .map(|v| (json!(v), FactValue::Str(v)))
+                .collect(),
+            FactKind::List(values) => {
+                let items = if values.is_empty() {
+                    &["hypertension", "糖尿病"][..]
+                } else {
+                    values
+                };
+                vec![
+                    (json!(items), FactValue::List(items.to_vec())),
+                    (json!([]), FactValue::List(vec![])),
+                ]
+            }
+        }
+    }
+
+    /// `json` is all there is in `stored`, under `name` (`3` reads back as `3.0` if a float).
+    fn assert_stored(stored: &serde_json::Value, name: &str, json: &serde_json::Value) {
+        let only = stored.as_object().filter(|o| o.len() == 1);
+        let value = only.and_then(|o| o.get(name));
+        let same = value == Some(json)
+            || value
+                .and_then(|v| v.as_f64())
+                .is_some_and(|v| Some(v) == json.as_f64());
+        assert!(same, "{name} = {json} is stored as {stored}");
+    }
+
+    #[test]
+    fn every_stored_fact_reads_back_what_was_set() {
+        // The listed facts that are not a stored field of their own, read from others.
+        let mut not_stored = vec![];
+        for info in HOUSEHOLD_FACTS {
+            let name = info.name.strip_prefix("household.").unwrap_or(info.name);
+            for (json, read) in samples(info.kind) {
+                let mut f = Facts::default();
+                if f.household.set(name, Some(&json)).is_err() {
+                    not_stored.push(info.name);
+                    break;
+                }
+                assert_eq!(f.get(info.name), Some(read), "{} = {json}", info.name);
+                assert_stored(&serde_json::to_value(&f.household).unwrap(), name, &json);
+                f.household.set(name, None).unwrap();
+                assert_eq!(f.get(info.name), Some(FactValue::Unknown), "{}", info.name);
+            }
+        }
+        for info in MEMBER_FACTS {
+            let name = info.name.strip_prefix("member.").unwrap();
+            for (json, read) in samples(info.kind) {
+                let mut m = Member::default();
+                if m.set(name, Some(&json)).is_err() {
+                    not_stored.push(info.name);
+                    break;
+                }
+                assert_eq!(m.get(info.name), Some(read), "{} = {json}", info.name);
+                assert_stored(&serde_json::to_value(&m).unwrap(), name, &json);
+                m.set(name, Some(&serde_json::Value::Null)).unwrap();
+                assert_eq!(m.get(info.name), Some(FactValue::Unknown), "{}", info.name);
+            }
+        }
+        assert_eq!(
+            not_stored,
+            [
+                "region",
+                "county_exit_year",
+                "member_count",
+                "household.rigid_expense_total",
+                "household.rigid_expense.medical",
+                "household.rigid_expense.education",
+                "household.rigid_expense.disaster",
+                "household.rigid_expense.accident",
+                "member.disabled",
+            ]
+        );
+        // The rigid expense is stored as a whole and read through its parts.
+        let mut f = Facts::default();
+        let expense = serde_json::json!({"medical": 500, "accident": 20});
+        f.household.set("rigid_expense", Some(&expense)).unwrap();
+        assert_eq!(
+            f.get("household.rigid_expense_total"),
+            Some(FactValue::Num(520.0))
+        );
+        assert_eq!(
+            f.get("household.rigid_expense.education"),
+            Some(FactValue::Num(0.0))
+        );
+        assert!(f
+            .household
+            .set("rigid_expense_total", Some(&expense))
+            .is_err());
+        assert_eq!(f.get("household.rigid_expense"), None);
+    }
+
     #[test]
     fn every_listed_fact_can_be_read() {
         let f = Facts {
@@ -853,110 +883,6 @@ mod tests {
         }
         for info in MEMBER_FACTS {
             assert!(Member::default().get(info.name).is_some(), "{}", info.name);
-        }
-    }
-}
-
-/// Sets one stored field by its JSON name (`None` forgets it); an unknown name or a value of the
-/// wrong shape is refused.
-macro_rules! field_setter {
-    ($ty:ty { $($field:ident),+ $(,)? }) => {
-        impl $ty {
-            /// Sets the stored field `name` (as in the facts JSON) to `value`, or forgets it.
-            pub fn set(&mut self, name: &str, value: Option<&serde_json::Value>) -> Result<(), String> {
-                match name {
-                    $(stringify!($field) => {
-                        self.$field = match value {
-                            None | Some(serde_json::Value::Null) => None,
-                            Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| format!("{name}: {e}"))?),
-                        };
-                    })+
-                    _ => return Err(format!("no stored fact {name:?}")),
-                }
-                Ok(())
-            }
-        }
-    };
-}
-
-field_setter!(Household {
-    poverty_status,
-    monitor_type,
-    returned_to_poverty,
-    dibao,
-    tekun,
-    low_income_family,
-    relocated,
-    relocation_site,
-    income_per_capita_yuan,
-    income_drop_sharp,
-    basic_living_hardship,
-    recent_shocks,
-    rigid_expense,
-    housing_unsafe,
-    adobe_house,
-    water_unsafe,
-    toilet_unimproved,
-    livelihoods,
-    livestock_head,
-    credit_need,
-    poverty_assets,
-});
-
-field_setter!(Member {
-    relation,
-    age,
-    can_work,
-    self_care,
-    disability_grade,
-    disability_kind,
-    serious_illness,
-    chronic_disease,
-    school_stage,
-    working_outside_county,
-    tied_to_home,
-    public_job,
-    pension_insured,
-    pension_drawing,
-    medical_insured,
-    orphan,
-    de_facto_unsupported_child,
-    left_behind_child,
-});
-
-impl Facts {
-    /// Sets (or with `None` forgets) the stored fact at `path` (`household.dibao`,
-    /// `members[1].age`, `county_exit_year`); a member not on the list, or a path that is not a
-    /// stored fact, is refused.
-    pub fn set(
-        &mut self,
-        path: &crate::path::FactPath,
-        value: Option<&serde_json::Value>,
-    ) -> Result<(), String> {
-        use crate::path::FactPath;
-        match path {
-            FactPath::Top("county_exit_year") => {
-                self.county_exit_year = match value {
-                    None | Some(serde_json::Value::Null) => None,
-                    Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| e.to_string())?),
-                };
-                Ok(())
-            }
-            FactPath::Household(name) => self.household.set(name, value),
-            FactPath::Member(i, name) => self
-                .members
-                .as_mut()
-                .and_then(|m| m.get_mut(*i))
-                .ok_or_else(|| format!("no member {i}"))?
-                .set(name, value),
-            FactPath::Members => {
-                self.members = match value {
-                    None | Some(serde_json::Value::Null) => None,
-                    Some(v) => Some(serde::Deserialize::deserialize(v).map_err(|e| e.to_string())?),
-                };
-                Ok(())
-            }
-            FactPath::Top(other) => Err(format!("no stored fact {other:?}")),
         }
     }
 }
