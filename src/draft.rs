@@ -9,6 +9,7 @@ use xiangqin_rules::consent;
 use xiangqin_rules::declaration::{
     Applicant, Assisted, Consent, Declaration, FieldError, Place, RiskType,
 };
+use xiangqin_rules::facts::Shock;
 use xiangqin_rules::places::PlaceCode;
 use xiangqin_rules::Region;
 
@@ -339,16 +340,9 @@ impl Draft {
             .household
             .get("recent_shocks")
             .and_then(Value::as_array);
-        for shock in shocks.into_iter().flatten().filter_map(Value::as_str) {
-            risks.push(match shock {
-                "illness" => "illness",
-                "accident" => "accident",
-                "natural_disaster" => "disaster",
-                "epidemic" => "epidemic",
-                "disability" => "disability",
-                "job_loss" => "unstable_employment",
-                _ => "income_drop",
-            });
+        let shocks = shocks.into_iter().flatten().filter_map(Value::as_str);
+        for shock in shocks.filter_map(Shock::from_key) {
+            risks.push(RiskType::from(shock).key());
         }
         let yes = |fact: &str| answers.household.get(fact) == Some(&Value::Bool(true));
         for (fact, risk) in [

@@ -1,6 +1,6 @@
 //! The self-declaration (一键申报 / 农户自主申报): what a household reports to its village cadres,
 //! and the checks both the app and the endpoint run on it, with messages a farmer understands.
-use crate::facts::Region;
+use crate::facts::{Region, Shock};
 use crate::places::PlaceCode;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,22 @@ pub enum RiskType {
     WaterUnsafe,
     Dropout,
     Other,
+}
+
+/// What a declaration calls an event of the last 12 months the questionnaire asked about
+/// (`household.recent_shocks`): a job lost is 务工就业不稳, an earner's death 收入大幅下降.
+impl From<Shock> for RiskType {
+    fn from(shock: Shock) -> RiskType {
+        match shock {
+            Shock::Illness => RiskType::Illness,
+            Shock::Accident => RiskType::Accident,
+            Shock::NaturalDisaster => RiskType::Disaster,
+            Shock::Epidemic => RiskType::Epidemic,
+            Shock::Disability => RiskType::Disability,
+            Shock::JobLoss => RiskType::UnstableEmployment,
+            Shock::DeathOfEarner => RiskType::IncomeDrop,
+        }
+    }
 }
 
 impl RiskType {

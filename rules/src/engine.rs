@@ -606,17 +606,14 @@ impl Rules {
 
 /// The question a household would recognise for a missing fact path.
 pub fn fact_label(path: &str) -> String {
-    if path == "members" {
-        return "家里有哪些人".into();
-    }
-    if let Some(rest) = path.strip_prefix("members[") {
-        if let Some((index, field)) = rest.split_once("].") {
-            let n = index.parse::<usize>().map_or(0, |i| i + 1);
+    match crate::path::FactPath::parse(path) {
+        Some(crate::path::FactPath::Members) => "家里有哪些人".into(),
+        Some(crate::path::FactPath::Member(i, field)) => {
             let label = member_fact_info(&format!("member.{field}")).map_or(field, |f| f.label_zh);
-            return format!("第{n}位家人{label}");
+            format!("第{}位家人{label}", i + 1)
         }
+        _ => household_fact_info(path).map_or_else(|| path.to_string(), |f| f.label_zh.to_string()),
     }
-    household_fact_info(path).map_or_else(|| path.to_string(), |f| f.label_zh.to_string())
 }
 
 /// True if `e` (or a term it uses) mentions the term `name`.

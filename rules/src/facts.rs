@@ -64,6 +64,8 @@ macro_rules! fact_enum {
         impl $name {
             pub const VALUES: &'static [&'static str] = &[$($s),+];
             pub fn as_str(&self) -> &'static str { match self { $($name::$variant => $s),+ } }
+            /// The value of a JSON key (`None` for a key it does not have).
+            pub fn from_key(key: &str) -> Option<$name> { match key { $($s => Some($name::$variant),)+ _ => None } }
         }
         impl StoredFact for $name {
             const KIND: FactKind = FactKind::Enum($name::VALUES);

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 use serde_json::{Map, Value};
 use xiangqin_rules::questions::{AnswerKind, MEMBER_QUESTIONS};
 
-use super::typed::NumberForm;
+use super::typed::{NumberForm, ANSWER_INPUT};
 use super::{back_href, ChoiceButton, Progress, QuestionHeading, SeeResults};
 
 /// Who lives in the household: the list so far, 「添加一个人」 and, once someone is on it,
@@ -164,7 +164,7 @@ pub(super) fn AddMember() -> impl IntoView {
     let add = move |age: Option<i64>| {
         let Some(rel) = relation.get_untracked() else {
             error.set(Some(i18n.tr(Msg::MemberPickRelation).to_string()));
-            crate::pages::focus_later("number-answer");
+            crate::pages::focus_later(ANSWER_INPUT);
             return;
         };
         household.update(|a| {

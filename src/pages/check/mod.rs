@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 use serde_json::Value;
+use xiangqin_rules::path::FactPath;
 use xiangqin_rules::questions::{next_question, questions_left, Ask};
 use xiangqin_rules::rules;
 
@@ -183,7 +184,7 @@ fn answerer() -> impl Fn(String, Option<Value>) + Clone + 'static {
             a.mark_asked(&path);
         });
         // After a new person's age, back to the list to add the next person.
-        let next = if path.starts_with("members[") && path.ends_with("].age") {
+        let next = if matches!(FactPath::parse(&path), Some(FactPath::Member(_, "age"))) {
             "/check/members"
         } else {
             "/check/next"

@@ -69,35 +69,52 @@ pub(super) fn NumberForm(
                     i18n.tr(Msg::AnsNumberInvalid),
                     &[("min", &min.to_string()), ("max", &max.to_string())],
                 )));
-                crate::pages::focus_later("number-answer");
+                crate::pages::focus_later(ANSWER_INPUT);
             }
         }
     };
-    let submit_button = submit.clone();
+    view! { <AnswerForm text error=error.into() numeric=true label testid="number-input" on_submit=submit/> }
+}
+
+/// The box an answer is typed in, its error line and 「确定」 (Enter does the same).
+#[component]
+fn AnswerForm(
+    text: RwSignal<String>,
+    error: Signal<Option<String>>,
+    /// Digits: the phone shows its number pad.
+    #[prop(optional)]
+    numeric: bool,
+    /// The words above the box; without them the screen's heading names it.
+    label: Option<Msg>,
+    testid: &'static str,
+    on_submit: impl Fn() + Clone + 'static,
+) -> impl IntoView {
+    let submit_button = on_submit.clone();
     view! {
         <form
             class="answer-form"
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                submit()
+                on_submit()
             }
         >
-            {label.map(|m| view! { <label class="field-label" for="number-answer">{t(m)}</label> })}
+            {label.map(|m| view! { <label class="field-label" for=ANSWER_INPUT>{t(m)}</label> })}
             <input
-                id="number-answer"
+                id=ANSWER_INPUT
                 class="text-input"
                 type="text"
-                inputmode="numeric"
+                inputmode=numeric.then_some("numeric")
+                maxlength=(!numeric).then_some(MAX_TEXT_CHARS)
                 autocomplete="off"
                 aria-labelledby=label.is_none().then_some("page-heading")
                 aria-invalid=move || error.with(Option::is_some).to_string()
-                aria-describedby="number-error"
-                data-testid="number-input"
+                aria-describedby="answer-error"
+                data-testid=testid
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
             />
-            <p id="number-error" class="field-error" role="alert" data-testid="answer-error">
+            <p id="answer-error" class="field-error" role="alert" data-testid="answer-error">
                 {move || error.get()}
             </p>
             <button type="button" class="button primary" data-testid="confirm" on:click=move |_| submit_button()>
@@ -107,6 +124,11 @@ pub(super) fn NumberForm(
     }
 }
 
+/// The id of the box an answer is typed in (focused when what is in it is refused).
+pub(super) const ANSWER_INPUT: &str = "answer-input";
+/// The longest text answer (a relocation site's name).
+const MAX_TEXT_CHARS: usize = 50;
+
 #[component]
 pub(super) fn TextAnswer(path: String) -> impl IntoView {
     let initial = stored(&path)
@@ -114,45 +136,22 @@ pub(super) fn TextAnswer(path: String) -> impl IntoView {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     let text = RwSignal::new(initial);
-    let error = RwSignal::new(false);
+    let error = RwSignal::new(None);
     let submit_path = path.clone();
     let answer = answerer();
+    let i18n = use_i18n();
     let submit = move || {
         let typed = text.get_untracked().trim().to_string();
-        if typed.is_empty() || typed.chars().count() > 50 {
-            error.set(true);
+        if typed.is_empty() || typed.chars().count() > MAX_TEXT_CHARS {
+            error.set(Some(i18n.tr(Msg::AnsTextEmpty).to_string()));
+            crate::pages::focus_later(ANSWER_INPUT);
         } else {
-            error.set(false);
+            error.set(None);
             answer(submit_path.clone(), Some(Value::from(typed)));
         }
     };
-    let submit2 = submit.clone();
     view! {
-        <form
-            class="answer-form"
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                submit()
-            }
-        >
-            <input
-                class="text-input"
-                type="text"
-                maxlength="50"
-                aria-labelledby="page-heading"
-                aria-invalid=move || error.get().to_string()
-                data-testid="text-input"
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-            />
-            <p class="field-error" role="alert" data-testid="answer-error">
-                {move || error.get().then(|| t(Msg::AnsTextEmpty)())}
-            </p>
-            <button type="button" class="button primary" data-testid="confirm" on:click=move |_| submit2()>
-                {t(Msg::AnsConfirm)}
-            </button>
-        </form>
+        <AnswerForm text error=error.into() label=None testid="text-input" on_submit=submit/>
         <div class="choices">
             <UnsureButton path=path.clone()/>
         </div>
