@@ -14,6 +14,7 @@ pub mod review;
 pub mod status;
 
 use crate::i18n::{t, Msg};
+use leptos::callback::{Callable, UnsyncCallback};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -82,8 +83,8 @@ pub fn Confirm(
     /// More classes for the box (where it stands in a bar rather than on the page).
     #[prop(optional)]
     class: &'static str,
-    on_yes: impl Fn() + 'static,
-    on_no: impl Fn() + 'static,
+    #[prop(into)] on_yes: UnsyncCallback<()>,
+    #[prop(into)] on_no: UnsyncCallback<()>,
 ) -> impl IntoView {
     let safe = NodeRef::<leptos::html::Button>::new();
     safe.on_load(move |button| {
@@ -107,7 +108,7 @@ pub fn Confirm(
             </p>
             {explain.map(|m| view! { <p class="small" id=explain_id>{t(m)}</p> })}
             <div class="confirm-buttons">
-                <button type="button" class=yes_class data-testid=format!("{name}-yes") on:click=move |_| on_yes()>
+                <button type="button" class=yes_class data-testid=format!("{name}-yes") on:click=move |_| on_yes.run(())>
                     {t(yes)}
                 </button>
                 <button
@@ -115,7 +116,7 @@ pub fn Confirm(
                     class=no_class
                     data-testid=format!("{name}-no")
                     node_ref=safe
-                    on:click=move |_| on_no()
+                    on:click=move |_| on_no.run(())
                 >
                     {t(no)}
                 </button>

@@ -2,6 +2,7 @@
 use crate::glossary::Glossary;
 use crate::i18n::{t, use_i18n, Msg};
 use crate::use_household;
+use leptos::callback::{Callable, UnsyncCallback};
 use leptos::prelude::*;
 
 use super::answerer;
@@ -12,7 +13,7 @@ pub(super) fn ChoiceButton(
     label: Signal<String>,
     testid: String,
     selected: Signal<bool>,
-    on_pick: impl Fn() + 'static,
+    #[prop(into)] on_pick: UnsyncCallback<()>,
     /// The Chinese words whose official terms are explained under the label.
     #[prop(optional)]
     explain: Option<Signal<Vec<String>>>,
@@ -28,7 +29,7 @@ pub(super) fn ChoiceButton(
             class:selected=move || selected.get()
             aria-pressed=move || selected.get().to_string()
             data-testid=testid
-            on:click=move |_| on_pick()
+            on:click=move |_| on_pick.run(())
         >
             <span class="choice-mark" aria-hidden="true"></span>
             <span class="choice-text">
@@ -63,7 +64,7 @@ pub(super) fn UnsureButton(path: String) -> impl IntoView {
 pub(super) fn CheckBox(
     testid: String,
     checked: Signal<bool>,
-    on_toggle: impl Fn() + 'static,
+    #[prop(into)] on_toggle: UnsyncCallback<()>,
     children: Children,
 ) -> impl IntoView {
     view! {
@@ -74,7 +75,7 @@ pub(super) fn CheckBox(
             class:selected=move || checked.get()
             aria-checked=move || checked.get().to_string()
             data-testid=testid
-            on:click=move |_| on_toggle()
+            on:click=move |_| on_toggle.run(())
         >
             <span class="choice-mark" aria-hidden="true"></span>
             {children()}
@@ -97,8 +98,8 @@ pub(super) fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
 pub(super) fn PickedActions(
     path: String,
     nothing_picked: Signal<bool>,
-    on_confirm: impl Fn() + 'static,
-    on_none: impl Fn() + 'static,
+    #[prop(into)] on_confirm: UnsyncCallback<()>,
+    #[prop(into)] on_none: UnsyncCallback<()>,
 ) -> impl IntoView {
     view! {
         <div class="choices">
@@ -107,11 +108,11 @@ pub(super) fn PickedActions(
                 class="button primary"
                 data-testid="confirm"
                 disabled=move || nothing_picked.get()
-                on:click=move |_| on_confirm()
+                on:click=move |_| on_confirm.run(())
             >
                 {t(Msg::AnsConfirm)}
             </button>
-            <button type="button" class="choice" data-testid="choice-none" on:click=move |_| on_none()>
+            <button type="button" class="choice" data-testid="choice-none" on:click=move |_| on_none.run(())>
                 <span class="choice-mark" aria-hidden="true"></span>
                 <span>{t(Msg::AnsNoneOfThese)}</span>
             </button>

@@ -196,7 +196,7 @@ pub(super) fn AddMember() -> impl IntoView {
                 min
                 max
                 label=Msg::MemberAgeLabel
-                on_number=move |n| add(Some(n))
+                on_number=move |n: i64| add(Some(n))
             />
             <div class="choices">
                 <button type="button" class="choice" data-testid="age-unsure" on:click=move |_| add_unsure(None)>

@@ -1,6 +1,7 @@
 //! Answers typed in: a number, a text, the rigid expenses' four amounts.
 use crate::i18n::{fill, t, use_i18n, Msg};
 use crate::questions::RIGID_CAUSES;
+use leptos::callback::{Callable, UnsyncCallback};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use xiangqin_rules::amount::parse_yuan;
@@ -24,7 +25,7 @@ pub(super) fn NumberAnswer(path: String, min: i64, max: i64) -> impl IntoView {
             min
             max
             yuan=path.ends_with("_yuan")
-            on_number=move |n| answer(submit_path.clone(), Some(Value::from(n)))
+            on_number=move |n: i64| answer(submit_path.clone(), Some(Value::from(n)))
         />
         <div class="choices">
             <UnsureButton path=path.clone()/>
@@ -49,7 +50,7 @@ pub(super) fn NumberForm(
     /// The words above the box; without them the screen's heading names it.
     #[prop(optional)]
     label: Option<Msg>,
-    on_number: impl Fn(i64) + Clone + 'static,
+    #[prop(into)] on_number: UnsyncCallback<(i64,)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let submit = move || {
@@ -62,7 +63,7 @@ pub(super) fn NumberForm(
         match number {
             Some(n) if (min..=max).contains(&n) => {
                 error.set(None);
-                on_number(n)
+                on_number.run((n,))
             }
             _ => {
                 error.set(Some(fill(
@@ -87,16 +88,15 @@ fn AnswerForm(
     /// The words above the box; without them the screen's heading names it.
     label: Option<Msg>,
     testid: &'static str,
-    on_submit: impl Fn() + Clone + 'static,
+    #[prop(into)] on_submit: UnsyncCallback<()>,
 ) -> impl IntoView {
-    let submit_button = on_submit.clone();
     view! {
         <form
             class="answer-form"
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                on_submit()
+                on_submit.run(())
             }
         >
             {label.map(|m| view! { <label class="field-label" for=ANSWER_INPUT>{t(m)}</label> })}
@@ -117,7 +117,7 @@ fn AnswerForm(
             <p id="answer-error" class="field-error" role="alert" data-testid="answer-error">
                 {move || error.get()}
             </p>
-            <button type="button" class="button primary" data-testid="confirm" on:click=move |_| submit_button()>
+            <button type="button" class="button primary" data-testid="confirm" on:click=move |_| on_submit.run(())>
                 {t(Msg::AnsConfirm)}
             </button>
         </form>
