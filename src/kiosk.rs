@@ -8,8 +8,6 @@ use crate::storage::{self, SentReceipt};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub const KIOSK_KEY: &str = "xiangqin.kiosk.v1";
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KioskSettings {
     pub operator: String,
@@ -20,13 +18,8 @@ pub struct KioskSettings {
 }
 
 pub fn settings() -> Option<KioskSettings> {
-    storage::load(KIOSK_KEY)
+    storage::load(storage::KIOSK_KEY)
 }
-
-/// Declarations the endpoint refused after their household had left the centre: for the
-/// operator, the day each was queued and the server's message, and nothing personal (the
-/// household's signed paper form says whose it was). A device setting, like the mode itself.
-pub const REFUSED_KEY: &str = "xiangqin.kiosk-refused.v1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefusedNote {
@@ -41,11 +34,11 @@ pub fn note_refused(queued_on: &str, message: &str) {
         queued_on: queued_on.to_string(),
         message: message.to_string(),
     });
-    storage::save(REFUSED_KEY, &notes);
+    storage::save(storage::REFUSED_KEY, &notes);
 }
 
 pub fn refused_notes() -> Vec<RefusedNote> {
-    storage::load(REFUSED_KEY).unwrap_or_default()
+    storage::load(storage::REFUSED_KEY).unwrap_or_default()
 }
 
 pub fn pin_hash(pin: &str) -> String {

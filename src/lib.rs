@@ -43,7 +43,7 @@ pub fn mount() {
     }
     #[cfg(feature = "cadre")]
     if let Ok(Some(session)) = window().session_storage() {
-        let _ = session.remove_item(pages::not_found::RELOADED_AT);
+        let _ = session.remove_item(storage::CADRE_RELOADED_AT_KEY);
     }
     leptos::mount::mount_to_body(App);
 }

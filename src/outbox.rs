@@ -15,8 +15,6 @@ use std::time::Duration;
 use xiangqin_rules::declaration::Declaration;
 use xiangqin_rules::Region;
 
-pub const OUTBOX_KEY: &str = "xiangqin.outbox.v1";
-
 /// One declaration waiting for the endpoint's acknowledgement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pending {
@@ -52,14 +50,14 @@ fn fingerprint(body: &str) -> String {
 }
 
 pub fn load() -> Vec<Pending> {
-    storage::load(OUTBOX_KEY).unwrap_or_default()
+    storage::load(storage::OUTBOX_KEY).unwrap_or_default()
 }
 
 pub fn save(entries: &[Pending]) {
     if entries.is_empty() {
-        storage::remove(OUTBOX_KEY);
+        storage::remove(storage::OUTBOX_KEY);
     } else {
-        storage::save(OUTBOX_KEY, &entries);
+        storage::save(storage::OUTBOX_KEY, &entries);
     }
 }
 

@@ -1,5 +1,5 @@
-//! Everything the app keeps on the device, in LocalStorage, each under one versioned key: the keys
-//! and the reading and writing. What is kept is defined where it is used (the answers in
+//! Everything the app keeps on the device, in LocalStorage, each under one versioned key: every
+//! key (the two the tab's session storage holds too) and the reading and writing. What is kept is defined where it is used (the answers in
 //! [`crate::answers`], the draft in [`crate::draft`]).
 //! Household data (answers, the declaration draft, the last receipt) can be removed in one go with
 //! [`clear_household`]; the language choice is a device setting and stays, as does what the
@@ -21,6 +21,22 @@ pub const BIG_TEXT_KEY: &str = "xiangqin.big-text.v1";
 /// Who receives declarations at this endpoint, as it last said (a fact about the service, not the
 /// household: shown on the form even when offline).
 pub const SERVICE_KEY: &str = "xiangqin.service.v1";
+/// Declarations the household agreed to send, until the endpoint has each ([`crate::outbox`]).
+pub const OUTBOX_KEY: &str = "xiangqin.outbox.v1";
+/// Service-centre mode's settings (a device setting: it survives 「下一户」).
+pub const KIOSK_KEY: &str = "xiangqin.kiosk.v1";
+/// Declarations the endpoint refused after their household had left the centre: for the
+/// operator, the day each was queued and the server's message, and nothing personal (the
+/// household's signed paper form says whose it was). A device setting, like the mode itself.
+pub const REFUSED_KEY: &str = "xiangqin.kiosk-refused.v1";
+
+/// In the tab's session storage (gone when the tab is closed): the signed-in cadre's token
+/// (`pages/review.rs`).
+pub const REVIEW_SESSION_KEY: &str = "xiangqin.review-session.v1";
+/// In the tab's session storage: when the households' page last asked the server for the cadres'
+/// page (`pages/not_found.rs`); the cadres' page clears it when it starts, so that it is never
+/// mistaken for a page that is missing.
+pub const CADRE_RELOADED_AT_KEY: &str = "xiangqin.cadre-page-reloaded-at";
 
 /// Keys holding information about the household. The outbox is not among them: a declaration
 /// the household agreed to send is kept until the endpoint has it.

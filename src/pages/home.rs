@@ -88,7 +88,7 @@ fn RefusedNote() -> impl IntoView {
                 })
                 .collect_view();
             let done = move |_| {
-                crate::storage::remove(crate::kiosk::REFUSED_KEY);
+                crate::storage::remove(crate::storage::REFUSED_KEY);
                 dismissed.set(true);
             };
             return Some(

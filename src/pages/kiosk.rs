@@ -1,6 +1,6 @@
 //! `/kiosk`: switching service-centre mode on (operator's name, PIN, idle time) and off (PIN).
 use crate::i18n::{fill, t, use_i18n, Msg};
-use crate::kiosk::{pin_hash, use_kiosk, valid_pin, KioskSettings, KIOSK_KEY};
+use crate::kiosk::{pin_hash, use_kiosk, valid_pin, KioskSettings};
 use crate::pages::{BackLink, FocusHeading};
 use crate::storage;
 use leptos::prelude::*;
@@ -30,7 +30,7 @@ pub fn KioskPage() -> impl IntoView {
             pin_hash: pin_hash(&p),
             idle_seconds: minutes.get_untracked() * 60,
         };
-        storage::save(KIOSK_KEY, &s);
+        storage::save(storage::KIOSK_KEY, &s);
         kiosk.settings.set(Some(s));
         just_on.set(true);
         pin.set(String::new());
@@ -45,7 +45,7 @@ pub fn KioskPage() -> impl IntoView {
             error.set(Some(Msg::KioskBadPin));
             return;
         }
-        storage::remove(KIOSK_KEY);
+        storage::remove(storage::KIOSK_KEY);
         kiosk.settings.set(None);
         pin.set(String::new());
         error.set(None);

@@ -15,10 +15,6 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// When [`CadrePage`] last asked the server for the cadres' page (session storage; the cadres'
-/// page clears it when it starts, so that it is never mistaken for a page that is missing).
-pub const RELOADED_AT: &str = "xiangqin.cadre-page-reloaded-at";
-
 /// `/review` and `/kiosk` in the households' app, which leaves them out (the `cadre` feature):
 /// they are the cadres' and service centres' own page (`cadre.html`, a second Wasm that
 /// households never download; `endpoint/src/app_routes.rs`). Links to them are
@@ -32,17 +28,21 @@ pub fn CadrePage() -> impl IntoView {
     let now = js_sys::Date::now();
     let just_reloaded = session
         .as_ref()
-        .and_then(|s| s.get_item(RELOADED_AT).ok().flatten())
+        .and_then(|s| {
+            s.get_item(crate::storage::CADRE_RELOADED_AT_KEY)
+                .ok()
+                .flatten()
+        })
         .and_then(|at| at.parse::<f64>().ok())
         .is_some_and(|at| now - at < 10_000.0);
     if just_reloaded {
         if let Some(s) = &session {
-            let _ = s.remove_item(RELOADED_AT);
+            let _ = s.remove_item(crate::storage::CADRE_RELOADED_AT_KEY);
         }
         return NotFound().into_any();
     }
     if let Some(s) = &session {
-        let _ = s.set_item(RELOADED_AT, &now.to_string());
+        let _ = s.set_item(crate::storage::CADRE_RELOADED_AT_KEY, &now.to_string());
     }
     let _ = window().location().reload();
     view! { <p class="status" role="status" data-testid="cadre-page-opening">{t(Msg::NotFoundCadrePage)}</p> }

@@ -13,9 +13,6 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use xiangqin_rules::workflow::Step;
 
-/// The signed-in cadre's token, in this tab's session storage (see the module comment).
-const SESSION_KEY: &str = "xiangqin.review-session.v1";
-
 fn error_text(e: &ReviewError, lang: &crate::i18n::Lang) -> String {
     match e {
         ReviewError::Network => lang.get(Msg::ReviewNetwork).to_string(),
@@ -39,7 +36,7 @@ pub fn ReviewPage() -> impl IntoView {
         spawn_local(async move {
             match api::review_me(&given).await {
                 Ok(r) => {
-                    let _ = SessionStorage::set(SESSION_KEY, &given);
+                    let _ = SessionStorage::set(crate::storage::REVIEW_SESSION_KEY, &given);
                     token.set(given);
                     typed.set(String::new());
                     reviewer.set(Some(r));
@@ -49,7 +46,7 @@ pub fn ReviewPage() -> impl IntoView {
                     // A token the endpoint no longer takes is forgotten; after a network
                     // failure a reload tries it again.
                     if e == ReviewError::Unauthorized {
-                        SessionStorage::delete(SESSION_KEY);
+                        SessionStorage::delete(crate::storage::REVIEW_SESSION_KEY);
                     }
                     error.set(Some(error_text(&e, i18n.lang())));
                 }
@@ -64,11 +61,11 @@ pub fn ReviewPage() -> impl IntoView {
         }
     };
     // Signed in before a reload of this tab: again, without typing the token.
-    if let Ok(kept) = SessionStorage::get::<String>(SESSION_KEY) {
+    if let Ok(kept) = SessionStorage::get::<String>(crate::storage::REVIEW_SESSION_KEY) {
         sign_in_with(kept);
     }
     let sign_out = move || {
-        SessionStorage::delete(SESSION_KEY);
+        SessionStorage::delete(crate::storage::REVIEW_SESSION_KEY);
         token.set(String::new());
         reviewer.set(None);
         error.set(None);
