@@ -6,9 +6,7 @@ use crate::answers::{Answers, INCOME_TOTAL};
 use crate::i18n::{fill, Lang, Msg};
 use serde_json::Value;
 use xiangqin_rules::path::FactPath;
-use xiangqin_rules::questions::{
-    group, topic_named, Ask, Question, Topic, HOUSEHOLD_QUESTIONS, MEMBER_QUESTIONS,
-};
+use xiangqin_rules::questions::{group, topic_named, Ask, Question, Topic, MEMBER_QUESTIONS};
 
 /// The household question about rigid expenses asks four amounts on one screen.
 pub const RIGID_EXPENSE: &str = "household.rigid_expense";
@@ -71,33 +69,19 @@ pub fn ask_for_path(path: &str) -> Option<Ask> {
     if let Some(topic) = topic_named(path) {
         return Some(Ask::Topic(topic, vec![]));
     }
-    if path.starts_with(RIGID_EXPENSE) {
-        return HOUSEHOLD_QUESTIONS
-            .iter()
-            .find(|q| q.fact == RIGID_EXPENSE)
-            .map(|q| Ask::Household(*q));
-    }
-    if let Some(q) = HOUSEHOLD_QUESTIONS.iter().find(|q| q.fact == path) {
-        return Some(Ask::Household(*q));
-    }
     if let Some(name) = path.strip_prefix("anyone.") {
         let fact = format!("member.{name}");
         group(&fact)?;
         let q = MEMBER_QUESTIONS.iter().find(|q| q.fact == fact)?;
         return Some(Ask::Anyone(*q));
     }
-    let FactPath::Member(i, name) = FactPath::parse(path)? else {
-        return None;
-    };
-    // `disabled` is worked out from the disability kind and grade: ask the kind.
-    let name = if name == "disabled" {
-        "disability_kind"
-    } else {
-        name
-    };
-    let fact = format!("member.{name}");
-    let q = MEMBER_QUESTIONS.iter().find(|q| q.fact == fact)?;
-    Some(Ask::Member(i, *q))
+    // Any other fact path: the question the rules' bank asks it with (`members[1].disabled` as
+    // the kind of disability, the rigid expenses as their amounts).
+    let (_, q) = xiangqin_rules::questions::question_for(path)?;
+    Some(match FactPath::parse(path)? {
+        FactPath::Member(i, _) => Ask::Member(i, q),
+        _ => Ask::Household(q),
+    })
 }
 
 /// The path an answer to this question is stored at (`household.rigid_expense` for the amounts,
@@ -363,7 +347,30 @@ pub fn answered_rows(topic: &Topic, answers: &Answers) -> Vec<Ask> {
 mod tests {
     use super::*;
     use crate::i18n::LANGS;
-    use xiangqin_rules::questions::AnswerKind;
+    use xiangqin_rules::questions::{AnswerKind, HOUSEHOLD_QUESTIONS};
+
+    #[test]
+    fn a_fact_path_is_asked_with_the_rules_question_for_it() {
+        let Some(Ask::Member(1, q)) = ask_for_path("members[1].disabled") else {
+            panic!("members[1].disabled is a member question");
+        };
+        assert_eq!(q.fact, "member.disability_kind");
+        for path in [
+            "household.rigid_expense_total",
+            "household.rigid_expense.medical",
+        ] {
+            let Some(Ask::Household(q)) = ask_for_path(path) else {
+                panic!("{path} is a household question");
+            };
+            assert_eq!(q.fact, RIGID_EXPENSE, "{path}");
+        }
+        assert!(
+            matches!(ask_for_path("household.dibao"), Some(Ask::Household(q)) if q.fact == "household.dibao")
+        );
+        assert!(matches!(ask_for_path("members"), Some(Ask::Members)));
+        assert!(ask_for_path("members[x].age").is_none());
+        assert!(ask_for_path("household.no_such_fact").is_none());
+    }
 
     #[test]
     fn slugs_round_trip() {

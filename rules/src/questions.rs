@@ -383,8 +383,9 @@ impl Ask {
 }
 
 /// The question bank's entry for a fact path of `missing_facts`, as asked: `members[1].disabled`
-/// is asked as the kind of disability, the rigid expenses as their amounts.
-fn question_for(path: &str) -> Option<(String, Question)> {
+/// is asked as the kind of disability, the rigid expenses as their amounts. With the path the
+/// answer is stored at.
+pub fn question_for(path: &str) -> Option<(String, Question)> {
     match FactPath::parse(path)? {
         FactPath::Household(name) if name.starts_with("rigid_expense") => {
             let q = HOUSEHOLD_QUESTIONS
