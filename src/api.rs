@@ -137,15 +137,14 @@ pub async fn send_declaration(body: String, idempotency_key: &str) -> Result<Rec
     fetch(request).await.map_err(|failure| match failure {
         Failure::Network => SendError::Network,
         Failure::Status(status, detail) if is_final(status) => {
-            let detail = detail.unwrap_or_else(|| ErrorDetail {
-                code: String::new(),
-                message: String::new(),
-                fields: None,
-            });
+            // An error body that could not be read leaves the message and the fields empty.
+            let (message, fields) = detail
+                .map(|d| (d.message, d.fields.unwrap_or_default()))
+                .unwrap_or_default();
             SendError::Refused {
                 status,
-                message: detail.message,
-                fields: detail.fields.unwrap_or_default(),
+                message,
+                fields,
             }
         }
         Failure::Status(status, _) | Failure::Unreadable(status) => SendError::Unavailable(status),

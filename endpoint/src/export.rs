@@ -65,7 +65,9 @@ pub fn cells(row: &ReviewRow, item: &Item) -> [Cell; WIDTH] {
     // codes reads too (its names are in the place columns).
     let declared: Option<StoredDeclaration> = match row.erased_at {
         Some(_) => None,
-        None => serde_json::from_str(&row.body_json).ok(),
+        // A body that cannot be read leaves its row's declared columns empty rather than the
+        // whole export refused (the review detail answers it as a fault).
+        None => crate::review::stored_declaration(&row.body_json).ok(),
     };
     let declared = declared.as_ref();
     let from = |f: &dyn Fn(&StoredDeclaration) -> Cell| declared.map_or(Cell::Empty, f);
