@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use xiangqin_rules::questions::{group, topic_rows, AnswerKind, Ask, Question, Topic};
 use xiangqin_rules::rules;
 
+use super::buttons::toggle;
 use super::{
     anyone_people, back_href, choice_value, store_picked, ChoiceButton, Progress, QuestionHeading,
     SeeResults,
@@ -229,15 +230,8 @@ fn TopicRow(row: Row) -> impl IntoView {
                                     RowAnswer::People(p) => p.clone(),
                                     _ => vec![],
                                 };
-                                match list.iter().position(|x| *x == i) {
-                                    Some(k) => {
-                                        list.remove(k);
-                                    }
-                                    None => {
-                                        list.push(i);
-                                        list.sort();
-                                    }
-                                }
+                                toggle(&mut list, i);
+                                list.sort();
                                 *a = RowAnswer::People(list);
                             })
                         />
@@ -285,12 +279,7 @@ fn TopicRow(row: Row) -> impl IntoView {
                                                         Some(Value::Array(l)) => l.clone(),
                                                         _ => vec![],
                                                     };
-                                                    match list.iter().position(|x| x == v) {
-                                                        Some(n) => {
-                                                            list.remove(n);
-                                                        }
-                                                        None => list.push(Value::from(v)),
-                                                    }
+                                                    toggle(&mut list, Value::from(v));
                                                     k.insert(i, Value::Array(list));
                                                 } else {
                                                     k.insert(i, value.clone());
