@@ -9,7 +9,8 @@
 //   /review and /kiosk: cached only on a device that opened one of them, so that households
 //   never download the cadres' code).
 // - Pages: network first (the newest release when online), the cached release when not.
-// - Hashed files: from the cache; they never change under their name.
+// - Hashed files: from the cache; they never change under their name. A release's files are
+//   those its page names and the Wasm chunks its scripts load later.
 // - A county's place list (/places/county/<code>.txt), once fetched: from the cache, so the
 //   pickers work offline; refreshed in the background when online (a new year's codes). It
 //   lives in its own cache, which a new release does not clear.
@@ -34,6 +35,21 @@ function assetsOf(html) {
   return [...found].sort();
 }
 
+// The files a release's scripts fetch themselves: the Wasm chunks of the screens after the
+// questionnaire, named in the chunk loader (xiangqin-later-<hash>.js) and not in the page, so
+// that a first visit does not download them before the first question (src/pages/later.rs).
+async function laterAssetsOf(cache, assets) {
+  const found = new Set();
+  for (const a of assets) {
+    if (!a.endsWith('.js')) continue;
+    const text = await (await cache.match(a)).text();
+    const re = /new URL\(["'`](\.\/[^"'`\s]+\.wasm)["'`]/g;
+    let m;
+    while ((m = re.exec(text)) !== null) found.add(new URL(m[1], new URL(a, self.location.origin)).pathname);
+  }
+  return [...found].sort();
+}
+
 async function releaseName(kind, assets) {
   const bytes = new TextEncoder().encode(assets.join('|'));
   const digest = await crypto.subtle.digest('SHA-256', bytes);
@@ -50,6 +66,9 @@ async function keepRelease(kind, html) {
   const missing = [];
   for (const a of assets) if (!(await cache.match(a))) missing.push(a);
   await cache.addAll(missing);
+  const later = [];
+  for (const a of await laterAssetsOf(cache, assets)) if (!(await cache.match(a))) later.push(a);
+  await cache.addAll(later);
   await cache.put(kind.page, new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
   for (const key of await caches.keys()) {
     if (key.startsWith(kind.prefix) && key !== name) await caches.delete(key);

@@ -139,13 +139,13 @@ pub fn App() -> impl IntoView {
                 <FlatRoutes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home/>
                     <Route path=path!("/check/:step?") view=pages::check::Check/>
-                    <Route path=path!("/report/:step?") view=pages::report::Report/>
-                    <Route path=path!("/results") view=pages::results::Results/>
-                    <Route path=path!("/status") view=pages::status::StatusPage/>
+                    <Route path=path!("/report/:step?") view=|| view! { <pages::later::Later screen=pages::later::Screen::Report/> }/>
+                    <Route path=path!("/results") view=|| view! { <pages::later::Later screen=pages::later::Screen::Results/> }/>
+                    <Route path=path!("/status") view=|| view! { <pages::later::Later screen=pages::later::Screen::Status/> }/>
                     <Route path=path!("/review") view=cadre_pages::ReviewPage/>
                     <Route path=path!("/kiosk") view=cadre_pages::KioskPage/>
-                    <Route path=path!("/policy/:id") view=pages::policy::PolicyPage/>
-                    <Route path=path!("/policies/:region?") view=pages::policy::Browse/>
+                    <Route path=path!("/policy/:id") view=|| view! { <pages::later::Later screen=pages::later::Screen::Policy/> }/>
+                    <Route path=path!("/policies/:region?") view=|| view! { <pages::later::Later screen=pages::later::Screen::Browse/> }/>
                 </FlatRoutes>
             </main>
         </Router>

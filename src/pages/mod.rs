@@ -4,6 +4,7 @@ pub mod check;
 pub mod home;
 #[cfg(feature = "cadre")]
 pub mod kiosk;
+pub mod later;
 pub mod not_found;
 pub mod place;
 pub mod policy;

@@ -159,15 +159,21 @@ test("households never download the cadres' code; the cadres' screens come in a 
   await page.getByTestId('question-title').waitFor();
   await page.goto('/results');
   await page.getByTestId('results-title').waitFor();
+  // The households' release: one main Wasm and the chunks of the screens opened later, which
+  // carry the same build hash (src/pages/later.rs).
   const household = [...new Set(wasm)];
-  assert.equal(household.length, 1, `one Wasm for the household: ${household}`);
+  const main = household.filter((w) => w.endsWith('_bg.wasm'));
+  assert.equal(main.length, 1, `one main Wasm for the household: ${household}`);
+  const release = /-([0-9a-f]{16})_bg\.wasm$/.exec(main[0])[1];
+  assert.ok(household.every((w) => w.endsWith(`-${release}.wasm`) || w === main[0]), `${household}`);
 
   // The home screen's link to the service-centre setup loads the cadres' page from the server.
   await page.goto('/');
   await page.getByTestId('kiosk-link').click();
   await page.getByTestId('kiosk-operator').waitFor();
   const cadre = [...new Set(wasm)].filter((w) => !household.includes(w));
-  assert.equal(cadre.length, 1, `the cadres' page has its own Wasm: ${wasm}`);
+  assert.equal(cadre.filter((w) => w.endsWith('_bg.wasm')).length, 1, `the cadres' page has its own Wasm: ${wasm}`);
+  assert.ok(cadre.every((w) => !w.endsWith(`-${release}.wasm`)), `nothing of the households' release: ${cadre}`);
   // Back in the households' app and then Forward to /kiosk: the page is asked for afresh.
   await page.goto('/');
   await page.getByTestId('home-title').waitFor();

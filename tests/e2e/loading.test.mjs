@@ -131,3 +131,51 @@ test('the loading screens are accessible at 360×740', async (t) => {
     await assertAccessible(page, `loading ${path}`);
   }
 });
+
+// The screens after the questionnaire are chunks of the Wasm loaded when first opened
+// (src/pages/later.rs, scripts/split-wasm).
+test('the first question needs only the main Wasm; the later screens come in chunks of their own', async (t) => {
+  const page = await ctx.env.newPage(t);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  await page.goto('/check');
+  await page.getByTestId('choice-longyan').click();
+  await page.getByTestId('question-title').waitFor();
+  assert.equal(wasm.filter((w) => WASM.test(w)).length, 1, `${wasm}`);
+  // Only the results (the questionnaire's next screen) are fetched ahead, while it is answered.
+  assert.deepEqual(wasm.filter((w) => /later-(report|status|policy)-/.test(w)), [], `${wasm}`);
+  for (const [path, testid, chunk] of [
+    ['/results', 'results-title', 'results'],
+    ['/policy/ly-monitoring-support', 'policy-title', 'policy'],
+    ['/report', 'report-title', 'report'],
+    ['/status', 'status-title', 'status'],
+  ]) {
+    await page.goto(path);
+    await page.getByTestId(testid).first().waitFor();
+    assert.ok(wasm.some((w) => w.includes(`later-${chunk}-`)), `${path}: ${wasm}`);
+  }
+});
+
+test('a chunk that does not arrive says so, loses nothing, and 再试一次 opens the screen', async (t) => {
+  const page = await ctx.env.newPage(t);
+  let refuse = true;
+  await page.context().route(/later-report-[0-9a-f]{16}\.wasm$/, (route) => (refuse ? route.abort('internetdisconnected') : route.continue()));
+  await page.goto('/check');
+  await page.getByTestId('choice-qinghai').click();
+  await page.getByTestId('question-title').waitFor();
+  await page.goto('/report');
+  const failed = page.getByTestId('later-failed');
+  await failed.waitFor();
+  assert.equal(await failed.textContent(), ctx.zh['later.failed']);
+  assert.equal(await page.getByTestId('later-retry').textContent(), ctx.zh['later.retry']);
+  await screenshot(page, 'later-failed');
+  // Still the app: its other screens open, and the answer given is kept.
+  await page.getByTestId('brand').click();
+  await page.getByTestId('home-title').waitFor();
+  await page.goBack();
+  await failed.waitFor();
+  refuse = false;
+  await page.getByTestId('later-retry').click();
+  await page.getByTestId('report-title').first().waitFor();
+  assert.ok(await page.getByTestId('region-qinghai').isChecked(), 'the region answered before is on the form');
+});

@@ -44,6 +44,8 @@ use typed::{AmountsAnswer, NumberAnswer, TextAnswer};
 pub fn Check() -> impl IntoView {
     let params = use_params_map();
     let step = Memo::new(move |_| params.read().get("step").unwrap_or_default());
+    // The results come next: their chunk downloads while the household answers.
+    crate::pages::later::preload_results();
     move || match step.get().as_str() {
         "" | "region" => view! { <RegionStep/> }.into_any(),
         "next" => view! { <NextStep/> }.into_any(),

@@ -1,0 +1,106 @@
+//! The screens a household reaches only after the questionnaire — results, policy pages, the
+//! declaration and 查进度 — in chunks of the Wasm of their own (issue 21). The first download
+//! carries the home screen and the questionnaire; a chunk is fetched the first time one of its
+//! screens opens, or earlier by [`preload_results`] and the service worker, which caches every
+//! chunk of a release once the page has loaded, so these screens still open offline.
+//!
+//! How: each screen's view is built by a `#[wasm_split]` function, which `scripts/build`
+//! (`tools/wasm-split`) moves with the code only it reaches into its chunk. That needs the
+//! `xiangqin_split` cfg (set by `scripts/build`); without it (`trunk serve`, native tests) the
+//! same functions are plain ones and everything is in one Wasm.
+//!
+//! A chunk that does not arrive (a weak network) is a screen that says so and offers 再试一次,
+//! never a stopped app: the split functions are `fallible`, and a failed load is tried afresh.
+use leptos::prelude::*;
+
+use crate::i18n::{t, Msg};
+
+/// A screen whose chunk did not arrive.
+pub struct NotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+/// `later!(chunk, name, view)`: an async `name()` that builds `view` once the chunk `chunk` is
+/// loaded. Functions naming the same chunk share it.
+macro_rules! later {
+    ($chunk:ident, $name:ident, $view:expr) => {
+        #[cfg(xiangqin_split)]
+        #[leptos::wasm_split::wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split)]
+        fn $name() -> Result<AnyView, NotLoaded> {
+            Ok($view.into_any())
+        }
+
+        #[cfg(not(xiangqin_split))]
+        async fn $name() -> Result<AnyView, NotLoaded> {
+            Ok($view.into_any())
+        }
+    };
+}
+
+later!(results, results, view! { <super::results::Results/> });
+later!(policy, policy, view! { <super::policy::PolicyPage/> });
+later!(policy, browse, view! { <super::policy::Browse/> });
+later!(report, report, view! { <super::report::Report/> });
+later!(status, status, view! { <super::status::StatusPage/> });
+
+/// The screens loaded later, for the route table.
+#[derive(Clone, Copy, Debug)]
+pub enum Screen {
+    Results,
+    Policy,
+    Browse,
+    Report,
+    Status,
+}
+
+async fn build(screen: Screen) -> Result<AnyView, NotLoaded> {
+    match screen {
+        Screen::Results => results().await,
+        Screen::Policy => policy().await,
+        Screen::Browse => browse().await,
+        Screen::Report => report().await,
+        Screen::Status => status().await,
+    }
+}
+
+/// Starts fetching the results' chunk (the questionnaire's next screen) in the background, for
+/// browsers without a service worker. A failure here is tried again when the screen opens.
+pub fn preload_results() {
+    #[cfg(xiangqin_split)]
+    leptos::task::spawn_local(async {
+        let _ = __wasm_split_preload_results().await;
+    });
+}
+
+/// A screen of a chunk: a note while it arrives, then the screen; if it does not arrive, the
+/// reason and a button that tries again.
+#[component]
+pub fn Later(screen: Screen) -> impl IntoView {
+    let attempt = RwSignal::new(0u32);
+    let opening = || view! { <p class="hint" role="status" data-testid="later-opening">{t(Msg::LaterOpening)}</p> };
+    view! {
+        <Suspense fallback=opening>
+            {move || {
+                attempt.track();
+                Suspend::new(async move {
+                    build(screen).await.unwrap_or_else(|NotLoaded| {
+                        view! {
+                            <section class="screen">
+                                <p class="status" role="alert" data-testid="later-failed">{t(Msg::LaterFailed)}</p>
+                                <button type="button" class="button primary" data-testid="later-retry"
+                                    on:click=move |_| attempt.update(|n| *n += 1)>
+                                    {t(Msg::LaterRetry)}
+                                </button>
+                            </section>
+                        }
+                        .into_any()
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
