@@ -50,6 +50,13 @@ async function laterAssetsOf(cache, assets) {
   return [...found].sort();
 }
 
+// Fetches into the cache those of `files` it does not hold yet (a release shares files with the last).
+async function addMissing(cache, files) {
+  const missing = [];
+  for (const f of files) if (!(await cache.match(f))) missing.push(f);
+  await cache.addAll(missing);
+}
+
 async function releaseName(kind, assets) {
   const bytes = new TextEncoder().encode(assets.join('|'));
   const digest = await crypto.subtle.digest('SHA-256', bytes);
@@ -63,12 +70,8 @@ async function keepRelease(kind, html) {
   if (!assets.some((a) => a.endsWith('.wasm'))) return; // not one of the app's pages
   const name = await releaseName(kind, assets);
   const cache = await caches.open(name);
-  const missing = [];
-  for (const a of assets) if (!(await cache.match(a))) missing.push(a);
-  await cache.addAll(missing);
-  const later = [];
-  for (const a of await laterAssetsOf(cache, assets)) if (!(await cache.match(a))) later.push(a);
-  await cache.addAll(later);
+  await addMissing(cache, assets);
+  await addMissing(cache, await laterAssetsOf(cache, assets));
   await cache.put(kind.page, new Response(html, { headers: { 'Content-Type': 'text/html; charset=utf-8' } }));
   for (const key of await caches.keys()) {
     if (key.startsWith(kind.prefix) && key !== name) await caches.delete(key);

@@ -23,6 +23,7 @@ pub mod storage;
 
 use answers::Answers;
 use i18n::{t, use_i18n, I18n, Msg, LANGS};
+use pages::later::{Later, Screen};
 
 /// The cadres' screens: themselves in the cadres' page (`cadre.html`, built with the `cadre`
 /// feature), a stand-in that asks the server for that page in the households' app.
@@ -139,13 +140,13 @@ pub fn App() -> impl IntoView {
                 <FlatRoutes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home/>
                     <Route path=path!("/check/:step?") view=pages::check::Check/>
-                    <Route path=path!("/report/:step?") view=|| view! { <pages::later::Later screen=pages::later::Screen::Report/> }/>
-                    <Route path=path!("/results") view=|| view! { <pages::later::Later screen=pages::later::Screen::Results/> }/>
-                    <Route path=path!("/status") view=|| view! { <pages::later::Later screen=pages::later::Screen::Status/> }/>
+                    <Route path=path!("/report/:step?") view=|| view! { <Later screen=Screen::Report/> }/>
+                    <Route path=path!("/results") view=|| view! { <Later screen=Screen::Results/> }/>
+                    <Route path=path!("/status") view=|| view! { <Later screen=Screen::Status/> }/>
                     <Route path=path!("/review") view=cadre_pages::ReviewPage/>
                     <Route path=path!("/kiosk") view=cadre_pages::KioskPage/>
-                    <Route path=path!("/policy/:id") view=|| view! { <pages::later::Later screen=pages::later::Screen::Policy/> }/>
-                    <Route path=path!("/policies/:region?") view=|| view! { <pages::later::Later screen=pages::later::Screen::Browse/> }/>
+                    <Route path=path!("/policy/:id") view=|| view! { <Later screen=Screen::Policy/> }/>
+                    <Route path=path!("/policies/:region?") view=|| view! { <Later screen=Screen::Browse/> }/>
                 </FlatRoutes>
             </main>
         </Router>
