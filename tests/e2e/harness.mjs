@@ -268,6 +268,13 @@ export async function firstVisit(page) {
   assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), 'controlled by the service worker');
 }
 
+/** The paths of the Wasm files the page asks for from now on, in order (kept up to date). */
+export function wasmRequests(page) {
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  return wasm;
+}
+
 /** A slow mobile link (400 kbit/s, 400 ms round trip), as `bench/run load` has it. */
 export async function slowLink(page) {
   const cdp = await page.context().newCDPSession(page);

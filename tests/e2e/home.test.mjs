@@ -2,7 +2,7 @@
 // 「清除我的信息」 removes the household's data from the device.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, assertAccessible, appStorage, slowLink, ANSWERS_KEY } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, appStorage, slowLink, wasmRequests, ANSWERS_KEY } from './harness.mjs';
 import { HomePage, CheckPage } from './pages.mjs';
 
 const ctx = useEnv({ catalogues: ['zh-Hans', 'en'] });
@@ -152,8 +152,7 @@ test("the app runs under the endpoint's Content-Security-Policy without a violat
 
 test("households never download the cadres' code; the cadres' screens come in a page of their own", async (t) => {
   const page = await ctx.env.newPage(t);
-  const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  const wasm = wasmRequests(page);
   await page.goto('/check');
   await page.getByTestId('choice-longyan').click();
   await page.getByTestId('question-title').waitFor();

@@ -5,7 +5,7 @@
 // panel's script is inline, allowed by its hash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, assertAccessible, slowLink } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, slowLink, wasmRequests } from './harness.mjs';
 
 const WASM = /_bg\.wasm$/;
 const QR_LINK = '/status#r=XQ-ABCD-2345&t=0123456789abcdef0123456789abcdef';
@@ -136,8 +136,7 @@ test('the loading screens are accessible at 360×740', async (t) => {
 // (src/pages/later.rs, scripts/split-wasm).
 test('the first question needs only the main Wasm; the later screens come in chunks of their own', async (t) => {
   const page = await ctx.env.newPage(t);
-  const wasm = [];
-  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  const wasm = wasmRequests(page);
   await page.goto('/check');
   await page.getByTestId('choice-longyan').click();
   await page.getByTestId('question-title').waitFor();
