@@ -10,7 +10,8 @@
 //   never download the cadres' code).
 // - Pages: network first (the newest release when online), the cached release when not.
 // - Hashed files: from the cache; they never change under their name. A release's files are
-//   those its page names and the Wasm chunks its scripts load later.
+//   those its page names (the policies' words among them) and the Wasm chunks its scripts load
+//   later.
 // - A county's place list (/places/county/<code>.txt), once fetched: from the cache, so the
 //   pickers work offline; refreshed in the background when online (a new year's codes). It
 //   lives in its own cache, which a new release does not clear.
@@ -29,7 +30,9 @@ const PLACES = 'xiangqin-places-v1';
 
 function assetsOf(html) {
   const found = new Set();
-  const re = /(?:href|src)=["']?(\/[^"'`\s>]+\.(?:js|wasm|css|webmanifest|png|svg))|["'`](\/[^"'`\s]+\.(?:js|wasm))["'`]/g;
+  // `content=`: the policies' words, named by <meta name=xiangqin-texts> (src/pages/later.rs).
+  // The name ends where the attribute does (so `.json` is not read as `.js`).
+  const re = /(?:href|src|content)=["']?(\/[^"'`\s>]+\.(?:js|wasm|css|json|webmanifest|png|svg))(?=["'`\s>])|["'`](\/[^"'`\s]+\.(?:js|wasm))["'`]/g;
   let m;
   while ((m = re.exec(html)) !== null) found.add(m[1] || m[2]);
   return [...found].sort();

@@ -3,7 +3,24 @@
 //!
 //! Region files (those with `[[policy]]` records) are joined into `policies`, in the order of the
 //! seeds; every other file is kept whole under its name (`terms`, `periods`, …).
+//!
+//! Besides the whole document (`rules.json`), the same data in two parts for the app's split
+//! build (issue 21): `rules-core.json`, the policies without their words, which is all the
+//! questionnaire needs, and `texts.json`, the words (`TEXT_FIELDS`), fetched by the app for the
+//! results and policy pages.
+use serde_json::Value;
 use std::{env, fs, path::Path};
+
+/// A policy's words: what the results and policy pages show, not what decides its status.
+const TEXT_FIELDS: [&str; 7] = [
+    "title",
+    "summary",
+    "who",
+    "gets",
+    "how_to_apply",
+    "careful",
+    "source",
+];
 
 fn main() {
     let data = Path::new("data");
@@ -48,8 +65,36 @@ fn main() {
         env::var("CARGO_PKG_VERSION").unwrap(),
         hash as u32
     );
-    out.insert("version".into(), version.into());
+    out.insert("version".into(), version.clone().into());
+    let out_dir = env::var("OUT_DIR").unwrap();
+    let write = |name: &str, value: &serde_json::Map<String, Value>| {
+        let text = serde_json::to_string(value).unwrap();
+        fs::write(Path::new(&out_dir).join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    };
+
+    // The parts: each policy's words, under its id, taken out of the conditions' document.
+    let mut core = out.clone();
+    let mut texts = Vec::new();
+    let mut bare = Vec::new();
+    for policy in &policies {
+        let mut policy = policy.as_object().expect("a policy is a table").clone();
+        let mut words = serde_json::Map::new();
+        words.insert("id".into(), policy["id"].clone());
+        for field in TEXT_FIELDS {
+            if let Some(v) = policy.remove(field) {
+                words.insert(field.into(), v);
+            }
+        }
+        texts.push(Value::Object(words));
+        bare.push(Value::Object(policy));
+    }
+    core.insert("policies".into(), bare.into());
+    write("rules-core.json", &core);
+    let mut words = serde_json::Map::new();
+    words.insert("version".into(), version.into());
+    words.insert("policies".into(), texts.into());
+    write("texts.json", &words);
+
     out.insert("policies".into(), policies.into());
-    let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("rules.json");
-    fs::write(dest, serde_json::to_string(&out).unwrap()).expect("write rules.json");
+    write("rules.json", &out);
 }

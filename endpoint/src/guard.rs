@@ -71,19 +71,21 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     out
 }
 
-/// Trunk names built files `name-<16 hex>.ext` (and `name-<hash>_bg.wasm`): their content never
-/// changes under that name, so phones may keep them for a year.
+/// Trunk and scripts/split-wasm name built files `name-<16 hex>.ext` (and `name-<hash>_bg.wasm`):
+/// their content never changes under that name, so phones may keep them for a year.
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path);
     let Some((stem, ext)) = file.rsplit_once('.') else {
         return false;
     };
-    if !matches!(ext, "js" | "wasm" | "css") {
+    if !matches!(ext, "js" | "wasm" | "css" | "json") {
         return false;
     }
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+    // A 64-bit hash in hex; Trunk writes it without leading zeros (`initializer-459a7e277178486`).
+    stem.rsplit_once('-').is_some_and(|(_, h)| {
+        (12..=16).contains(&h.len()) && h.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 /// Security headers on every answer, and cache rules on the app's files: hashed files for a
@@ -258,6 +260,9 @@ mod tests {
     fn hashed_assets_are_recognised() {
         assert!(is_hashed_asset("/xiangqin-e0dc72fdc1126787_bg.wasm"));
         assert!(is_hashed_asset("/main-ea2a1b5cb737a646.css"));
+        assert!(is_hashed_asset("/rules-texts-0123456789abcdef.json"));
+        assert!(is_hashed_asset("/initializer-459a7e277178486.js"));
+        assert!(!is_hashed_asset("/api/v1/openapi.json"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/check/region"));
         assert!(!is_hashed_asset("/app.js"));

@@ -12,8 +12,17 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-/// The policy data, turned into JSON by `build.rs` from `data/*.toml`.
+/// The policy data, turned into JSON by `build.rs` from `data/*.toml`: the whole of it, or in the
+/// app's split build (`xiangqin_split`, issue 21) the conditions only, whose words (`texts.json`)
+/// the app fetches for the results and policy pages and gives to [`install_texts`].
+#[cfg(not(xiangqin_split))]
 const EMBEDDED: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
+#[cfg(xiangqin_split)]
+const EMBEDDED: &str = include_str!(concat!(env!("OUT_DIR"), "/rules-core.json"));
+
+/// The policies' words as the split app fetches them (`xiangqin-rules texts` prints them for
+/// `scripts/split-wasm`, which puts them in `dist/`).
+pub const TEXTS: &str = include_str!(concat!(env!("OUT_DIR"), "/texts.json"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,6 +110,9 @@ pub struct Decision {
 }
 
 /// One household-facing policy of one region (a record of `data/<region>.toml`).
+///
+/// Its words (`title` … `sources`, the fields of [`PolicyWords`]) are empty only in rules loaded
+/// with [`Rules::from_json_core`]: the split app's questionnaire, which never shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
@@ -109,17 +121,45 @@ pub struct Policy {
     pub category: Category,
     pub topic: String,
     pub kind: String,
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub summary: String,
+    #[serde(default)]
     pub who: String,
+    #[serde(default)]
     pub gets: String,
+    #[serde(default)]
     pub how_to_apply: String,
     #[serde(default)]
     pub careful: String,
     pub time_limit: TimeLimit,
     pub decision: Decision,
-    #[serde(rename = "source")]
+    #[serde(rename = "source", default)]
     pub sources: Vec<Source>,
+}
+
+/// A policy's words, as `texts.json` (built by `build.rs`) carries them apart from the conditions.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyWords {
+    id: String,
+    title: String,
+    summary: String,
+    who: String,
+    gets: String,
+    how_to_apply: String,
+    #[serde(default)]
+    careful: String,
+    #[serde(rename = "source")]
+    sources: Vec<Source>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTexts {
+    version: String,
+    policies: Vec<PolicyWords>,
 }
 
 impl Policy {
@@ -223,18 +263,100 @@ pub struct Rules {
 }
 
 /// The embedded rules, loaded once. The data checks in the tests keep them valid.
+///
+/// In the app's split build, the conditions only until [`install_texts`] has been given the
+/// policies' words, and the whole rules from then on.
 pub fn rules() -> &'static Rules {
+    #[cfg(xiangqin_split)]
+    if let Some(whole) = WITH_TEXTS.get() {
+        return whole;
+    }
     static RULES: OnceLock<Rules> = OnceLock::new();
     RULES.get_or_init(|| {
-        Rules::from_json(EMBEDDED)
-            .unwrap_or_else(|errors| panic!("invalid rules data:\n{}", errors.join("\n")))
+        #[cfg(not(xiangqin_split))]
+        let loaded = Rules::from_json(EMBEDDED);
+        #[cfg(xiangqin_split)]
+        let loaded = Rules::from_json_core(EMBEDDED);
+        loaded.unwrap_or_else(|errors| panic!("invalid rules data:\n{}", errors.join("\n")))
     })
+}
+
+#[cfg(xiangqin_split)]
+static WITH_TEXTS: OnceLock<Rules> = OnceLock::new();
+
+/// Whether [`rules`] has the policies' words (always, except in the split app before
+/// [`install_texts`]).
+pub fn texts_installed() -> bool {
+    #[cfg(xiangqin_split)]
+    return WITH_TEXTS.get().is_some();
+    #[cfg(not(xiangqin_split))]
+    true
+}
+
+/// Gives the split app's rules the policies' words (`texts.json` of the same build); from then
+/// on [`rules`] is the whole. Words of another version of the data are refused.
+pub fn install_texts(texts: &str) -> Result<(), Vec<String>> {
+    #[cfg(xiangqin_split)]
+    if WITH_TEXTS.get().is_none() {
+        let _ = WITH_TEXTS.set(Rules::from_json_parts(EMBEDDED, texts)?);
+    }
+    #[cfg(not(xiangqin_split))]
+    let _ = texts;
+    Ok(())
 }
 
 impl Rules {
     /// Loads and checks rules data; every problem found is listed.
     pub fn from_json(text: &str) -> Result<Rules, Vec<String>> {
         let raw: RawRules = serde_json::from_str(text).map_err(|e| vec![e.to_string()])?;
+        Self::check(raw, true)
+    }
+
+    /// Loads and checks the conditions (`rules-core.json`), whose policies have no words yet:
+    /// enough to decide every status and to choose the questions.
+    pub fn from_json_core(core: &str) -> Result<Rules, Vec<String>> {
+        let raw: RawRules = serde_json::from_str(core).map_err(|e| vec![e.to_string()])?;
+        Self::check(raw, false)
+    }
+
+    /// Loads the conditions and the words of the same data (`rules-core.json` and
+    /// `texts.json`) into whole rules, as [`Rules::from_json`] does the one document.
+    pub fn from_json_parts(core: &str, texts: &str) -> Result<Rules, Vec<String>> {
+        let mut raw: RawRules = serde_json::from_str(core).map_err(|e| vec![e.to_string()])?;
+        let words: RawTexts = serde_json::from_str(texts).map_err(|e| vec![e.to_string()])?;
+        if words.version != raw.version {
+            return Err(vec![format!(
+                "texts of rules {} for rules {}",
+                words.version, raw.version
+            )]);
+        }
+        if words.policies.len() != raw.policies.len() {
+            return Err(vec![format!(
+                "texts for {} policies, rules of {}",
+                words.policies.len(),
+                raw.policies.len()
+            )]);
+        }
+        for (p, w) in raw.policies.iter_mut().zip(words.policies) {
+            if w.id != p.id {
+                return Err(vec![format!(
+                    "texts of {} where {} was expected",
+                    w.id, p.id
+                )]);
+            }
+            p.title = w.title;
+            p.summary = w.summary;
+            p.who = w.who;
+            p.gets = w.gets;
+            p.how_to_apply = w.how_to_apply;
+            p.careful = w.careful;
+            p.sources = w.sources;
+        }
+        Self::check(raw, true)
+    }
+
+    /// The checks of the data; `with_texts`: the policies' words are there and checked too.
+    fn check(raw: RawRules, with_texts: bool) -> Result<Rules, Vec<String>> {
         let mut errors = Vec::new();
         let mut terms = Terms::default();
         let mut term_info = BTreeMap::new();
@@ -291,19 +413,21 @@ impl Rules {
             if d.yes.is_none() && d.maybe.is_none() {
                 errors.push(format!("{}: a decision needs `yes` or `maybe`", p.id));
             }
-            for (field, value) in [
-                ("title", &p.title),
-                ("summary", &p.summary),
-                ("who", &p.who),
-                ("gets", &p.gets),
-                ("how_to_apply", &p.how_to_apply),
-            ] {
-                if value.trim().is_empty() {
-                    errors.push(format!("{}: `{field}` is empty", p.id));
+            if with_texts {
+                for (field, value) in [
+                    ("title", &p.title),
+                    ("summary", &p.summary),
+                    ("who", &p.who),
+                    ("gets", &p.gets),
+                    ("how_to_apply", &p.how_to_apply),
+                ] {
+                    if value.trim().is_empty() {
+                        errors.push(format!("{}: `{field}` is empty", p.id));
+                    }
                 }
-            }
-            if p.sources.is_empty() {
-                errors.push(format!("{}: no source", p.id));
+                if p.sources.is_empty() {
+                    errors.push(format!("{}: no source", p.id));
+                }
             }
             for tl in std::iter::once(&p.time_limit).chain(&d.maybe_time_limits) {
                 if raw.periods.rule_for(*tl, p.region).is_none() {
@@ -649,6 +773,8 @@ pub enum Status {
     NotApplicable,
 }
 
+/// A policy's status for a household. `title` and `sources` are the policy's (empty where the
+/// rules have no words: [`Rules::from_json_core`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyResult {
     pub id: String,
@@ -869,6 +995,59 @@ mod tests {
         );
         assert_eq!(s.status, Status::Maybe);
         assert_eq!(s.reasons, vec!["是", "按需设岗"]);
+    }
+
+    /// The split app's two parts (`rules-core.json`, `texts.json`) make the same rules as the
+    /// whole document; the conditions alone decide the same statuses.
+    #[test]
+    fn the_conditions_and_the_words_make_the_whole_rules() {
+        let out = |name: &str| {
+            std::fs::read_to_string(std::path::Path::new(env!("OUT_DIR")).join(name)).unwrap()
+        };
+        let (core, texts) = (out("rules-core.json"), out("texts.json"));
+        let whole = Rules::from_json(&out("rules.json")).unwrap();
+        let parts = Rules::from_json_parts(&core, &texts).unwrap();
+        assert_eq!(parts.version, whole.version);
+        assert_eq!(parts.policies, whole.policies);
+        let bare = Rules::from_json_core(&core).unwrap();
+        assert!(bare
+            .policies
+            .iter()
+            .all(|p| p.title.is_empty() && p.sources.is_empty()));
+        assert!(
+            core.len() * 2 < out("rules.json").len(),
+            "the words are most of the data"
+        );
+        let facts = Facts::from_json(
+            r#"{"region":"longyan","as_of":"2024-05-01","household":{"dibao":true,"poverty_status":"monitored"}}"#,
+        )
+        .unwrap();
+        let statuses = |r: &Rules| -> Vec<(String, Status, Vec<String>)> {
+            r.evaluate(&facts)
+                .unwrap()
+                .results
+                .into_iter()
+                .map(|x| (x.id, x.status, x.missing_facts))
+                .collect()
+        };
+        assert_eq!(statuses(&bare), statuses(&whole));
+
+        // Words of other data are refused, not shown beside the wrong policy; and the whole
+        // rules still need every policy's words.
+        let edited = |field: &str, value: &str| {
+            let mut v: serde_json::Value = serde_json::from_str(&texts).unwrap();
+            match field {
+                "version" => v["version"] = value.into(),
+                _ => v["policies"][0][field] = value.into(),
+            }
+            Rules::from_json_parts(&core, &v.to_string()).err().unwrap()
+        };
+        let e = edited("version", "0.0.0+00000000");
+        assert!(e[0].contains("texts of rules 0.0.0+00000000"), "{e:?}");
+        let e = edited("id", "x-1");
+        assert!(e[0].contains("texts of x-1"), "{e:?}");
+        let e = edited("title", " ");
+        assert!(e.iter().any(|e| e.contains("`title` is empty")), "{e:?}");
     }
 
     #[test]

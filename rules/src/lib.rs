@@ -36,6 +36,7 @@ pub mod questions;
 pub mod workflow;
 
 pub use engine::{
-    rules, Category, Evaluation, Policy, PolicyResult, Rules, Source, Status, TimeLimit,
+    install_texts, rules, texts_installed, Category, Evaluation, Policy, PolicyResult, Rules,
+    Source, Status, TimeLimit,
 };
 pub use facts::{Facts, FactsError, Region};

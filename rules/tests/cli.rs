@@ -62,3 +62,13 @@ fn id_number_adds_the_check_digit() {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
     assert!(xiangqin_rules::declaration::check_id_number(lines[1], today).is_ok());
 }
+
+/// `texts` prints the words the app's release build fetches: with the conditions, the whole rules.
+#[test]
+fn texts_prints_the_words_of_these_rules() {
+    let (code, out) = run(&["texts"], "");
+    assert_eq!(code, 0);
+    let core = include_str!(concat!(env!("OUT_DIR"), "/rules-core.json"));
+    let whole = xiangqin_rules::Rules::from_json_parts(core, &out).unwrap();
+    assert_eq!(whole.policies, xiangqin_rules::rules().policies);
+}

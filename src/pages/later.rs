@@ -9,8 +9,14 @@
 //! `xiangqin_split` cfg (set by `scripts/build`); without it (`trunk serve`, native tests) the
 //! same functions are plain ones and everything is in one Wasm.
 //!
-//! A chunk that does not arrive (a weak network) is a screen that says so and offers 再试一次,
-//! never a stopped app: the split functions are `fallible`, and a failed load is tried afresh.
+//! Data is not split with the code, so the policies' words (titles, what a household gets, how to
+//! apply, the quoted clauses: most of the rules data) are a file of their own, `texts.json`,
+//! which the page names in `<meta name=xiangqin-texts>` (`scripts/split-wasm`). The results and
+//! policy pages fetch it with their chunk; the questionnaire needs only the conditions.
+//!
+//! A chunk or the words not arriving (a weak network) is a screen that says so and offers
+//! 再试一次, never a stopped app: the split functions are `fallible`, and a failed load is tried
+//! afresh.
 use leptos::prelude::*;
 
 use crate::i18n::{t, Msg};
@@ -24,19 +30,23 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
     }
 }
 
-/// `later!(chunk, name, view)`: an async `name()` that builds `view` once the chunk `chunk` is
-/// loaded. Functions naming the same chunk share it.
+/// A screen's view, to be built once everything it shows is there: its components run (and read
+/// the rules) when it is called, not when its chunk arrives.
+type MakeView = Box<dyn FnOnce() -> AnyView + Send>;
+
+/// `later!(chunk, name, view)`: an async `name()` that gives the maker of `view` once the chunk
+/// `chunk` is loaded. Functions naming the same chunk share it.
 macro_rules! later {
     ($chunk:ident, $name:ident, $view:expr) => {
         #[cfg(xiangqin_split)]
         #[leptos::wasm_split::wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split)]
-        fn $name() -> Result<AnyView, NotLoaded> {
-            Ok($view.into_any())
+        fn $name() -> Result<MakeView, NotLoaded> {
+            Ok(Box::new(|| $view.into_any()))
         }
 
         #[cfg(not(xiangqin_split))]
-        async fn $name() -> Result<AnyView, NotLoaded> {
-            Ok($view.into_any())
+        async fn $name() -> Result<MakeView, NotLoaded> {
+            Ok(Box::new(|| $view.into_any()))
         }
     };
 }
@@ -57,22 +67,71 @@ pub enum Screen {
     Status,
 }
 
-async fn build(screen: Screen) -> Result<AnyView, NotLoaded> {
-    match screen {
-        Screen::Results => results().await,
-        Screen::Policy => policy().await,
-        Screen::Browse => browse().await,
-        Screen::Report => report().await,
-        Screen::Status => status().await,
-    }
+/// A screen that shows the policies' words: its chunk and the words, fetched together.
+async fn with_words(
+    chunk: impl std::future::Future<Output = Result<MakeView, NotLoaded>>,
+) -> Result<MakeView, NotLoaded> {
+    let (view, words) = futures::future::join(chunk, policy_words()).await;
+    words.and(view)
 }
 
-/// Starts fetching the results' chunk (the questionnaire's next screen) in the background, for
-/// browsers without a service worker. A failure here is tried again when the screen opens.
+async fn build(screen: Screen) -> Result<AnyView, NotLoaded> {
+    let make = match screen {
+        Screen::Results => with_words(results()).await,
+        Screen::Policy => with_words(policy()).await,
+        Screen::Browse => with_words(browse()).await,
+        Screen::Report => report().await,
+        Screen::Status => status().await,
+    }?;
+    Ok(make())
+}
+
+/// Gives the rules the policies' words (`texts.json`, named by the page), once.
+#[cfg(xiangqin_split)]
+async fn policy_words() -> Result<(), NotLoaded> {
+    if xiangqin_rules::texts_installed() {
+        return Ok(());
+    }
+    // The browser's fetch is not `Send`; the app runs on one thread.
+    send_wrapper::SendWrapper::new(fetch_words()).await
+}
+
+#[cfg(xiangqin_split)]
+async fn fetch_words() -> Result<(), NotLoaded> {
+    let url = document()
+        .query_selector("meta[name=xiangqin-texts]")
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.get_attribute("content"))
+        .ok_or(NotLoaded)?;
+    let response = gloo_net::http::Request::get(&url)
+        .send()
+        .await
+        .map_err(|_| NotLoaded)?;
+    if !response.ok() {
+        return Err(NotLoaded);
+    }
+    let text = response.text().await.map_err(|_| NotLoaded)?;
+    // Words of another release (a page and files of two builds) are refused by the rules.
+    xiangqin_rules::install_texts(&text).map_err(|errors| {
+        leptos::logging::warn!("texts.json refused: {}", errors.join("; "));
+        NotLoaded
+    })
+}
+
+/// Without the split (`trunk serve`, native tests) the words are in the Wasm.
+#[cfg(not(xiangqin_split))]
+async fn policy_words() -> Result<(), NotLoaded> {
+    Ok(())
+}
+
+/// Starts fetching the results' chunk (the questionnaire's next screen) and the policies' words
+/// in the background, for browsers without a service worker. A failure here is tried again when
+/// the screen opens.
 pub fn preload_results() {
     #[cfg(xiangqin_split)]
     leptos::task::spawn_local(async {
-        let _ = __wasm_split_preload_results().await;
+        let _ = futures::future::join(__wasm_split_preload_results(), policy_words()).await;
     });
 }
 

@@ -5,7 +5,8 @@
 // panel's script is inline, allowed by its hash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useEnv, screenshot, assertAccessible, slowLink, wasmRequests } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { useEnv, screenshot, assertAccessible, slowLink, wasmRequests, RULES_BIN } from './harness.mjs';
 
 const WASM = /_bg\.wasm$/;
 const QR_LINK = '/status#r=XQ-ABCD-2345&t=0123456789abcdef0123456789abcdef';
@@ -177,4 +178,35 @@ test('a chunk that does not arrive says so, loses nothing, and 再试一次 open
   await page.getByTestId('later-retry').click();
   await page.getByTestId('report-title').first().waitFor();
   assert.ok(await page.getByTestId('region-qinghai').isChecked(), 'the region answered before is on the form');
+});
+
+// The policies' words are not in the Wasm: a file of their own, named by the page, fetched for
+// the results and policy pages (src/pages/later.rs).
+test('the questionnaire runs without the policies\' words; a policy page waits for them, and says so when they do not arrive', async (t) => {
+  const page = await ctx.env.newPage(t, { enforceCsp: true });
+  const words = [];
+  let refuse = true;
+  await page.context().route(/\/rules-texts-[0-9a-f]{16}\.json$/, (route) => {
+    words.push(new URL(route.request().url()).pathname);
+    return refuse ? route.abort('internetdisconnected') : route.continue();
+  });
+  const named = await (await page.request.get('/')).text();
+  assert.match(named, /<meta content=\/rules-texts-[0-9a-f]{16}\.json name=xiangqin-texts>/);
+  await page.goto('/check');
+  await page.getByTestId('choice-longyan').click();
+  await page.getByTestId('question-title').waitFor();
+  assert.notEqual(await page.getByTestId('question-title').textContent(), ctx.zh['q.region.title'], 'the second question');
+  // The words are fetched ahead while the questionnaire is answered: refused here, and it ran.
+  await page.goto('/policy/ly-monitoring-support');
+  const failed = page.getByTestId('later-failed');
+  await failed.waitFor();
+  assert.equal(await failed.textContent(), ctx.zh['later.failed']);
+  assert.ok(words.length >= 1, `${words}`);
+  refuse = false;
+  await page.getByTestId('later-retry').click();
+  const listed = JSON.parse(execFileSync(RULES_BIN, ['list'], { encoding: 'utf8' }));
+  const policy = listed.policies.find((p) => p.id === 'ly-monitoring-support');
+  await page.getByTestId('policy-title').waitFor();
+  assert.equal((await page.getByTestId('policy-title').textContent()).trim(), policy.title);
+  assert.ok(await page.getByText(policy.sources[0].quote.slice(0, 20)).first().isVisible(), 'the quoted clause');
 });

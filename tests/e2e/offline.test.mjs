@@ -69,7 +69,7 @@ test('a new release replaces the cached one whole', async (t) => {
 
   // A new build: the stylesheet gets a new hashed name (as Trunk does), index.html names it.
   const files = await readdir(ctx.dist);
-  const css = files.find((f) => /^main-[0-9a-f]{16}\.css$/.test(f));
+  const css = files.find((f) => /^main-[0-9a-f]{12,16}\.css$/.test(f));
   const newCss = 'main-00000000000000aa.css';
   await cp(path.join(ctx.dist, css), path.join(ctx.dist, newCss));
   const index = await readFile(path.join(ctx.dist, 'index.html'), 'utf8');

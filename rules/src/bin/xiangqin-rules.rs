@@ -3,6 +3,8 @@
 //! standard input): each question answered from the facts, 「不清楚」 where a fact is absent; prints
 //! the screens answered, their number and the results (as `eval`).
 //! `xiangqin-rules list` — the whole catalogue with its sources.
+//! `xiangqin-rules texts` — the policies' words as the app's release build fetches them
+//! (`texts.json`; `scripts/split-wasm` puts them in `dist/`).
 //! `xiangqin-rules id-number` — completes ID numbers: each line of standard input, 17 digits,
 //! printed with its GB 11643 check digit (for tests and benchmarks that need valid ones).
 //! Malformed input: a message naming the field on standard error, exit status 2.
@@ -11,7 +13,7 @@ use std::io::Read;
 use std::process::ExitCode;
 use xiangqin_rules::{rules, Facts};
 
-const USAGE: &str = "usage: xiangqin-rules eval [FILE]        (household facts JSON; standard input if no FILE)\n       xiangqin-rules interview [FILE]   (the questionnaire answered from those facts)\n       xiangqin-rules list\n       xiangqin-rules id-number   (lines of 17 digits on standard input; each printed with its check digit)";
+const USAGE: &str = "usage: xiangqin-rules eval [FILE]        (household facts JSON; standard input if no FILE)\n       xiangqin-rules interview [FILE]   (the questionnaire answered from those facts)\n       xiangqin-rules list\n       xiangqin-rules texts   (the policies' words, as the app fetches them)\n       xiangqin-rules id-number   (lines of 17 digits on standard input; each printed with its check digit)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +35,10 @@ fn main() -> ExitCode {
                 .map(|p| json!({"id": p.id, "region": p.region, "category": p.category, "title": p.title, "sources": p.sources}))
                 .collect();
             print_json(&json!({"rules_version": r.version, "policies": policies}))
+        }
+        ["texts"] => {
+            print!("{}", xiangqin_rules::engine::TEXTS);
+            ExitCode::SUCCESS
         }
         ["id-number"] => id_numbers(),
         ["-h"] | ["--help"] | ["help"] => {
