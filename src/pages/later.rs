@@ -86,18 +86,34 @@ async fn build(screen: Screen) -> Result<AnyView, NotLoaded> {
     Ok(make())
 }
 
+#[cfg(xiangqin_split)]
+thread_local! {
+    /// The policies' words fetched ahead ([`preload_results`]) and not read yet: reading them
+    /// holds a slow phone's only thread for a moment, so it waits until a screen shows them and
+    /// never delays the questionnaire (measured: BENCHMARKS.md).
+    static FETCHED_WORDS: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Gives the rules the policies' words (`texts.json`, named by the page), once.
 #[cfg(xiangqin_split)]
 async fn policy_words() -> Result<(), NotLoaded> {
     if xiangqin_rules::texts_installed() {
         return Ok(());
     }
-    // The browser's fetch is not `Send`; the app runs on one thread.
-    send_wrapper::SendWrapper::new(fetch_words()).await
+    let text = match FETCHED_WORDS.with(|w| w.borrow_mut().take()) {
+        Some(text) => text,
+        // The browser's fetch is not `Send`; the app runs on one thread.
+        None => send_wrapper::SendWrapper::new(fetch_words()).await?,
+    };
+    // Words of another release (a page and files of two builds) are refused by the rules.
+    xiangqin_rules::install_texts(&text).map_err(|errors| {
+        leptos::logging::warn!("texts.json refused: {}", errors.join("; "));
+        NotLoaded
+    })
 }
 
 #[cfg(xiangqin_split)]
-async fn fetch_words() -> Result<(), NotLoaded> {
+async fn fetch_words() -> Result<String, NotLoaded> {
     let url = document()
         .query_selector("meta[name=xiangqin-texts]")
         .ok()
@@ -111,12 +127,7 @@ async fn fetch_words() -> Result<(), NotLoaded> {
     if !response.ok() {
         return Err(NotLoaded);
     }
-    let text = response.text().await.map_err(|_| NotLoaded)?;
-    // Words of another release (a page and files of two builds) are refused by the rules.
-    xiangqin_rules::install_texts(&text).map_err(|errors| {
-        leptos::logging::warn!("texts.json refused: {}", errors.join("; "));
-        NotLoaded
-    })
+    response.text().await.map_err(|_| NotLoaded)
 }
 
 /// Without the split (`trunk serve`, native tests) the words are in the Wasm.
@@ -131,7 +142,15 @@ async fn policy_words() -> Result<(), NotLoaded> {
 pub fn preload_results() {
     #[cfg(xiangqin_split)]
     leptos::task::spawn_local(async {
-        let _ = futures::future::join(__wasm_split_preload_results(), policy_words()).await;
+        let words = async {
+            if xiangqin_rules::texts_installed() || FETCHED_WORDS.with(|w| w.borrow().is_some()) {
+                return;
+            }
+            if let Ok(text) = fetch_words().await {
+                FETCHED_WORDS.with(|w| *w.borrow_mut() = Some(text));
+            }
+        };
+        let _ = futures::future::join(__wasm_split_preload_results(), words).await;
     });
 }
 
