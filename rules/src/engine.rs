@@ -111,7 +111,7 @@ pub struct Decision {
 
 /// One household-facing policy of one region (a record of `data/<region>.toml`).
 ///
-/// Its words (`title` … `sources`, the fields of [`PolicyWords`]) are empty only in rules loaded
+/// Its words (`title` … `sources`, what `texts.json` carries) are empty only in rules loaded
 /// with [`Rules::from_json_core`]: the split app's questionnaire, which never shows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,8 +4,8 @@
 //! screens opens, or earlier by [`preload_results`] and the service worker, which caches every
 //! chunk of a release once the page has loaded, so these screens still open offline.
 //!
-//! How: each screen's view is built by a `#[wasm_split]` function, which `scripts/build`
-//! (`tools/wasm-split`) moves with the code only it reaches into its chunk. That needs the
+//! How: each screen's view is made by what a `#[wasm_split]` function returns, which
+//! `scripts/build` (`tools/wasm-split`) moves with the code only it reaches into its chunk. That needs the
 //! `xiangqin_split` cfg (set by `scripts/build`); without it (`trunk serve`, native tests) the
 //! same functions are plain ones and everything is in one Wasm.
 //!
@@ -21,7 +21,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{t, Msg};
 
-/// A screen whose chunk did not arrive.
+/// A screen whose chunk (or words) did not arrive.
 pub struct NotLoaded;
 
 impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
