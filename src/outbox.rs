@@ -8,6 +8,7 @@
 //! becomes of the draft; the report page only shows the outcome.
 use crate::api::{self, SendError};
 use crate::draft::{Attempt, Draft, Refusal};
+use crate::pages::later::NotLoaded;
 use crate::storage::{self, SentReceipt};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -239,19 +240,30 @@ impl Outbox {
         }
         this.busy.set(true);
         leptos::task::spawn_local(async move {
-            let mut entries = this.pending.get_untracked();
-            entries.retain(|e| !crate::draft::needs_place(&e.body));
-            let mut waiting = false;
-            for entry in &entries {
-                if let Some(Submitted::Waiting(_)) = this.try_one(entry, false).await {
-                    waiting = true;
-                }
-            }
+            // The sending code not arriving (a weak network) is one more try that failed.
+            let waiting = match sender(this).await {
+                Ok(send) => send.await,
+                Err(NotLoaded) => true,
+            };
             this.busy.set(false);
             if waiting {
                 this.try_later();
             }
         });
+    }
+
+    /// Tries every waiting entry once (those written before places were codes wait, see
+    /// [`return_unsendable`]); true if one is still waiting.
+    async fn send_waiting(self) -> bool {
+        let mut entries = self.pending.get_untracked();
+        entries.retain(|e| !crate::draft::needs_place(&e.body));
+        let mut waiting = false;
+        for entry in &entries {
+            if let Some(Submitted::Waiting(_)) = self.try_one(entry, false).await {
+                waiting = true;
+            }
+        }
+        waiting
     }
 
     /// Plans the next try (unless one is planned): 2 s, 4 s, 8 s … at most 5 minutes after as
@@ -273,6 +285,24 @@ impl Outbox {
             pause,
         );
     }
+}
+
+/// [`Outbox::send_waiting`], started.
+type Sending = std::pin::Pin<Box<dyn std::future::Future<Output = bool>>>;
+
+/// The code that sends what waits is a chunk of the Wasm of its own (issue 21, `pages::later`):
+/// most households have nothing queued when the app starts, and the first download is smaller
+/// without it. A failed load is one more failed try (tried again 2, 4, 8 s … later); the
+/// declaration's chunk shares most of this code.
+#[cfg(xiangqin_split)]
+#[leptos::wasm_split::wasm_split(outbox, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn sender(outbox: Outbox) -> Result<Sending, NotLoaded> {
+    Ok(Box::pin(outbox.send_waiting()))
+}
+
+#[cfg(not(xiangqin_split))]
+async fn sender(outbox: Outbox) -> Result<Sending, NotLoaded> {
+    Ok(Box::pin(outbox.send_waiting()))
 }
 
 /// A declaration acknowledged in the background: the draft it was sent from is done with, unless

@@ -14,6 +14,10 @@
 //! which the page names in `<meta name=xiangqin-texts>` (`scripts/split-wasm`). The results and
 //! policy pages fetch it with their chunk; the questionnaire needs only the conditions.
 //!
+//! Not a screen but split the same way: the code that sends what waits in the outbox
+//! (`outbox::sender`), fetched when the app starts with a declaration queued; most households have
+//! none, and the declaration's screen shares most of that code.
+//!
 //! A chunk or the words not arriving (a weak network) is a screen that says so and offers
 //! 再试一次, never a stopped app: the split functions are `fallible`, and a failed load is tried
 //! afresh.

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useEnv, screenshot, assertAccessible, slowLink, wasmRequests, RULES_BIN } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, slowLink, wasmRequests, household, RULES_BIN } from './harness.mjs';
+import { ReportPage } from './pages.mjs';
 
 const WASM = /_bg\.wasm$/;
 const QR_LINK = '/status#r=XQ-ABCD-2345&t=0123456789abcdef0123456789abcdef';
@@ -142,8 +143,9 @@ test('the first question needs only the main Wasm; the later screens come in chu
   await page.getByTestId('choice-longyan').click();
   await page.getByTestId('question-title').waitFor();
   assert.equal(wasm.filter((w) => WASM.test(w)).length, 1, `${wasm}`);
-  // Only the results (the questionnaire's next screen) are fetched ahead, while it is answered.
-  assert.deepEqual(wasm.filter((w) => /later-(report|status|policy)-/.test(w)), [], `${wasm}`);
+  // Only the results (the questionnaire's next screen) are fetched ahead, while it is answered;
+  // with nothing in the outbox, the code that sends it is not fetched either.
+  assert.deepEqual(wasm.filter((w) => /later-(report|status|policy|outbox)-/.test(w)), [], `${wasm}`);
   for (const [path, testid, chunk] of [
     ['/results', 'results-title', 'results'],
     ['/policy/ly-monitoring-support', 'policy-title', 'policy'],
@@ -179,6 +181,49 @@ test('a chunk that does not arrive says so, loses nothing, and 再试一次 open
   await page.getByTestId('report-title').first().waitFor();
   assert.ok(await page.getByTestId('region-qinghai').isChecked(), 'the region answered before is on the form');
 });
+
+// Sending what waits in the outbox is a chunk of its own, fetched when the app starts with
+// something queued (src/outbox.rs).
+test('a declaration queued offline is sent on the next visit once the sending code arrives, and not before', async (t) => {
+  const page = await ctx.env.newPage(t);
+  const report = new ReportPage(page);
+  // The sending code does not arrive from the first visit on (so the service worker, which
+  // would keep it, has not got it either).
+  const asked = [];
+  let refuse = true;
+  await page.context().route(/later-outbox-[0-9a-f]{16}\.wasm$/, (route) => {
+    asked.push(route.request().url());
+    return refuse ? route.abort('internetdisconnected') : route.continue();
+  });
+  await report.fillAndConsent(household({ 'applicant.name': '郑一' }));
+  await page.route('**/api/v1/declarations', (route) => route.abort('internetdisconnected'));
+  await report.submit.click();
+  await report.sendError.waitFor();
+  // The next visit starts a fresh app, with the declaration waiting; the network is back for the
+  // API, but the sending code does not arrive.
+  await page.goto('/');
+  await page.getByTestId('outbox-pending').waitFor();
+  await page.unroute('**/api/v1/declarations');
+  asked.length = 0;
+  await assert.doesNotReject(waitFor(() => asked.length >= 1), 'the app asks for the sending code again');
+  assert.equal((await ctx.env.server.declarationsOf('郑一')).length, 0, 'nothing sent without its code');
+  await page.getByTestId('outbox-pending').waitFor();
+  await screenshot(page, 'outbox-code-refused');
+  // The code arrives on the app's next try (2, 4, 8 s … after a failure): the declaration is
+  // sent without a tap, once.
+  refuse = false;
+  await page.getByTestId('outbox-pending').waitFor({ state: 'detached', timeout: 30_000 });
+  assert.equal((await ctx.env.server.declarationsOf('郑一')).length, 1, 'exactly one declaration arrived');
+});
+
+/** Resolves once `done()` is true (polled every 50 ms), rejects after 10 s. */
+async function waitFor(done) {
+  for (let i = 0; i < 200; i++) {
+    if (done()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out');
+}
 
 // The policies' words are not in the Wasm: a file of their own, named by the page, fetched for
 // the results and policy pages (src/pages/later.rs).
