@@ -392,10 +392,7 @@ impl Facts {
     /// Parses household facts JSON, naming the field of the first error.
     pub fn from_json(text: &str) -> Result<Facts, FactsError> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let facts: Facts = serde_path_to_error::deserialize(&mut de).map_err(|e| FactsError {
-            field: clean_path(&e.path().to_string()),
-            message: e.inner().to_string(),
-        })?;
+        let facts: Facts = deserialize(&mut de)?;
         de.end().map_err(|e| FactsError {
             field: String::new(),
             message: e.to_string(),
@@ -406,10 +403,7 @@ impl Facts {
 
     /// Same as [`Facts::from_json`], from an already parsed JSON value.
     pub fn from_value(value: serde_json::Value) -> Result<Facts, FactsError> {
-        let facts: Facts = serde_path_to_error::deserialize(value).map_err(|e| FactsError {
-            field: clean_path(&e.path().to_string()),
-            message: e.inner().to_string(),
-        })?;
+        let facts: Facts = deserialize(value)?;
         facts.check()?;
         Ok(facts)
     }
@@ -489,13 +483,32 @@ impl Facts {
     }
 }
 
-/// serde_path_to_error prints `members[1].age` already; the root shows as `.`.
-fn clean_path(path: &str) -> String {
-    if path == "." {
-        String::new()
-    } else {
-        path.to_string()
-    }
+/// Deserializes facts, naming the field of the first error (with the `error-paths` feature).
+#[cfg(feature = "error-paths")]
+fn deserialize<'de, D>(de: D) -> Result<Facts, FactsError>
+where
+    D: serde::Deserializer<'de>,
+{
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        // serde_path_to_error prints `members[1].age` already; the root shows as `.`.
+        let path = e.path().to_string();
+        FactsError {
+            field: if path == "." { String::new() } else { path },
+            message: e.inner().to_string(),
+        }
+    })
+}
+
+/// Deserializes facts; the error names no field (the app, built without `error-paths`).
+#[cfg(not(feature = "error-paths"))]
+fn deserialize<'de, D>(de: D) -> Result<Facts, FactsError>
+where
+    D: serde::Deserializer<'de>,
+{
+    Facts::deserialize(de).map_err(|e| FactsError {
+        field: String::new(),
+        message: e.to_string(),
+    })
 }
 
 /// What the expression language can read of a fact.
@@ -674,6 +687,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "error-paths")]
     fn unknown_region_names_the_field() {
         let e = Facts::from_json(r#"{"region":"tibet"}"#).unwrap_err();
         assert_eq!(e.field, "region");
@@ -681,6 +695,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "error-paths")]
     fn wrong_type_names_the_nested_field() {
         let e = Facts::from_json(r#"{"household":{"dibao":"yes"}}"#).unwrap_err();
         assert_eq!(e.field, "household.dibao");
@@ -693,16 +708,21 @@ mod tests {
         let e = Facts::from_json(r#"{"members":[{"age":150}]}"#).unwrap_err();
         assert_eq!(e.field, "members[0].age");
         let e = Facts::from_json(r#"{"members":[{"age":-3}]}"#).unwrap_err();
+        #[cfg(feature = "error-paths")]
         assert_eq!(e.field, "members[0].age");
+        #[cfg(not(feature = "error-paths"))]
+        assert!(e.message.contains("-3"), "{e}");
     }
 
     #[test]
+    #[cfg(feature = "error-paths")]
     fn misspelt_field_is_refused_rather_than_ignored() {
         let e = Facts::from_json(r#"{"household":{"dibaoo":true}}"#).unwrap_err();
         assert_eq!(e.field, "household.dibaoo");
     }
 
     #[test]
+    #[cfg(feature = "error-paths")]
     fn bad_dates_and_grades_are_refused() {
         assert_eq!(
             Facts::from_json(r#"{"as_of":"2025-02-30"}"#)
@@ -722,6 +742,27 @@ mod tests {
                 .field,
             "household.rigid_expense.medical"
         );
+    }
+
+    /// Without `error-paths` (the app) the same facts are refused, the message saying what is
+    /// wrong; only the field's path is not named (the checks of [`Facts::check`] still name it).
+    #[test]
+    #[cfg(not(feature = "error-paths"))]
+    fn malformed_facts_are_refused_without_the_path() {
+        for (json, said) in [
+            (r#"{"region":"tibet"}"#, "tibet"),
+            (r#"{"household":{"dibao":"yes"}}"#, "yes"),
+            (r#"{"household":{"dibaoo":true}}"#, "dibaoo"),
+            (r#"{"as_of":"2025-02-30"}"#, "input is out of range"),
+        ] {
+            let e = Facts::from_json(json).unwrap_err();
+            assert_eq!(e.field, "", "{json}");
+            assert!(e.message.contains(said), "{json}: {e}");
+        }
+        let e = Facts::from_value(serde_json::json!({"members": [{"age": "old"}]})).unwrap_err();
+        assert!(e.message.contains("old"), "{e}");
+        let e = Facts::from_json(r#"{"members":[{"age":150}]}"#).unwrap_err();
+        assert_eq!(e.field, "members[0].age");
     }
 
     #[test]
