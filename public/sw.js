@@ -81,6 +81,16 @@ async function keepRelease(kind, html) {
   }
 }
 
+// One release kept at a time, in the order the pages came: two navigations close together (the
+// last release's page, then a new one) must not interleave, or the older one, finishing last,
+// deletes the newer one it does not know (and the phone has no release for use offline).
+let keeping = Promise.resolve();
+function keepReleaseInTurn(kind, html) {
+  const turn = keeping.then(() => keepRelease(kind, html));
+  keeping = turn.catch(() => {});
+  return turn;
+}
+
 async function cachedPage(kind) {
   for (const key of await caches.keys()) {
     if (!key.startsWith(kind.prefix)) continue;
@@ -94,7 +104,7 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     fetch('/index.html', { cache: 'no-store' })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
-      .then((html) => keepRelease(HOUSEHOLD, html))
+      .then((html) => keepReleaseInTurn(HOUSEHOLD, html))
       .then(() => self.skipWaiting()),
   );
 });
@@ -116,7 +126,7 @@ self.addEventListener('fetch', (event) => {
         .then((response) => {
           if (response.ok && (response.headers.get('Content-Type') || '').includes('text/html')) {
             const copy = response.clone();
-            event.waitUntil(copy.text().then((html) => keepRelease(kind, html)).catch(() => {}));
+            event.waitUntil(copy.text().then((html) => keepReleaseInTurn(kind, html)).catch(() => {}));
           }
           return response;
         })

@@ -78,12 +78,17 @@ test('a new release replaces the cached one whole', async (t) => {
 
   await page.reload();
   await page.getByTestId('home-title').waitFor();
-  await page.waitForFunction(async () => {
+  // Polled from here: waitForFunction takes the promise of an async function for a true answer.
+  const kept = async () => page.evaluate(async () => {
     const keys = (await caches.keys()).filter((k) => k.startsWith('xiangqin-release-'));
     if (keys.length !== 1) return false;
     const cache = await caches.open(keys[0]);
     return Boolean(await cache.match('/main-00000000000000aa.css'));
   });
+  for (let i = 0; !(await kept()); i++) {
+    assert.ok(i < 200, 'the new release is kept within 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const after = await page.evaluate(async () => {
     const keys = (await caches.keys()).filter((k) => k.startsWith('xiangqin-release-'));
     const cache = await caches.open(keys[0]);
