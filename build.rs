@@ -99,17 +99,24 @@ fn main() {
     }
     out.push_str("];\n\n");
     out.push_str("impl Msg {\n    /// The message with this key, if the catalogue has one.\n    pub fn from_key(key: &str) -> Option<Msg> {\n        KEYS.binary_search(&key).ok().map(|i| MSGS[i])\n    }\n}\n\n");
+    // The reference language is in the Wasm; the app's split release build (`xiangqin_split`)
+    // fetches the others when chosen (src/i18n.rs, scripts/split-wasm), other builds embed them.
     out.push_str("/// Every language of the catalogue; the first is the default.\npub const LANGS: &[Lang] = &[\n");
     for tag in &order {
         let map = &langs[*tag];
         out.push_str(&format!(
-            "    Lang {{\n        tag: {tag:?},\n        name: {:?},\n        messages: &[\n",
+            "    Lang {{\n        tag: {tag:?},\n        name: {:?},\n",
             map["_meta.name"]
         ));
+        if *tag != REFERENCE {
+            out.push_str("        #[cfg(xiangqin_split)]\n        messages: None,\n");
+            out.push_str("        #[cfg(not(xiangqin_split))]\n");
+        }
+        out.push_str("        messages: Some(&[\n");
         for k in &keys {
             out.push_str(&format!("            {:?},\n", map[*k]));
         }
-        out.push_str("        ],\n    },\n");
+        out.push_str("        ]),\n    },\n");
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("messages.rs");

@@ -1,7 +1,15 @@
 //! The message catalogue: every user-visible text comes from `locales/<tag>.json`, compiled in by
 //! `build.rs` (one `Msg` variant per key, one string table per language). The chosen language is
 //! kept in a signal provided as context and saved on the device.
+//!
+//! Chinese is in the Wasm. In the split release build (`xiangqin_split`, see `pages::later`) the
+//! other languages are not: each is a file of its own, `locale-<tag>-<hash>.json`, named by the
+//! page in `<meta name=xiangqin-lang-<tag>>` (scripts/split-wasm), fetched when the language is
+//! chosen or, if it was saved, before the app starts; the service worker keeps it with the
+//! release. Most households read Chinese, and the first download is 10 KB smaller without the
+//! English words.
 use leptos::prelude::*;
+use std::cell::RefCell;
 
 /// One language of the catalogue.
 pub struct Lang {
@@ -9,19 +17,85 @@ pub struct Lang {
     pub tag: &'static str,
     /// The language's own name, for the switch.
     pub name: &'static str,
-    messages: &'static [&'static str],
+    /// Its words in `Msg` order; `None` for a language fetched when chosen (see [`load`]).
+    messages: Option<&'static [&'static str]>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 
+thread_local! {
+    /// The tables of the languages fetched so far (the app runs on one thread).
+    static FETCHED: RefCell<Vec<(&'static str, &'static [&'static str])>> = const { RefCell::new(Vec::new()) };
+}
+
 impl Lang {
+    /// The message in this language; in Chinese while this language's words have not arrived
+    /// ([`I18n`] only ever holds a language that is [`ready`](Lang::ready)).
     pub fn get(&self, msg: Msg) -> &'static str {
-        self.messages[msg as usize]
+        match self.table() {
+            Some(table) => table[msg as usize],
+            None => LANGS[0].get(msg),
+        }
+    }
+
+    /// Whether its words are here: in the Wasm, or fetched.
+    pub fn ready(&self) -> bool {
+        self.table().is_some()
+    }
+
+    fn table(&self) -> Option<&'static [&'static str]> {
+        self.messages.or_else(|| {
+            FETCHED.with(|f| {
+                f.borrow()
+                    .iter()
+                    .find(|(tag, _)| *tag == self.tag)
+                    .map(|(_, t)| *t)
+            })
+        })
     }
 
     pub fn by_tag(tag: &str) -> Option<&'static Lang> {
         LANGS.iter().find(|l| l.tag == tag)
     }
+}
+
+/// Makes `lang`'s words ready: fetched from the file the page names, once. False if they did
+/// not arrive, or are not a whole catalogue of this build.
+pub async fn load(lang: &'static Lang) -> bool {
+    if lang.ready() {
+        return true;
+    }
+    #[cfg(xiangqin_split)]
+    {
+        let meta = format!("xiangqin-lang-{}", lang.tag);
+        let Ok(text) = crate::pages::later::fetch_named(&meta).await else {
+            return false;
+        };
+        match parse_table(&text) {
+            Some(table) => {
+                FETCHED.with(|f| f.borrow_mut().push((lang.tag, table)));
+                return true;
+            }
+            None => leptos::logging::warn!("{meta}: not a whole catalogue of this build"),
+        }
+    }
+    false
+}
+
+/// A catalogue file (`{"key": "text", …}`, as `locales/<tag>.json`) as the table of its
+/// messages in `Msg` order; `None` unless it has every message of this build.
+#[cfg_attr(not(any(xiangqin_split, test)), allow(dead_code))]
+fn parse_table(text: &str) -> Option<&'static [&'static str]> {
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).ok()?;
+    let mut table: Vec<Option<&'static str>> = vec![None; KEYS.len()];
+    for (key, text) in map {
+        if let (Some(msg), serde_json::Value::String(text)) = (Msg::from_key(&key), text) {
+            // Kept for the life of the page, as the built-in words are.
+            table[msg as usize] = Some(Box::leak(text.into_boxed_str()));
+        }
+    }
+    let table: Vec<&'static str> = table.into_iter().collect::<Option<_>>()?;
+    Some(Box::leak(table.into_boxed_slice()))
 }
 
 /// The current language, shared through context.
@@ -31,9 +105,14 @@ pub struct I18n {
 }
 
 impl I18n {
-    /// Starts with the saved language, else the first of the catalogue (Chinese).
+    /// Starts with the saved language if its words are here, else the first of the catalogue
+    /// (Chinese).
     pub fn new(saved: Option<String>) -> Self {
-        let lang = saved.as_deref().and_then(Lang::by_tag).unwrap_or(&LANGS[0]);
+        let lang = saved
+            .as_deref()
+            .and_then(Lang::by_tag)
+            .filter(|l| l.ready())
+            .unwrap_or(&LANGS[0]);
         Self {
             lang: RwSignal::new(lang),
         }
@@ -44,7 +123,9 @@ impl I18n {
         self.lang.get()
     }
 
+    /// Switches to `lang`, which must be [`ready`](Lang::ready) (see [`load`]).
     pub fn set(&self, lang: &'static Lang) {
+        debug_assert!(lang.ready(), "{} chosen before its words arrived", lang.tag);
         self.lang.set(lang);
     }
 
@@ -80,14 +161,41 @@ mod tests {
     #[test]
     fn every_language_has_every_message() {
         for lang in LANGS {
-            for i in 0..LANGS[0].messages.len() {
+            let table = lang
+                .table()
+                .expect("every language is built into native tests");
+            assert_eq!(table.len(), KEYS.len());
+            for (i, text) in table.iter().enumerate() {
                 assert!(
-                    !lang.messages[i].trim().is_empty(),
+                    !text.trim().is_empty(),
                     "{}: message {i} is empty",
                     lang.tag
                 );
             }
         }
+    }
+
+    /// The file fetched for a language is its catalogue as written in `locales/`.
+    #[test]
+    fn a_fetched_catalogue_gives_the_same_words_as_the_built_one() {
+        let en = Lang::by_tag("en").unwrap();
+        let table = parse_table(include_str!("../locales/en.json")).expect("a whole catalogue");
+        for (i, msg) in MSGS.iter().enumerate() {
+            assert_eq!(table[i], en.get(*msg), "{}", KEYS[i]);
+        }
+    }
+
+    /// A file of another build (a message missing, or not text) is refused, not half used.
+    #[test]
+    fn an_incomplete_catalogue_is_refused() {
+        let mut map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(include_str!("../locales/en.json")).unwrap();
+        assert!(parse_table(&serde_json::to_string(&map).unwrap()).is_some());
+        map.insert(KEYS[0].into(), serde_json::Value::from(3));
+        assert!(parse_table(&serde_json::to_string(&map).unwrap()).is_none());
+        map.remove(KEYS[0]);
+        assert!(parse_table(&serde_json::to_string(&map).unwrap()).is_none());
+        assert!(parse_table("not json").is_none());
     }
 
     #[test]

@@ -37,6 +37,20 @@ mod cadre_pages {
 /// Removes what the page shows before the app starts (index.html's plain-HTML first screen, the
 /// "loading" note and the download's progress, loader/progress.html) and mounts the app.
 pub fn mount() {
+    // A language saved on this phone whose words are a file of their own (src/i18n.rs): the
+    // app starts once they are here (or did not arrive: then in Chinese), never in Chinese first.
+    match storage::load_lang().as_deref().and_then(i18n::Lang::by_tag) {
+        Some(lang) if !lang.ready() => {
+            wasm_bindgen_futures::spawn_local(async move {
+                i18n::load(lang).await;
+                start();
+            });
+        }
+        _ => start(),
+    }
+}
+
+fn start() {
     for id in ["first-screen", "loading", "load-panel"] {
         if let Some(el) = document().get_element_by_id(id) {
             el.remove();
@@ -158,6 +172,9 @@ pub fn App() -> impl IntoView {
 fn TopBar() -> impl IntoView {
     let location = use_location();
     let on_home = move || location.pathname.get() == "/";
+    let i18n = use_i18n();
+    // A language whose words did not arrive (LangSwitch), said under the bar.
+    let lang_failed = RwSignal::new(None::<&'static i18n::Lang>);
     view! {
         <header class="top-bar">
             {move || {
@@ -172,9 +189,20 @@ fn TopBar() -> impl IntoView {
             }}
             <div class="top-tools">
                 <BigTextSwitch/>
-                <LangSwitch/>
+                <LangSwitch failed=lang_failed/>
             </div>
         </header>
+        {move || {
+            lang_failed
+                .get()
+                .map(|lang| {
+                    view! {
+                        <p class="status error" role="alert" data-testid="lang-failed">
+                            {move || i18n::fill(i18n.tr(Msg::LangNotLoaded), &[("name", lang.name)])}
+                        </p>
+                    }
+                })
+        }}
     }
 }
 
@@ -229,9 +257,16 @@ fn BigTextSwitch() -> impl IntoView {
 }
 
 /// One button per language of the catalogue, each in its own language; the choice is saved.
+/// A language whose words are a file of their own is fetched first (src/i18n.rs); if they do
+/// not arrive, the screen stays as it was and says so.
 #[component]
-fn LangSwitch() -> impl IntoView {
+fn LangSwitch(failed: RwSignal<Option<&'static i18n::Lang>>) -> impl IntoView {
     let i18n = use_i18n();
+    let fetching = RwSignal::new(None::<&'static str>);
+    let choose = move |lang: &'static i18n::Lang| {
+        i18n.set(lang);
+        storage::save_lang(lang.tag);
+    };
     view! {
         <nav class="lang-switch" aria-label=t(Msg::LangSwitchLabel)>
             {LANGS
@@ -242,10 +277,24 @@ fn LangSwitch() -> impl IntoView {
                             type="button"
                             lang=lang.tag
                             aria-pressed=move || (i18n.lang().tag == lang.tag).to_string()
+                            aria-busy=move || (fetching.get() == Some(lang.tag)).then_some("true")
                             data-testid=format!("lang-{}", lang.tag)
                             on:click=move |_| {
-                                i18n.set(lang);
-                                storage::save_lang(lang.tag);
+                                failed.set(None);
+                                if lang.ready() {
+                                    choose(lang);
+                                } else if fetching.get_untracked().is_none() {
+                                    fetching.set(Some(lang.tag));
+                                    leptos::task::spawn_local(async move {
+                                        let arrived = i18n::load(lang).await;
+                                        fetching.set(None);
+                                        if arrived {
+                                            choose(lang);
+                                        } else {
+                                            failed.set(Some(lang));
+                                        }
+                                    });
+                                }
                             }
                         >
                             {lang.name}

@@ -118,8 +118,15 @@ async fn policy_words() -> Result<(), NotLoaded> {
 
 #[cfg(xiangqin_split)]
 async fn fetch_words() -> Result<String, NotLoaded> {
+    fetch_named("xiangqin-texts").await
+}
+
+/// The text of the file the page names in `<meta name={meta} content=…>` (scripts/split-wasm):
+/// the policies' words, a language's catalogue (`i18n`).
+#[cfg(xiangqin_split)]
+pub async fn fetch_named(meta: &str) -> Result<String, NotLoaded> {
     let url = document()
-        .query_selector("meta[name=xiangqin-texts]")
+        .query_selector(&format!("meta[name=\"{meta}\"]"))
         .ok()
         .flatten()
         .and_then(|meta| meta.get_attribute("content"))

@@ -225,6 +225,63 @@ async function waitFor(done) {
   throw new Error('timed out');
 }
 
+// The languages other than Chinese are files of their own, fetched when chosen (src/i18n.rs).
+test('English is fetched when chosen; if it does not arrive the screen stays and says so; once here it is kept, offline too', async (t) => {
+  const page = await ctx.env.newPage(t, { enforceCsp: true });
+  const ENGLISH = /\/locale-en-[0-9a-f]{16}\.json$/;
+  const asked = [];
+  page.on('request', (r) => { if (ENGLISH.test(r.url())) asked.push(r.url()); });
+  let refuse = true;
+  await page.context().route(ENGLISH, (route) => (refuse ? route.abort('internetdisconnected') : route.continue()));
+  const named = await (await page.request.get('/')).text();
+  assert.match(named, /<meta content=\/locale-en-[0-9a-f]{16}\.json name=xiangqin-lang-en>/);
+  await page.goto('/check');
+  await page.getByTestId('choice-longyan').click();
+  await page.getByTestId('question-title').waitFor();
+  const second = await page.getByTestId('question-title').textContent();
+  assert.deepEqual(asked, [], 'a household reading Chinese does not download English');
+
+  await page.getByTestId('lang-en').click();
+  const failed = page.getByTestId('lang-failed');
+  await failed.waitFor();
+  assert.equal(await failed.textContent(), ctx.zh['lang.not_loaded'].replaceAll('{name}', 'English'));
+  assert.equal(await page.getByTestId('question-title').textContent(), second, 'the screen as it was');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+  await screenshot(page, 'lang-failed');
+
+  refuse = false;
+  await page.getByTestId('lang-en').click();
+  await failed.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  const english = await page.getByTestId('question-title').textContent();
+  assert.ok(Object.values(ctx.en).includes(english), english);
+  assert.equal(asked.length, 2, `${asked}`);
+
+  // Saved: the app starts in English (never in Chinese first), and offline once the service
+  // worker has kept the release.
+  await page.addInitScript(() => {
+    window.__langs = [];
+    // The whole document: the page's <html> does not exist yet when this runs.
+    new MutationObserver((records) => {
+      for (const r of records) if (r.target === document.documentElement) window.__langs.push(r.target.lang);
+    }).observe(document, { attributes: true, subtree: true, attributeFilter: ['lang'] });
+  });
+  await page.reload();
+  await page.getByTestId('question-title').waitFor();
+  assert.equal(await page.getByTestId('question-title').textContent(), english);
+  const langs = await page.evaluate(() => window.__langs);
+  assert.ok(langs.length > 0 && langs.every((l) => l === 'en'), `${langs}`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.getByTestId('question-title').waitFor();
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.getByTestId('question-title').waitFor();
+  assert.equal(await page.getByTestId('question-title').textContent(), english);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.context().setOffline(false);
+});
+
 // The policies' words are not in the Wasm: a file of their own, named by the page, fetched for
 // the results and policy pages (src/pages/later.rs).
 test('the questionnaire runs without the policies\' words; a policy page waits for them, and says so when they do not arrive', async (t) => {
