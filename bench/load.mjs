@@ -12,6 +12,8 @@
 //   load_first_question_cold    "/check" until the app runs the questionnaire: the region is
 //                               chosen (Longyan) and the *second* question shows (so that a
 //                               plain-HTML first question would not count as the app being there)
+//   load_first_question_en_cold the same with English chosen on the phone (its words are a file
+//                               of their own, src/i18n.rs)
 //   load_first_question_repeat  the same again once the service worker has kept the release
 //   load_first_question_offline the same with the network cut
 //   load_first_question_cold_transfer  bytes over the wire for the cold load (the CDP's
@@ -85,19 +87,24 @@ function countTransfer(cdp) {
 /** Waits until the service worker controls the page and has kept the release (with its Wasm). */
 async function releaseKept(page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(async () => {
+  // Polled from here: waitForFunction would take the async function's promise as true.
+  const kept = () => page.evaluate(async () => {
     for (const name of await caches.keys()) {
       const keys = await (await caches.open(name)).keys();
       if (keys.some((r) => r.url.endsWith('.wasm'))) return true;
     }
     return false;
-  }, null, { timeout: 120_000, polling: 500 });
+  });
+  for (let waited = 0; !(await kept()); waited += 500) {
+    if (waited > 120_000) throw new Error('the service worker did not keep the release');
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 const server = await startServer();
 const browser = await launchBrowser();
 const newContext = () => browser.newContext({ baseURL: server.url, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
-const figures = { first_screen_cold: [], status_screen_cold: [], home_en_screen_cold: [], first_question_cold: [], first_question_repeat: [], first_question_offline: [] };
+const figures = { first_screen_cold: [], status_screen_cold: [], home_en_screen_cold: [], first_question_cold: [], first_question_en_cold: [], first_question_repeat: [], first_question_offline: [] };
 const transfer = [];
 try {
   for (let run = 1; run <= RUNS; run++) {
@@ -118,6 +125,13 @@ try {
       await context.addInitScript(() => localStorage.setItem('xiangqin.lang.v1', '"en"'));
       const { page } = await slowPage(context);
       figures.home_en_screen_cold.push(await timeUntilHeading(page, '/', en['app.name']));
+      await context.close();
+    }
+    {
+      const context = await newContext();
+      await context.addInitScript(() => localStorage.setItem('xiangqin.lang.v1', '"en"'));
+      const { page } = await slowPage(context);
+      figures.first_question_en_cold.push(await timeUntilSecondQuestion(page, '/check'));
       await context.close();
     }
     const context = await newContext();
