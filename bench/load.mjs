@@ -24,7 +24,7 @@
 // Prints `name value unit` lines on stdout; progress on stderr.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launchBrowser, catalogue, ROOT } from '../tests/e2e/harness.mjs';
+import { startServer, launchBrowser, catalogue, until, ROOT } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.env.LOAD_RUNS ?? 5);
 const SLOW_LINK = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
@@ -87,7 +87,7 @@ function countTransfer(cdp) {
 /** Waits until the service worker controls the page and has kept the release (with its Wasm). */
 async function releaseKept(page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
-  // Polled from here: waitForFunction would take the async function's promise as true.
+  // Polled from here (harness.mjs `until`).
   const kept = () => page.evaluate(async () => {
     for (const name of await caches.keys()) {
       const keys = await (await caches.open(name)).keys();
@@ -95,10 +95,7 @@ async function releaseKept(page) {
     }
     return false;
   });
-  for (let waited = 0; !(await kept()); waited += 500) {
-    if (waited > 120_000) throw new Error('the service worker did not keep the release');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await until(kept, { timeout: 120_000, every: 500 });
 }
 
 const server = await startServer();

@@ -258,6 +258,18 @@ export async function assertAccessible(page, label) {
   assert.deepEqual(problems, [], `accessibility problems on ${label}`);
 }
 
+/**
+ * Resolves once `done()` (sync or async) gives true, asked every `every` ms; rejects after
+ * `timeout` ms. For what the page cannot wait on itself: Playwright's waitForFunction takes the
+ * promise of an async function for a true answer.
+ */
+export async function until(done, { timeout = 10_000, every = 50 } = {}) {
+  for (const end = Date.now() + timeout; !(await done()); ) {
+    if (Date.now() > end) throw new Error(`not so within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
 /** Opens the app once online and waits until the service worker controls the page. */
 export async function firstVisit(page) {
   await page.goto('/');

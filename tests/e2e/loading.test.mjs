@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { useEnv, screenshot, assertAccessible, slowLink, wasmRequests, household, RULES_BIN } from './harness.mjs';
+import { useEnv, screenshot, assertAccessible, slowLink, wasmRequests, household, until, RULES_BIN } from './harness.mjs';
 import { ReportPage } from './pages.mjs';
 
 const WASM = /_bg\.wasm$/;
@@ -205,7 +205,7 @@ test('a declaration queued offline is sent on the next visit once the sending co
   await page.getByTestId('outbox-pending').waitFor();
   await page.unroute('**/api/v1/declarations');
   asked.length = 0;
-  await assert.doesNotReject(waitFor(() => asked.length >= 1), 'the app asks for the sending code again');
+  await assert.doesNotReject(until(() => asked.length >= 1), 'the app asks for the sending code again');
   assert.equal((await ctx.env.server.declarationsOf('郑一')).length, 0, 'nothing sent without its code');
   await page.getByTestId('outbox-pending').waitFor();
   await screenshot(page, 'outbox-code-refused');
@@ -215,15 +215,6 @@ test('a declaration queued offline is sent on the next visit once the sending co
   await page.getByTestId('outbox-pending').waitFor({ state: 'detached', timeout: 30_000 });
   assert.equal((await ctx.env.server.declarationsOf('郑一')).length, 1, 'exactly one declaration arrived');
 });
-
-/** Resolves once `done()` is true (polled every 50 ms), rejects after 10 s. */
-async function waitFor(done) {
-  for (let i = 0; i < 200; i++) {
-    if (done()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out');
-}
 
 // The languages other than Chinese are files of their own, fetched when chosen (src/i18n.rs).
 test('English is fetched when chosen; if it does not arrive the screen stays and says so; once here it is kept, offline too', async (t) => {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { useEnv, screenshot, appStorage, daysAgo, firstVisit, OUTBOX_KEY } from './harness.mjs';
+import { useEnv, screenshot, appStorage, daysAgo, firstVisit, until, OUTBOX_KEY } from './harness.mjs';
 import { CheckPage, ReportPage } from './pages.mjs';
 
 const ctx = useEnv({ catalogues: ['zh-Hans'], copyDist: true });
@@ -78,17 +78,14 @@ test('a new release replaces the cached one whole', async (t) => {
 
   await page.reload();
   await page.getByTestId('home-title').waitFor();
-  // Polled from here: waitForFunction takes the promise of an async function for a true answer.
-  const kept = async () => page.evaluate(async () => {
+  // Polled from here (harness.mjs `until`).
+  const kept = () => page.evaluate(async () => {
     const keys = (await caches.keys()).filter((k) => k.startsWith('xiangqin-release-'));
     if (keys.length !== 1) return false;
     const cache = await caches.open(keys[0]);
     return Boolean(await cache.match('/main-00000000000000aa.css'));
   });
-  for (let i = 0; !(await kept()); i++) {
-    assert.ok(i < 200, 'the new release is kept within 10 s');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await assert.doesNotReject(until(kept), 'the new release is kept within 10 s');
   const after = await page.evaluate(async () => {
     const keys = (await caches.keys()).filter((k) => k.startsWith('xiangqin-release-'));
     const cache = await caches.open(keys[0]);
